@@ -1,0 +1,18 @@
+#pragma once
+// A coroutine handle that can sit in the event loop's ready queue.
+
+#include <coroutine>
+
+#include "corolab/detail/intrusive_list.hpp"
+
+namespace corolab::detail {
+
+// Lives inside the suspended coroutine's frame (in an awaiter or promise).
+// Because it is intrusive, scheduling never allocates, and if the frame is
+// destroyed while queued, the node unlinks itself: the loop never resumes a
+// dead coroutine.
+struct Resumable : ListHook {
+  std::coroutine_handle<> handle;
+};
+
+}  // namespace corolab::detail

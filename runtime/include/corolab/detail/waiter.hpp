@@ -1,0 +1,75 @@
+#pragma once
+// Waiter: the common core of every awaiter that suspends on the event loop.
+//
+// A suspended coroutine is always in exactly one place: the wait structure of
+// the thing it waits for (an Event's list, the timer heap, a reactor slot), or
+// the loop's ready queue. A Waiter is woken once, either by the thing it
+// waits for (wake) or by a stop request (cancel); the first one wins and the
+// other becomes a no-op. That single rule is what makes "cancellation racing
+// completion" safe.
+//
+// Woken coroutines are never resumed inline: they are queued and resumed by
+// the loop, so a primitive's method (Event::set, Channel::close, ...) never
+// runs someone else's code in the middle of its own work.
+
+#include <coroutine>
+#include <optional>
+#include <stop_token>
+
+#include "corolab/cancellation.hpp"
+#include "corolab/detail/resumable.hpp"
+
+namespace corolab {
+class EventLoop;
+}
+
+namespace corolab::detail {
+
+class Waiter : public Resumable {
+ public:
+  Waiter() = default;
+
+  // From await_suspend. Returns false (do not suspend) when a stop was
+  // already requested; finish_waiting() will then throw OperationCancelled.
+  bool start_waiting(std::coroutine_handle<> suspended, const std::stop_token& token);
+
+  // The thing waited for is ready: queue the coroutine for resumption.
+  void wake() noexcept;
+
+  // A stop was requested: leave the wait structure and queue the coroutine.
+  void cancel() noexcept;
+
+  // From await_resume: throws OperationCancelled if the wait was cancelled.
+  void finish_waiting();
+
+  // From await_suspend, when registering the wait failed with an exception:
+  // undo start_waiting() before the exception resumes the coroutine.
+  void abandon_wait() noexcept {
+    on_stop_.reset();
+    state_ = State::idle;
+  }
+
+  bool is_waiting() const noexcept { return state_ == State::waiting; }
+  bool was_cancelled() const noexcept { return state_ == State::cancelled; }
+
+ protected:
+  ~Waiter() = default;
+
+  // Leave the wait structure. The default suits waiters kept in an
+  // IntrusiveList; the timer and I/O waiters override it.
+  virtual void detach() noexcept { unlink(); }
+
+ private:
+  enum class State { idle, waiting, woken, cancelled };
+
+  struct CancelOnStop {
+    Waiter* waiter;
+    void operator()() const noexcept { waiter->cancel(); }
+  };
+
+  EventLoop* loop_ = nullptr;
+  State state_ = State::idle;
+  std::optional<std::stop_callback<CancelOnStop>> on_stop_;
+};
+
+}  // namespace corolab::detail

@@ -1,0 +1,105 @@
+#pragma once
+// The event loop: a ready queue, a timer heap and a reactor.
+//
+// Each iteration (one "tick"):
+//   1. resume every coroutine that was ready when the tick began (FIFO);
+//   2. ask the reactor which file descriptors are ready, blocking only when
+//      nothing is ready to run, and at most until the next timer is due;
+//   3. move expired timers and finished background work to the ready queue.
+// Awaiters are the system calls of this little kernel: they register a
+// waiting coroutine in one of those three places and the loop resumes it.
+//
+// One loop per thread. Constructing a loop makes it the thread's current
+// loop, which is where awaiters find it.
+
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "corolab/clock.hpp"
+#include "corolab/detail/detached_task.hpp"
+#include "corolab/detail/intrusive_list.hpp"
+#include "corolab/detail/resumable.hpp"
+#include "corolab/detail/timer_heap.hpp"
+#include "corolab/reactor.hpp"
+#include "corolab/task.hpp"
+
+namespace corolab {
+
+class ThreadPool;
+
+class EventLoop : private detail::TaskOwner {
+ public:
+  explicit EventLoop(ReactorKind reactor_kind = default_reactor_kind());
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // The loop of the calling thread. current() throws std::logic_error if none.
+  static EventLoop& current();
+  static EventLoop* current_or_null() noexcept;
+
+  // Runs until stop() is called or nothing is left that could make progress
+  // (no ready coroutine, no timer, no I/O watch, no background work).
+  // If a spawned task fails, its error is printed with the task's name and
+  // rethrown from here.
+  void run();
+  void stop() noexcept { stop_requested_ = true; }
+
+  // Starts `task` in the background. The loop owns it: destroying the loop
+  // destroys the tasks still running.
+  void spawn(Task<void> task, std::string name = "task");
+
+  // Runs the loop until `task` finishes; rethrows its exception. Throws
+  // std::logic_error if the loop runs out of work first (a deadlock).
+  // sync_wait() is the friendlier spelling.
+  void run_until_complete(Task<void> task);
+
+  TimePoint now() const noexcept { return Clock::now(); }
+  Reactor& reactor() noexcept { return *reactor_; }
+  ThreadPool& thread_pool();
+  std::size_t spawned_task_count() const noexcept { return spawned_count_; }
+
+  // --- The interface awaiters use ------------------------------------------
+  void schedule(detail::Resumable& ready) noexcept { ready_.push_back(ready); }
+  void add_timer(detail::TimerNode& timer, TimePoint deadline) { timers_.insert(timer, deadline); }
+
+  // Thread-safe: run `fn` on the loop thread soon. Used by background work
+  // (run_blocking) and signal delivery to come back to the loop.
+  void post_from_any_thread(std::function<void()> fn);
+
+  // Work outside the loop (a thread pool job) that will post back: while any
+  // is pending, the loop keeps waiting instead of declaring itself idle.
+  void begin_external_work() noexcept { ++external_work_; }
+  void end_external_work() noexcept { --external_work_; }
+
+ private:
+  bool run_once();  // one tick; false when there is nothing left to do
+  void run_ready_coroutines();
+  void expire_timers();
+  void run_posted_functions();
+  void rethrow_task_failure();
+  void on_task_finished(const std::string& name, std::exception_ptr error) noexcept override;
+
+  std::unique_ptr<Reactor> reactor_;
+  detail::IntrusiveList<detail::Resumable> ready_;
+  detail::TimerHeap timers_;
+  detail::DetachedTaskList spawned_;
+  std::size_t spawned_count_ = 0;
+  std::exception_ptr task_failure_;
+  bool stop_requested_ = false;
+  bool running_ = false;
+  std::size_t external_work_ = 0;
+
+  std::mutex posted_mutex_;
+  std::vector<std::function<void()>> posted_;
+  std::atomic<bool> has_posted_{false};
+
+  std::unique_ptr<ThreadPool> thread_pool_;
+};
+
+}  // namespace corolab

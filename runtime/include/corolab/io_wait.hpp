@@ -1,0 +1,59 @@
+#pragma once
+// Waiting for a file descriptor: `co_await corolab::wait_readable(fd);`
+//
+// This is the bridge between non-blocking system calls and coroutines: try
+// the call; if it says EAGAIN ("would block"), wait until the reactor says the
+// fd is ready, then try again. TcpStream and TcpListener are built this way.
+
+#include <coroutine>
+#include <utility>
+
+#include "corolab/cancellation.hpp"
+#include "corolab/detail/waiter.hpp"
+#include "corolab/event_loop.hpp"
+#include "corolab/reactor.hpp"
+
+namespace corolab {
+
+class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
+ public:
+  IoWait(int fd, IoDirection direction) noexcept : fd_(fd), direction_(direction) {}
+  ~IoWait() { detach(); }
+
+  bool await_ready() const noexcept { return false; }
+
+  template <typename Promise>
+  bool await_suspend(std::coroutine_handle<Promise> suspended) {
+    if (!start_waiting(suspended, detail::stop_token_of(suspended))) return false;
+    Reactor& reactor = EventLoop::current().reactor();
+    try {
+      reactor.watch(fd_, direction_, *this);
+    } catch (...) {
+      abandon_wait();
+      throw;  // rethrown from the co_await
+    }
+    reactor_ = &reactor;
+    return true;
+  }
+
+  void await_resume() { finish_waiting(); }
+
+ private:
+  // The reactor forgets a watch when it fires.
+  void on_io_ready() noexcept override {
+    reactor_ = nullptr;
+    wake();
+  }
+  void detach() noexcept override {
+    if (reactor_ != nullptr) std::exchange(reactor_, nullptr)->unwatch(fd_, direction_);
+  }
+
+  int fd_;
+  IoDirection direction_;
+  Reactor* reactor_ = nullptr;  // set while a watch is registered
+};
+
+inline IoWait wait_readable(int fd) noexcept { return IoWait{fd, IoDirection::read}; }
+inline IoWait wait_writable(int fd) noexcept { return IoWait{fd, IoDirection::write}; }
+
+}  // namespace corolab

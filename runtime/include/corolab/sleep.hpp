@@ -1,0 +1,45 @@
+#pragma once
+// Sleeping: `co_await corolab::sleep_for(250ms);`
+//
+// The sleeping coroutine is a node in the loop's timer heap (the node lives
+// in the coroutine's own frame, so sleeping never allocates). The loop blocks
+// in the kernel at most until the earliest deadline. A stop request removes
+// the node from the heap and the sleep throws OperationCancelled.
+
+#include <coroutine>
+
+#include "corolab/cancellation.hpp"
+#include "corolab/clock.hpp"
+#include "corolab/detail/timer_heap.hpp"
+#include "corolab/event_loop.hpp"
+
+namespace corolab {
+
+class [[nodiscard]] SleepAwaiter final : public detail::TimerNode {
+ public:
+  explicit SleepAwaiter(TimePoint deadline) noexcept : wake_at_(deadline) {}
+
+  bool await_ready() const noexcept { return false; }
+
+  template <typename Promise>
+  bool await_suspend(std::coroutine_handle<Promise> suspended) {
+    if (!start_waiting(suspended, detail::stop_token_of(suspended))) return false;
+    EventLoop::current().add_timer(*this, wake_at_);
+    return true;
+  }
+
+  void await_resume() { finish_waiting(); }
+
+ private:
+  TimePoint wake_at_;
+};
+
+// Even a deadline in the past suspends once: the coroutine goes to the back
+// of the line, like asyncio.sleep(0).
+inline SleepAwaiter sleep_until(TimePoint deadline) noexcept { return SleepAwaiter{deadline}; }
+
+inline SleepAwaiter sleep_for(Duration duration) noexcept {
+  return SleepAwaiter{Clock::now() + duration};
+}
+
+}  // namespace corolab

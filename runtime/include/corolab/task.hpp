@@ -1,0 +1,187 @@
+#pragma once
+// Task<T>: a lazy coroutine that produces one T (or an exception).
+//
+//   corolab::Task<int> answer() { co_return 42; }
+//   int x = co_await answer();
+//
+// * Lazy: nothing runs until the task is awaited. Destroying a task that was
+//   never awaited just frees its frame.
+// * Symmetric transfer: awaiting a task *jumps* into it, and finishing jumps
+//   back to the awaiter (await_suspend and final_suspend return the next
+//   coroutine handle). The compiler turns those jumps into tail calls, so a
+//   loop of ten million `co_await`s that complete synchronously uses constant
+//   stack. g++ only emits those tail calls with -foptimize-sibling-calls,
+//   which the build turns on for every configuration.
+// * Move-only: a task has exactly one owner and is awaited at most once.
+
+#include <cassert>
+#include <coroutine>
+#include <exception>
+#include <type_traits>
+#include <utility>
+#include <variant>
+
+#include "corolab/cancellation.hpp"
+
+namespace corolab {
+
+template <typename T = void>
+class Task;
+
+namespace detail {
+
+// Shared by every Task promise: laziness, the continuation, cancellation.
+class TaskPromiseBase : public StopTokenHolder {
+ public:
+  std::suspend_always initial_suspend() noexcept { return {}; }
+
+  // When the body finishes, jump straight to whoever awaited us.
+  struct FinalAwaiter {
+    bool await_ready() noexcept { return false; }
+    template <typename Promise>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) noexcept {
+      return self.promise().continuation_;
+    }
+    void await_resume() noexcept {}
+  };
+  FinalAwaiter final_suspend() noexcept { return {}; }
+
+  void set_continuation(std::coroutine_handle<> continuation) noexcept {
+    continuation_ = continuation;
+  }
+
+ private:
+  std::coroutine_handle<> continuation_ = std::noop_coroutine();
+};
+
+template <typename T>
+class TaskPromise final : public TaskPromiseBase {
+ public:
+  Task<T> get_return_object() noexcept;
+
+  template <typename U>
+    requires std::is_convertible_v<U&&, T>
+  void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
+    result_.template emplace<1>(std::forward<U>(value));
+  }
+  void unhandled_exception() noexcept { result_.template emplace<2>(std::current_exception()); }
+
+  T take_result() {
+    if (result_.index() == 2) std::rethrow_exception(std::get<2>(result_));
+    assert(result_.index() == 1 && "task finished without a result");
+    return std::move(std::get<1>(result_));
+  }
+
+ private:
+  std::variant<std::monostate, T, std::exception_ptr> result_;
+};
+
+template <typename T>
+class TaskPromise<T&> final : public TaskPromiseBase {
+ public:
+  Task<T&> get_return_object() noexcept;
+
+  void return_value(T& value) noexcept { result_ = std::addressof(value); }
+  void unhandled_exception() noexcept { exception_ = std::current_exception(); }
+
+  T& take_result() {
+    if (exception_) std::rethrow_exception(exception_);
+    return *result_;
+  }
+
+ private:
+  T* result_ = nullptr;
+  std::exception_ptr exception_;
+};
+
+template <>
+class TaskPromise<void> final : public TaskPromiseBase {
+ public:
+  Task<void> get_return_object() noexcept;
+
+  void return_void() noexcept {}
+  void unhandled_exception() noexcept { exception_ = std::current_exception(); }
+
+  void take_result() {
+    if (exception_) std::rethrow_exception(exception_);
+  }
+
+ private:
+  std::exception_ptr exception_;
+};
+
+}  // namespace detail
+
+template <typename T>
+class [[nodiscard]] Task {
+ public:
+  using promise_type = detail::TaskPromise<T>;
+  using value_type = T;
+
+  Task() noexcept = default;
+  explicit Task(std::coroutine_handle<promise_type> handle) noexcept : handle_(handle) {}
+  Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+  Task& operator=(Task&& other) noexcept {
+    if (this != &other) {
+      destroy();
+      handle_ = std::exchange(other.handle_, {});
+    }
+    return *this;
+  }
+  ~Task() { destroy(); }
+
+  bool valid() const noexcept { return static_cast<bool>(handle_); }
+
+  // Give this task (and everything it awaits) its own stop token instead of
+  // inheriting the awaiter's.
+  void set_stop_token(std::stop_token token) noexcept {
+    handle_.promise().set_stop_token(std::move(token));
+  }
+
+  struct Awaiter {
+    std::coroutine_handle<promise_type> child;
+
+    bool await_ready() const noexcept { return false; }
+
+    template <typename ParentPromise>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<ParentPromise> parent) noexcept {
+      child.promise().set_continuation(parent);
+      child.promise().inherit_stop_token(detail::stop_token_of(parent));
+      return child;  // symmetric transfer: start the child without growing the stack
+    }
+
+    T await_resume() { return child.promise().take_result(); }
+  };
+
+  // Awaiting consumes the task: write `co_await std::move(task)` or
+  // `co_await make_task()`. A task produces its result once.
+  Awaiter operator co_await() && noexcept {
+    assert(handle_ && "awaiting an empty or moved-from Task");
+    return Awaiter{handle_};
+  }
+  Awaiter operator co_await() & = delete;
+
+ private:
+  void destroy() noexcept {
+    if (handle_) std::exchange(handle_, {}).destroy();
+  }
+
+  std::coroutine_handle<promise_type> handle_;
+};
+
+namespace detail {
+
+template <typename T>
+Task<T> TaskPromise<T>::get_return_object() noexcept {
+  return Task<T>{std::coroutine_handle<TaskPromise>::from_promise(*this)};
+}
+template <typename T>
+Task<T&> TaskPromise<T&>::get_return_object() noexcept {
+  return Task<T&>{std::coroutine_handle<TaskPromise>::from_promise(*this)};
+}
+inline Task<void> TaskPromise<void>::get_return_object() noexcept {
+  return Task<void>{std::coroutine_handle<TaskPromise>::from_promise(*this)};
+}
+
+}  // namespace detail
+}  // namespace corolab

@@ -1,0 +1,29 @@
+#include "corolab/detail/detached_task.hpp"
+
+#include "corolab/event_loop.hpp"
+
+namespace corolab::detail {
+
+namespace {
+
+// The driver: await the task; the promise records how it ended.
+DetachedDriver drive(Task<void> task) { co_await std::move(task); }
+
+}  // namespace
+
+void DetachedTaskList::start(Task<void> task, TaskOwner& owner, std::stop_token token,
+                             std::string name) {
+  task.set_stop_token(token);
+  DetachedDriver driver = drive(std::move(task));
+  DetachedPromise& promise = driver.handle.promise();
+  promise.owner = &owner;
+  promise.name = std::move(name);
+  promise.set_stop_token(std::move(token));
+  promise.entry.promise = &promise;
+  running_.push_back(promise.entry);
+  // Like asyncio.create_task: the task starts on the loop's next tick, not now.
+  promise.start.handle = driver.handle;
+  EventLoop::current().schedule(promise.start);
+}
+
+}  // namespace corolab::detail

@@ -1,0 +1,184 @@
+#include "corolab/event_loop.hpp"
+
+#include <fmt/core.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "corolab/thread_pool.hpp"
+
+namespace corolab {
+
+namespace {
+thread_local EventLoop* current_loop = nullptr;
+}  // namespace
+
+EventLoop::EventLoop(ReactorKind reactor_kind) : reactor_(make_reactor(reactor_kind)) {
+  if (current_loop != nullptr) {
+    throw std::logic_error("corolab: this thread already has an event loop (one loop per thread)");
+  }
+  current_loop = this;
+}
+
+EventLoop::~EventLoop() {
+  // Order matters: first destroy the coroutines (their awaiters unregister
+  // from the reactor, the timer heap and background jobs), then stop the
+  // threads that could still post back to us.
+  spawned_.destroy_all();
+  thread_pool_.reset();
+  ready_.clear();
+  current_loop = nullptr;
+}
+
+EventLoop& EventLoop::current() {
+  if (current_loop == nullptr) {
+    throw std::logic_error(
+        "corolab: no event loop on this thread (create a corolab::EventLoop or use sync_wait)");
+  }
+  return *current_loop;
+}
+
+EventLoop* EventLoop::current_or_null() noexcept { return current_loop; }
+
+ThreadPool& EventLoop::thread_pool() {
+  if (!thread_pool_) thread_pool_ = std::make_unique<ThreadPool>();
+  return *thread_pool_;
+}
+
+void EventLoop::spawn(Task<void> task, std::string name) {
+  ++spawned_count_;
+  spawned_.start(std::move(task), *this, {}, std::move(name));
+}
+
+void EventLoop::on_task_finished(const std::string& name, std::exception_ptr error) noexcept {
+  --spawned_count_;
+  if (!error) return;
+  // Never swallow a failure: print it now, with the task's name, and make
+  // run() rethrow it.
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "corolab: task '{}' failed: {}\n", name, e.what());
+  } catch (...) {
+    fmt::print(stderr, "corolab: task '{}' failed with a non-standard exception\n", name);
+  }
+  if (!task_failure_) task_failure_ = error;
+}
+
+void EventLoop::rethrow_task_failure() {
+  if (task_failure_) std::rethrow_exception(std::exchange(task_failure_, nullptr));
+}
+
+void EventLoop::run() {
+  running_ = true;
+  stop_requested_ = false;
+  struct NotRunning {
+    bool& running;
+    ~NotRunning() { running = false; }
+  } guard{running_};
+  while (!stop_requested_ && run_once()) rethrow_task_failure();
+  rethrow_task_failure();
+}
+
+namespace {
+
+// The root of run_until_complete: remembers that the task ended, and how.
+struct RootTask final : detail::TaskOwner {
+  bool done = false;
+  std::exception_ptr error;
+  void on_task_finished(const std::string&, std::exception_ptr e) noexcept override {
+    done = true;
+    error = std::move(e);
+  }
+};
+
+}  // namespace
+
+void EventLoop::run_until_complete(Task<void> task) {
+  if (running_) {
+    throw std::logic_error("corolab: sync_wait/run_until_complete called from inside the running loop");
+  }
+  running_ = true;
+  struct NotRunning {
+    bool& running;
+    ~NotRunning() { running = false; }
+  } guard{running_};
+
+  RootTask root;
+  detail::DetachedTaskList root_list;  // destroys the task if we leave early
+  root_list.start(std::move(task), root, {}, "sync_wait");
+  while (!root.done) {
+    const bool more_to_do = run_once();
+    if (!more_to_do && !root.done) {
+      throw std::logic_error(
+          "corolab: deadlock: the awaited task is suspended, but nothing is left that could "
+          "resume it (no ready task, timer, I/O wait or background job)");
+    }
+    rethrow_task_failure();
+  }
+  if (root.error) std::rethrow_exception(root.error);
+}
+
+void EventLoop::post_from_any_thread(std::function<void()> fn) {
+  {
+    std::lock_guard lock(posted_mutex_);
+    posted_.push_back(std::move(fn));
+    has_posted_.store(true, std::memory_order_release);
+  }
+  reactor_->wake();
+}
+
+bool EventLoop::run_once() {
+  run_ready_coroutines();
+
+  const bool waiting_for_io = reactor_->watch_count() > 0 || external_work_ > 0;
+  const bool has_posted = has_posted_.load(std::memory_order_acquire);
+  if (ready_.empty() && timers_.empty() && !waiting_for_io && !has_posted) {
+    return false;  // idle: nothing could ever wake anyone up
+  }
+
+  // How long may we block in the kernel? Not at all if coroutines are ready,
+  // until the next timer if there is one, else until some I/O happens.
+  std::optional<std::chrono::nanoseconds> timeout;
+  if (!ready_.empty() || has_posted) {
+    timeout = std::chrono::nanoseconds{0};
+  } else if (!timers_.empty()) {
+    timeout = std::max(timers_.next_deadline() - now(), Duration{0});
+  }
+  // A non-blocking poll with nothing to watch would be a wasted system call.
+  if (waiting_for_io || timeout != std::chrono::nanoseconds{0}) reactor_->poll(timeout);
+
+  run_posted_functions();
+  expire_timers();
+  return true;
+}
+
+void EventLoop::run_ready_coroutines() {
+  // Only the coroutines that were ready when the tick began: those they make
+  // ready wait for the next tick, so the reactor and timers get their turn.
+  detail::IntrusiveList<detail::Resumable> batch;
+  batch.splice_back(ready_);
+  while (!batch.empty()) {
+    std::coroutine_handle<> next = batch.pop_front().handle;
+    next.resume();
+  }
+}
+
+void EventLoop::expire_timers() {
+  if (timers_.empty()) return;
+  const TimePoint current_time = now();
+  while (!timers_.empty() && timers_.next_deadline() <= current_time) timers_.pop().wake();
+}
+
+void EventLoop::run_posted_functions() {
+  if (!has_posted_.load(std::memory_order_acquire)) return;
+  std::vector<std::function<void()>> functions;
+  {
+    std::lock_guard lock(posted_mutex_);
+    functions.swap(posted_);
+    has_posted_.store(false, std::memory_order_relaxed);
+  }
+  for (auto& fn : functions) fn();
+}
+
+}  // namespace corolab
