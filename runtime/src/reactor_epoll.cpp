@@ -54,9 +54,10 @@ class EpollReactor final : public Reactor {
 
   void unwatch(int fd, IoDirection direction) noexcept override { watches_.take(fd, direction); }
 
+  // Anyone still waiting is woken: their next call on the fd reports the error.
   void forget(int fd) noexcept override {
-    watches_.take(fd, IoDirection::read);
-    watches_.take(fd, IoDirection::write);
+    if (IoCallback* reader = watches_.take(fd, IoDirection::read)) reader->on_io_ready();
+    if (IoCallback* writer = watches_.take(fd, IoDirection::write)) writer->on_io_ready();
     if (registered(fd) != 0) {
       ::epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
       registered_[static_cast<std::size_t>(fd)] = 0;

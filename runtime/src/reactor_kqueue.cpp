@@ -50,9 +50,13 @@ class KqueueReactor final : public Reactor {
     ::kevent(kqueue_fd_, &event, 1, nullptr, 0, nullptr);  // ENOENT if it already fired: fine
   }
 
+  // Anyone still waiting is woken: their next call on the fd reports the error.
   void forget(int fd) noexcept override {
+    const auto watchers = watches_.get(fd);
     unwatch(fd, IoDirection::read);
     unwatch(fd, IoDirection::write);
+    if (watchers.reader != nullptr) watchers.reader->on_io_ready();
+    if (watchers.writer != nullptr) watchers.writer->on_io_ready();
   }
 
   std::size_t watch_count() const noexcept override { return watches_.count(); }

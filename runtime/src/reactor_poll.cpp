@@ -21,9 +21,10 @@ class PollReactor final : public Reactor {
     watches_.set(fd, direction, callback);
   }
   void unwatch(int fd, IoDirection direction) noexcept override { watches_.take(fd, direction); }
+  // Anyone still waiting is woken: their next call on the fd reports the error.
   void forget(int fd) noexcept override {
-    watches_.take(fd, IoDirection::read);
-    watches_.take(fd, IoDirection::write);
+    notify(fd, IoDirection::read);
+    notify(fd, IoDirection::write);
   }
   std::size_t watch_count() const noexcept override { return watches_.count(); }
   void wake() noexcept override { wake_pipe_.wake(); }

@@ -54,7 +54,8 @@ class Reactor {
   virtual void unwatch(int fd, IoDirection direction) noexcept = 0;
 
   // Forget everything about `fd`; call before closing it, because the number
-  // will be reused by the next socket the process opens.
+  // will be reused by the next socket the process opens. Coroutines still
+  // waiting on it are woken, so none hangs on a closed fd.
   virtual void forget(int fd) noexcept = 0;
 
   // The number of active watches: the loop's "is anyone waiting for I/O?".

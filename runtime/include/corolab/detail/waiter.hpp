@@ -51,6 +51,8 @@ class Waiter : public Resumable {
 
   bool is_waiting() const noexcept { return state_ == State::waiting; }
   bool was_cancelled() const noexcept { return state_ == State::cancelled; }
+  // Woken, queued on the loop, not resumed yet (finish_waiting not called).
+  bool is_woken() const noexcept { return state_ == State::woken; }
 
  protected:
   ~Waiter() = default;

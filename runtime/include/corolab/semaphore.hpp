@@ -1,0 +1,62 @@
+#pragma once
+// Semaphore: at most N coroutines past this point at once.
+//
+//   corolab::Semaphore slots{8};
+//   co_await slots.acquire();
+//   ... at most 8 tasks here ...
+//   slots.release();
+//
+// Fair: release() hands the permit straight to the longest waiter, so a
+// newcomer can never overtake a coroutine that is already queued.
+
+#include <cstddef>
+
+#include "corolab/detail/queued_wait.hpp"
+
+namespace corolab {
+
+class Semaphore {
+ public:
+  explicit Semaphore(std::size_t permits) noexcept : permits_(permits) {}
+  Semaphore(const Semaphore&) = delete;
+  Semaphore& operator=(const Semaphore&) = delete;
+
+  std::size_t available() const noexcept { return permits_; }
+
+  bool try_acquire() noexcept {
+    if (permits_ == 0) return false;
+    --permits_;
+    return true;
+  }
+
+  void release() noexcept {
+    if (waiters_.empty()) {
+      ++permits_;
+    } else {
+      waiters_.pop_front().wake();  // the permit goes to it directly
+    }
+  }
+
+  class [[nodiscard]] AcquireAwaiter : public detail::QueuedWait {
+   public:
+    explicit AcquireAwaiter(Semaphore& semaphore) noexcept
+        : QueuedWait(semaphore.waiters_), semaphore_(semaphore) {}
+    // Handed a permit, but destroyed before it could run: give it back, or
+    // it would be lost for good.
+    ~AcquireAwaiter() {
+      if (is_woken()) semaphore_.release();
+    }
+    bool await_ready() noexcept { return semaphore_.try_acquire(); }
+
+   private:
+    Semaphore& semaphore_;
+  };
+
+  AcquireAwaiter acquire() noexcept { return AcquireAwaiter{*this}; }
+
+ private:
+  std::size_t permits_;
+  detail::IntrusiveList<detail::Waiter> waiters_;
+};
+
+}  // namespace corolab

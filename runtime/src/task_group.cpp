@@ -1,0 +1,34 @@
+#include "corolab/task_group.hpp"
+
+namespace corolab {
+
+namespace {
+bool is_cancellation(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const OperationCancelled&) {
+    return true;
+  } catch (...) {
+    return false;
+  }
+}
+}  // namespace
+
+void TaskGroup::spawn(Task<void> child, std::string name) {
+  ++running_;
+  children_.start(std::move(child), *this, stop_.get_token(), std::move(name));
+}
+
+void TaskGroup::on_task_finished(const std::string&, std::exception_ptr error) noexcept {
+  --running_;
+  // A child that ends with OperationCancelled after the group asked it to
+  // stop did what it was told: that is not a failure.
+  const bool told_to_stop = stop_.stop_requested() && error && is_cancellation(error);
+  if (error && !told_to_stop && !first_failure_) {
+    first_failure_ = error;
+    cancel();  // the first failure stops the siblings
+  }
+  if (running_ == 0) detail::wake_all(joiners_);
+}
+
+}  // namespace corolab
