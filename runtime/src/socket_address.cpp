@@ -15,7 +15,6 @@ SocketAddress::SocketAddress(const sockaddr* address, socklen_t length) noexcept
 
 SocketAddress SocketAddress::parse(std::string_view ip, std::uint16_t port) {
   const std::string text(ip);
-  SocketAddress result;
   sockaddr_in v4{};
   sockaddr_in6 v6{};
   if (::inet_pton(AF_INET, text.c_str(), &v4.sin_addr) == 1) {

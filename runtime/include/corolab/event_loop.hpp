@@ -32,7 +32,7 @@ namespace corolab {
 
 class ThreadPool;
 
-class EventLoop : private detail::TaskOwner {
+class EventLoop final : private detail::TaskOwner {
  public:
   explicit EventLoop(ReactorKind reactor_kind = default_reactor_kind());
   ~EventLoop();

@@ -27,7 +27,7 @@
 
 namespace corolab {
 
-class TaskGroup : private detail::TaskOwner {
+class TaskGroup final : private detail::TaskOwner {
  public:
   TaskGroup() = default;
   TaskGroup(const TaskGroup&) = delete;
