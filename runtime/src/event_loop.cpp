@@ -10,7 +10,21 @@
 namespace corolab {
 
 namespace {
+
 thread_local EventLoop* current_loop = nullptr;
+
+// Sets a flag for as long as the loop runs, however run() is left.
+class MarkRunning {
+ public:
+  explicit MarkRunning(bool& flag) noexcept : flag_(flag) { flag_ = true; }
+  ~MarkRunning() { flag_ = false; }
+  MarkRunning(const MarkRunning&) = delete;
+  MarkRunning& operator=(const MarkRunning&) = delete;
+
+ private:
+  bool& flag_;
+};
+
 }  // namespace
 
 EventLoop::EventLoop(ReactorKind reactor_kind) : reactor_(make_reactor(reactor_kind)) {
@@ -70,12 +84,9 @@ void EventLoop::rethrow_task_failure() {
 }
 
 void EventLoop::run() {
-  running_ = true;
+  if (running_) throw std::logic_error("corolab: run() called from inside the running loop");
+  MarkRunning running(running_);
   stop_requested_ = false;
-  struct NotRunning {
-    bool& running;
-    ~NotRunning() { running = false; }
-  } guard{running_};
   while (!stop_requested_ && run_once()) rethrow_task_failure();
   rethrow_task_failure();
 }
@@ -98,11 +109,7 @@ void EventLoop::run_until_complete(Task<void> task) {
   if (running_) {
     throw std::logic_error("corolab: sync_wait/run_until_complete called from inside the running loop");
   }
-  running_ = true;
-  struct NotRunning {
-    bool& running;
-    ~NotRunning() { running = false; }
-  } guard{running_};
+  MarkRunning running(running_);
 
   RootTask root;
   detail::DetachedTaskList root_list;  // destroys the task if we leave early
