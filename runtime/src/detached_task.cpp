@@ -13,7 +13,9 @@ DetachedDriver drive(Task<void> task) { co_await std::move(task); }
 
 void DetachedTaskList::start(Task<void> task, TaskOwner& owner, std::stop_token token,
                              std::string name) {
-  task.set_stop_token(token);
+  // A group's token replaces the task's own; with no token (spawn), the task
+  // keeps whatever token it was given.
+  if (token.stop_possible()) task.set_stop_token(token);
   DetachedDriver driver = drive(std::move(task));
   DetachedPromise& promise = driver.handle.promise();
   promise.owner = &owner;

@@ -73,6 +73,11 @@ class Channel {
   class [[nodiscard]] ReceiveAwaiter : public detail::Waiter {
    public:
     explicit ReceiveAwaiter(Channel& channel) noexcept : channel_(channel) {}
+    // Handed an item, but destroyed before it could run: the item goes back
+    // to the front of the channel rather than vanish.
+    ~ReceiveAwaiter() {
+      if (is_woken() && item_.has_value()) channel_.give_back(std::move(*item_));
+    }
 
     bool await_ready() {
       item_ = channel_.try_receive();
@@ -150,6 +155,18 @@ class Channel {
       return true;
     }
     return false;
+  }
+
+  // An undelivered item returns to the head of the line (to a waiting
+  // receiver if there is one). The buffer may exceed capacity by one then.
+  void give_back(T item) {
+    if (!receivers_.empty()) {
+      ReceiveAwaiter& receiver = receivers_.pop_front();
+      receiver.item_.emplace(std::move(item));
+      receiver.wake();
+      return;
+    }
+    buffer_.push_front(std::move(item));
   }
 
   std::size_t capacity_;

@@ -38,9 +38,11 @@ Task<T> with_deadline(TimePoint deadline, Task<T> task) {
   co_return detail::unwrap_slot<T>(std::move(std::get<0>(first)));
 }
 
+// The clock starts when the result is awaited, not when with_timeout is
+// called: like every Task, nothing happens before the co_await.
 template <typename T>
 Task<T> with_timeout(Duration timeout, Task<T> task) {
-  return with_deadline(Clock::now() + timeout, std::move(task));
+  co_return co_await with_deadline(Clock::now() + timeout, std::move(task));
 }
 
 }  // namespace corolab

@@ -86,6 +86,7 @@ class DetachedTaskList {
   ~DetachedTaskList() { destroy_all(); }
 
   // Queues `task` to start on the current loop. Its outcome goes to `owner`.
+  // A `token` that can stop replaces the task's own stop token.
   void start(Task<void> task, TaskOwner& owner, std::stop_token token, std::string name);
 
   bool empty() const noexcept { return running_.empty(); }
