@@ -137,6 +137,7 @@ void EventLoop::post_from_any_thread(std::function<void()> fn) {
 
 bool EventLoop::run_once() {
   run_ready_coroutines();
+  if (stop_requested_) return true;  // stop() means now: do not block in the reactor first
 
   const bool waiting_for_io = reactor_->watch_count() > 0 || external_work_ > 0;
   const bool has_posted = has_posted_.load(std::memory_order_acquire);

@@ -79,7 +79,7 @@ class GeneratorPromise {
       return child.handle_;
     }
     void await_resume() {
-      if (child.handle_.promise().exception_) {
+      if (child.handle_ && child.handle_.promise().exception_) {
         std::rethrow_exception(child.handle_.promise().exception_);
       }
     }

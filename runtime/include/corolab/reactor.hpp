@@ -53,9 +53,11 @@ class Reactor {
   virtual void watch(int fd, IoDirection direction, IoCallback& callback) = 0;
   virtual void unwatch(int fd, IoDirection direction) noexcept = 0;
 
-  // Forget everything about `fd`; call before closing it, because the number
-  // will be reused by the next socket the process opens. Coroutines still
-  // waiting on it are woken, so none hangs on a closed fd.
+  // Forget everything about `fd`. This is a contract: call it before closing
+  // a watched fd (FileDescriptor::close does). The epoll backend keeps
+  // interest registered between waits to save system calls, so a number
+  // closed behind its back and reused by a new socket would stay deaf.
+  // Coroutines still waiting on the fd are woken, so none hangs on it.
   virtual void forget(int fd) noexcept = 0;
 
   // The number of active watches: the loop's "is anyone waiting for I/O?".
