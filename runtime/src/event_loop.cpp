@@ -86,9 +86,13 @@ void EventLoop::rethrow_task_failure() {
 void EventLoop::run() {
   if (running_) throw std::logic_error("corolab: run() called from inside the running loop");
   MarkRunning running(running_);
+  // A stop() made before run() is honoured too: run() then returns at once.
+  while (!stop_requested_) {
+    run_ready_coroutines();
+    rethrow_task_failure();
+    if (stop_requested_ || !wait_for_events()) break;
+  }
   stop_requested_ = false;
-  while (!stop_requested_ && run_once()) rethrow_task_failure();
-  rethrow_task_failure();
 }
 
 namespace {
@@ -114,14 +118,15 @@ void EventLoop::run_until_complete(Task<void> task) {
   RootTask root;
   detail::DetachedTaskList root_list;  // destroys the task if we leave early
   root_list.start(std::move(task), root, {}, "sync_wait");
-  while (!root.done) {
-    const bool more_to_do = run_once();
-    if (!more_to_do && !root.done) {
+  while (true) {
+    run_ready_coroutines();
+    rethrow_task_failure();
+    if (root.done) break;
+    if (!wait_for_events()) {
       throw std::logic_error(
           "corolab: deadlock: the awaited task is suspended, but nothing is left that could "
           "resume it (no ready task, timer, I/O wait or background job)");
     }
-    rethrow_task_failure();
   }
   if (root.error) std::rethrow_exception(root.error);
 }
@@ -135,10 +140,7 @@ void EventLoop::post_from_any_thread(std::function<void()> fn) {
   reactor_->wake();
 }
 
-bool EventLoop::run_once() {
-  run_ready_coroutines();
-  if (stop_requested_) return true;  // stop() means now: do not block in the reactor first
-
+bool EventLoop::wait_for_events() {
   const bool waiting_for_io = reactor_->watch_count() > 0 || external_work_ > 0;
   const bool has_posted = has_posted_.load(std::memory_order_acquire);
   if (ready_.empty() && timers_.empty() && !waiting_for_io && !has_posted) {
@@ -151,7 +153,10 @@ bool EventLoop::run_once() {
   if (!ready_.empty() || has_posted) {
     timeout = std::chrono::nanoseconds{0};
   } else if (!timers_.empty()) {
-    timeout = std::max(timers_.next_deadline() - now(), Duration{0});
+    // (Compare before subtracting: a deadline far in the past would overflow.)
+    const TimePoint deadline = timers_.next_deadline();
+    const TimePoint current_time = now();
+    timeout = deadline <= current_time ? Duration{0} : deadline - current_time;
   }
   // A non-blocking poll with nothing to watch would be a wasted system call.
   if (waiting_for_io || timeout != std::chrono::nanoseconds{0}) reactor_->poll(timeout);

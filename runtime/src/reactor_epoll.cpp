@@ -115,8 +115,10 @@ class EpollReactor final : public Reactor {
   }
 
   // Make the kernel's interest for `fd` equal `events` (0: not registered).
-  // Robust to fds that were closed and reused behind our back: MOD on an fd
-  // the kernel does not know becomes ADD, and ADD on a known one becomes MOD.
+  // When our record and the kernel's disagree (an fd closed and reopened
+  // between two calls), MOD on an fd the kernel does not know becomes ADD, and
+  // ADD on a known one becomes MOD. A watch whose interest we believe is
+  // still registered makes no call at all: hence the forget() contract.
   void set_registration(int fd, std::uint32_t events) {
     auto index = static_cast<std::size_t>(fd);
     if (index >= registered_.size()) registered_.resize(index + 1, 0);

@@ -44,7 +44,11 @@ std::string SocketAddress::to_string() const {
   }
   if (family() == AF_INET6) {
     ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, text, sizeof text);
-    return "[" + std::string(text) + "]:" + std::to_string(port());
+    std::string result = "[";  // built step by step: g++ 12 -O3 warns falsely (-Wrestrict) on a + chain
+    result += text;
+    result += "]:";
+    result += std::to_string(port());
+    return result;
   }
   return "(no address)";
 }

@@ -48,6 +48,8 @@ class EventLoop final : private detail::TaskOwner {
   // If a spawned task fails, its error is printed with the task's name and
   // rethrown from here.
   void run();
+  // Makes run() return after the current tick. (sync_wait is not affected:
+  // it runs until its task completes.)
   void stop() noexcept { stop_requested_ = true; }
 
   // Starts `task` in the background. The loop owns it: destroying the loop
@@ -78,8 +80,10 @@ class EventLoop final : private detail::TaskOwner {
   void end_external_work() noexcept { --external_work_; }
 
  private:
-  bool run_once();  // one tick; false when there is nothing left to do
+  // A tick is these two steps. run() checks stop() between them, so a stop
+  // takes effect without first blocking in the reactor.
   void run_ready_coroutines();
+  bool wait_for_events();  // false when idle: nothing could ever wake anyone
   void expire_timers();
   void run_posted_functions();
   void rethrow_task_failure();

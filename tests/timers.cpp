@@ -1,0 +1,401 @@
+// Timers: sleep ordering and duration, cancellation (and cancellation racing
+// completion), destroying sleepers, a million sleepers, and the TimerHeap.
+#include "corolab/sleep.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <random>
+#include <set>
+#include <stop_token>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "corolab/detail/timer_heap.hpp"
+#include "corolab/event_loop.hpp"
+#include "corolab/sync_wait.hpp"
+#include "corolab/yield.hpp"
+#include "lifetime_counter.hpp"
+#include "loop_test_support.hpp"
+
+using namespace std::chrono_literals;
+using corolab::Duration;
+using corolab::EventLoop;
+using corolab::OperationCancelled;
+using corolab::Task;
+using corolab::TimePoint;
+
+namespace {
+
+using Log = std::vector<std::string>;
+
+Task<void> sleep_until_then_log(TimePoint deadline, Log* log, std::string name) {
+  co_await corolab::sleep_until(deadline);
+  log->push_back(name);
+}
+
+Task<void> sleep_until_and_check(TimePoint deadline, bool* woke_in_time) {
+  co_await corolab::sleep_until(deadline);
+  *woke_in_time = EventLoop::current().now() >= deadline;
+}
+
+Task<void> measure_sleep_for(Duration duration, Duration* elapsed) {
+  EventLoop& loop = EventLoop::current();
+  const TimePoint start = loop.now();
+  co_await corolab::sleep_for(duration);
+  *elapsed = loop.now() - start;
+}
+
+Task<void> sleep_in_the_past(Log* log) {
+  log->push_back("sleeper before");
+  co_await corolab::sleep_until(EventLoop::current().now() - 1s);
+  log->push_back("sleeper after");
+}
+
+Task<void> yield_once(Log* log) {
+  log->push_back("yielder before");
+  co_await corolab::yield();
+  log->push_back("yielder after");
+}
+
+// Sleeps (for an hour, or until `deadline`) and logs how the sleep ended.
+Task<void> sleep_and_log_outcome(TimePoint deadline, Log* log, std::string name) {
+  LifetimeCounter frame;
+  try {
+    co_await corolab::sleep_until(deadline);
+    log->push_back(name + " woke");
+  } catch (const OperationCancelled&) {
+    log->push_back(name + " cancelled");
+  }
+}
+
+Task<void> sleep_an_hour_and_log(Log* log, std::string name) {
+  co_await sleep_and_log_outcome(EventLoop::current().now() + 1h, log, std::move(name));
+}
+
+// Gives `task` its own stop token: it (and everything it awaits) uses that
+// token instead of inheriting ours.
+Task<void> with_own_token(Task<void> task, std::stop_token token) {
+  task.set_stop_token(std::move(token));
+  co_await std::move(task);
+}
+
+void spawn_with_token(EventLoop& loop, Task<void> task, std::stop_token token) {
+  task.set_stop_token(std::move(token));
+  loop.spawn(std::move(task));
+}
+
+// Requests the stop after `delay`, then yields once: a cancelled sleeper is
+// queued by the stop request itself, so it has run by the time we resume.
+Task<void> request_stop_after(Duration delay, std::stop_source* source, Log* log) {
+  co_await corolab::sleep_for(delay);
+  source->request_stop();
+  log->push_back("stop requested");
+  co_await corolab::yield();
+  log->push_back("canceller resumed");
+}
+
+Task<void> log_now(Log* log, std::string entry) {
+  log->push_back(std::move(entry));
+  co_return;
+}
+
+// The race: `first` and `second` share one deadline, so the same
+// expire_timers() call wakes both, in that order. When `first` runs it asks
+// `second` to stop, but `second` was already woken: completion won, so its
+// sleep must end normally. The stop is not lost: the next wait throws.
+// `third` sleeps an hour longer and is still waiting: it is cancelled.
+Task<void> first_wakes_then_stops_others(TimePoint deadline, std::stop_source* second, std::stop_source* third,
+                                         Log* log) {
+  co_await corolab::sleep_until(deadline);
+  log->push_back("first woke");
+  second->request_stop();
+  third->request_stop();
+}
+
+Task<void> second_wakes_then_sleeps_again(TimePoint deadline, Log* log) {
+  co_await corolab::sleep_until(deadline);
+  log->push_back("second woke");
+  try {
+    co_await corolab::sleep_for(0s);
+    log->push_back("second slept again");
+  } catch (const OperationCancelled&) {
+    log->push_back("second's next sleep cancelled");
+  }
+}
+
+Task<void> sleep_for_and_log(Duration duration, Log* log, std::string name) {
+  LifetimeCounter frame;
+  co_await corolab::sleep_for(duration);
+  log->push_back(name);
+}
+
+struct MillionSleepers {
+  std::vector<TimePoint> deadlines;
+  std::vector<std::uint32_t> wake_order;
+  std::size_t early_wakes = 0;
+};
+
+Task<void> sleep_and_record(std::uint32_t index, Duration duration, MillionSleepers* record) {
+  EventLoop& loop = EventLoop::current();
+  const TimePoint deadline = loop.now() + duration;
+  record->deadlines[index] = deadline;
+  co_await corolab::sleep_until(deadline);
+  if (loop.now() < deadline) ++record->early_wakes;
+  record->wake_order.push_back(index);
+}
+
+class TestTimer final : public corolab::detail::TimerNode {
+ public:
+  int id = 0;
+};
+
+}  // namespace
+
+TEST_CASE("sleepers wake in deadline order") {
+  EventLoop loop;
+  Log log;
+  const TimePoint base = loop.now();
+  loop.spawn(sleep_until_then_log(base + 30ms, &log, "30"));
+  loop.spawn(sleep_until_then_log(base + 10ms, &log, "10"));
+  loop.spawn(sleep_until_then_log(base + 20ms, &log, "20"));
+  loop.spawn(sleep_until_then_log(base + 0ms, &log, "0"));
+  loop.spawn(sleep_until_then_log(base + 15ms, &log, "15"));
+  loop.run();
+  CHECK(log == Log{"0", "10", "15", "20", "30"});
+}
+
+TEST_CASE("sleepers with equal deadlines wake first-in, first-out") {
+  EventLoop loop;
+  Log log;
+  const TimePoint deadline = loop.now() + 5ms;
+  for (int i = 0; i < 6; ++i) loop.spawn(sleep_until_then_log(deadline, &log, std::to_string(i)));
+  loop.run();
+  CHECK(log == Log{"0", "1", "2", "3", "4", "5"});
+}
+
+TEST_CASE("a sleep lasts at least as long as requested") {
+  EventLoop loop;
+  Duration elapsed_1ms{}, elapsed_10ms{}, elapsed_25ms{};
+  loop.spawn(measure_sleep_for(25ms, &elapsed_25ms));
+  loop.spawn(measure_sleep_for(1ms, &elapsed_1ms));
+  loop.spawn(measure_sleep_for(10ms, &elapsed_10ms));
+  bool woke_in_time = false;
+  loop.spawn(sleep_until_and_check(loop.now() + 7ms, &woke_in_time));
+  loop.run();
+  CHECK(elapsed_1ms >= 1ms);
+  CHECK(elapsed_10ms >= 10ms);
+  CHECK(elapsed_25ms >= 25ms);
+  CHECK(woke_in_time);
+}
+
+TEST_CASE("a deadline in the past still suspends: the sleeper goes to the back of the line") {
+  EventLoop loop;
+  Log log;
+  loop.spawn(sleep_in_the_past(&log));
+  loop.spawn(yield_once(&log));
+  loop.run();
+  CHECK(log == Log{"sleeper before", "yielder before", "yielder after", "sleeper after"});
+}
+
+// Task::set_stop_token on a spawned task; the stop is requested by another
+// spawned task. If the stop were lost, the sleeper would sleep for an hour.
+TEST_CASE("a stop request cancels the sleep of a spawned task given its own token") {
+  ExpectNoLeaks no_leaks;
+  EventLoop loop;
+  Log log;
+  std::stop_source source;
+  spawn_with_token(loop, sleep_an_hour_and_log(&log, "sleeper"), source.get_token());
+  loop.spawn(request_stop_after(5ms, &source, &log));
+  loop.run();
+  CHECK(log == Log{"stop requested", "sleeper cancelled", "canceller resumed"});
+}
+
+// The token is given to an awaited task; the sleep happens one await further
+// down (sleep_an_hour_and_log awaits sleep_and_log_outcome), which inherits it.
+TEST_CASE("a stop request cancels a sleep in an awaited task given its own token, and in the tasks it awaits") {
+  ExpectNoLeaks no_leaks;
+  EventLoop loop;
+  Log log;
+  std::stop_source source;
+  loop.spawn(with_own_token(sleep_an_hour_and_log(&log, "sleeper"), source.get_token()));
+  loop.spawn(request_stop_after(5ms, &source, &log));
+  loop.run();
+  CHECK(log == Log{"stop requested", "sleeper cancelled", "canceller resumed"});
+}
+
+TEST_CASE("a stop requested before the sleep starts throws at once, without suspending") {
+  EventLoop loop;
+  Log log;
+  std::stop_source source;
+  source.request_stop();
+  spawn_with_token(loop, sleep_an_hour_and_log(&log, "sleeper"), source.get_token());
+  loop.spawn(log_now(&log, "next task"));
+  loop.run();
+  // Had the sleeper suspended, even briefly, the next task would have run first.
+  CHECK(log == Log{"sleeper cancelled", "next task"});
+}
+
+TEST_CASE("cancellation racing completion: a sleep already woken is not cancelled (first one wins)") {
+  EventLoop loop;
+  Log log;
+  std::stop_source second;
+  std::stop_source third;
+  const TimePoint deadline = loop.now() + 2ms;
+  loop.spawn(first_wakes_then_stops_others(deadline, &second, &third, &log));
+  spawn_with_token(loop, second_wakes_then_sleeps_again(deadline, &log), second.get_token());
+  spawn_with_token(loop, sleep_and_log_outcome(deadline + 1h, &log, "third"), third.get_token());
+  loop.run();
+  CHECK(log == Log{"first woke", "second woke", "second's next sleep cancelled", "third cancelled"});
+}
+
+TEST_CASE("destroying a suspended sleeper removes its timer from the heap") {
+  ExpectNoLeaks no_leaks;
+  EventLoop loop;
+  Log log;
+  SECTION("the only sleeper: run() then has nothing to wait for") {
+    {
+      StartedTask sleeper = start_now(sleep_for_and_log(1h, &log, "sleeper"));
+      CHECK_FALSE(sleeper.done());
+      CHECK(LifetimeCounter::alive == no_leaks.alive_before + 1);
+    }
+    CHECK(LifetimeCounter::alive == no_leaks.alive_before);
+    loop.run();  // returns at once: no timer is left
+    CHECK(log.empty());
+  }
+  SECTION("sleepers in the middle of the heap: the others still wake in order") {
+    std::vector<std::optional<StartedTask>> sleepers;
+    const TimePoint base = loop.now();
+    for (int i = 1; i <= 7; ++i) {
+      sleepers.emplace_back(start_now(sleep_until_then_log(base + i * 1ms, &log, std::to_string(i))));
+    }
+    sleepers[1].reset();  // "2"
+    sleepers[3].reset();  // "4"
+    sleepers[5].reset();  // "6"
+    loop.run();
+    CHECK(log == Log{"1", "3", "5", "7"});
+    for (const auto& sleeper : sleepers) CHECK((!sleeper || sleeper->done()));
+  }
+}
+
+TEST_CASE("a million sleeping tasks all wake, each after its deadline, in deadline order") {
+  constexpr std::uint32_t count = 1'000'000;
+  EventLoop loop;
+  MillionSleepers record;
+  record.deadlines.resize(count);
+  record.wake_order.reserve(count);
+  std::mt19937 random{20240601};
+  std::uniform_int_distribution<int> milliseconds{1, 50};
+  for (std::uint32_t i = 0; i < count; ++i) {
+    loop.spawn(sleep_and_record(i, std::chrono::milliseconds{milliseconds(random)}, &record));
+  }
+  loop.run();
+  CHECK(loop.spawned_task_count() == 0);
+  REQUIRE(record.wake_order.size() == count);
+  CHECK(record.early_wakes == 0);
+
+  // Every task woke exactly once, in (deadline, start order) order: tasks
+  // started in index order, so equal deadlines must wake by index.
+  std::vector<bool> woke(count, false);
+  std::size_t duplicates = 0;
+  std::size_t out_of_order = 0;
+  for (std::size_t k = 0; k < count; ++k) {
+    const std::uint32_t index = record.wake_order[k];
+    if (woke[index]) ++duplicates;
+    woke[index] = true;
+    if (k > 0) {
+      const std::uint32_t previous = record.wake_order[k - 1];
+      if (std::tie(record.deadlines[previous], previous) >= std::tie(record.deadlines[index], index)) ++out_of_order;
+    }
+  }
+  CHECK(duplicates == 0);
+  CHECK(out_of_order == 0);
+}
+
+TEST_CASE("TimerHeap: random inserts and removals, pops in (deadline, insertion) order") {
+  using corolab::detail::TimerHeap;
+  TimerHeap heap;  // declared first: the nodes leave it when they die
+  constexpr int node_count = 300;
+  std::vector<std::unique_ptr<TestTimer>> nodes;
+  for (int i = 0; i < node_count; ++i) {
+    nodes.push_back(std::make_unique<TestTimer>());
+    nodes.back()->id = i;
+  }
+
+  // The model: (deadline, insertion number, id), in pop order.
+  std::set<std::tuple<TimePoint, std::uint64_t, int>> model;
+  std::vector<std::uint64_t> inserted_as(node_count);
+  std::uint64_t insertions = 0;
+  std::mt19937 random{7};
+  std::size_t mismatches = 0;
+  auto check_front = [&] {
+    if (heap.size() != model.size()) ++mismatches;
+    if (!model.empty() && heap.next_deadline() != std::get<0>(*model.begin())) ++mismatches;
+  };
+  auto pop_and_compare = [&] {
+    TestTimer& popped = static_cast<TestTimer&>(heap.pop());
+    if (popped.id != std::get<2>(*model.begin()) || popped.in_heap()) ++mismatches;
+    model.erase(model.begin());
+  };
+
+  for (int step = 0; step < 50'000; ++step) {
+    const int id = static_cast<int>(random() % node_count);
+    TestTimer& node = *nodes[static_cast<std::size_t>(id)];
+    const unsigned choice = random() % 4;
+    if (!node.in_heap()) {
+      // Few distinct deadlines: plenty of ties, which must pop FIFO.
+      const TimePoint deadline = TimePoint{} + std::chrono::milliseconds(random() % 40);
+      heap.insert(node, deadline);
+      inserted_as[static_cast<std::size_t>(id)] = insertions++;
+      model.emplace(deadline, inserted_as[static_cast<std::size_t>(id)], id);
+      if (!node.in_heap() || node.deadline() != deadline) ++mismatches;
+    } else if (choice == 0) {
+      heap.remove(node);
+      model.erase({node.deadline(), inserted_as[static_cast<std::size_t>(id)], id});
+      if (node.in_heap()) ++mismatches;
+    } else if (choice == 1) {
+      pop_and_compare();
+    }
+    check_front();
+  }
+  CHECK(mismatches == 0);
+  CHECK(heap.size() > 100);  // the random walk did keep a real heap
+
+  // A node destroyed while in the heap leaves it.
+  for (auto& node : nodes) {
+    if (node->in_heap() && node->id % 2 == 0) {
+      model.erase({node->deadline(), inserted_as[static_cast<std::size_t>(node->id)], node->id});
+      node.reset();
+      check_front();
+    }
+  }
+  CHECK(mismatches == 0);
+
+  std::size_t drained = 0;
+  while (!heap.empty()) {
+    pop_and_compare();
+    ++drained;
+  }
+  CHECK(model.empty());
+  CHECK(drained > 0);
+  CHECK(mismatches == 0);
+}
+
+namespace {
+corolab::Task<void> sleep_until_the_beginning_of_time(bool* woke) {
+  co_await corolab::sleep_until(corolab::TimePoint::min());
+  *woke = true;
+}
+}  // namespace
+
+// The loop computes how long to block from the earliest deadline; one at the
+// very beginning of time must not overflow that computation (UBSan checks).
+TEST_CASE("a deadline at TimePoint::min() wakes at once without overflow") {
+  bool woke = false;
+  corolab::sync_wait(sleep_until_the_beginning_of_time(&woke));
+  CHECK(woke);
+}
