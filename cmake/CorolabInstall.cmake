@@ -1,12 +1,12 @@
 # Install the runtime library and its headers, and export them so that
 # another project can do:
 #   find_package(corolab REQUIRED)
-#   target_link_libraries(app PRIVATE corolab::runtime)
+#   target_link_libraries(app PRIVATE corolab::runtime)   # or corolab::http
 include(CMakePackageConfigHelpers)
 
 set(COROLAB_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/corolab)
 
-install(TARGETS corolab_runtime EXPORT corolabTargets
+install(TARGETS corolab_runtime corolab_http EXPORT corolabTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
@@ -17,9 +17,11 @@ install(EXPORT corolabTargets
   DESTINATION ${COROLAB_CMAKE_DIR})
 
 # Threads is always a dependency. fmt and CURL become one only if the runtime
-# links them (a static library's private links show up as $<LINK_ONLY:...>),
+# or corolab::http links them (a static library's private links show up as $<LINK_ONLY:...>),
 # so consumers are never asked for packages the runtime does not use.
 get_target_property(_corolab_links corolab_runtime INTERFACE_LINK_LIBRARIES)
+get_target_property(_corolab_http_links corolab_http INTERFACE_LINK_LIBRARIES)
+list(APPEND _corolab_links ${_corolab_http_links})
 set(COROLAB_FIND_DEPENDENCIES "find_dependency(Threads)")
 foreach(_pkg IN ITEMS fmt CURL)
   if("${_corolab_links}" MATCHES "${_pkg}::")

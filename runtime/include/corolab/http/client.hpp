@@ -1,0 +1,140 @@
+#pragma once
+// An HTTP client for coroutines, on libcurl's multi-socket API.
+//
+//   corolab::http::Client client;
+//   corolab::http::ClientResponse page = co_await client.get("http://127.0.0.1:8080/");
+//
+// libcurl does the protocol work (HTTP/1.1 and HTTP/2, TLS, compression,
+// connection reuse); corolab does the waiting. curl tells us which sockets
+// it wants watched and when it next needs a timeout; our reactor and timer
+// heap do the watching; we call curl back when something is ready. Many
+// transfers run concurrently on the loop thread, with no threads of curl's.
+// (curl_multi_bridge.hpp in the sources tells that story in detail.)
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "corolab/clock.hpp"
+#include "corolab/http/headers.hpp"
+#include "corolab/task.hpp"
+
+namespace corolab::http {
+
+// Why a transfer failed, in terms a program can act on.
+enum class ErrorKind {
+  bad_url,    // malformed, or not http/https (requests and redirects alike)
+  dns,        // the host name did not resolve
+  connect,    // refused or unreachable
+  tls,        // handshake or certificate
+  timeout,    // connect, total or low-speed timeout
+  too_large,  // the body exceeded RequestOptions::max_body_size
+  reset,      // the connection broke mid-transfer (reset, EOF before the end)
+  other,
+};
+std::string_view to_string(ErrorKind kind) noexcept;
+
+class HttpError : public std::runtime_error {
+ public:
+  HttpError(ErrorKind kind, std::string url, const std::string& detail);
+  ErrorKind kind() const noexcept { return kind_; }
+  const std::string& url() const noexcept { return url_; }
+
+ private:
+  ErrorKind kind_;
+  std::string url_;
+};
+
+struct Timings {
+  Duration name_lookup{0};  // each is measured from the start of the transfer
+  Duration connect{0};
+  Duration tls_handshake{0};
+  Duration first_byte{0};
+  Duration total{0};
+};
+
+struct ClientResponse {
+  int status = 0;
+  Headers headers;
+  std::string effective_url;            // after any redirects curl followed
+  std::optional<std::string> location;  // absolute redirect target, when not followed
+  std::string body;                     // empty for HEAD, a body callback, or a skipped body
+  std::size_t body_size = 0;            // bytes received (decoded)
+  bool body_skipped = false;            // RequestOptions::accept_body said no
+  long new_connections = 0;             // 0: an existing connection was reused
+  Timings timings;
+};
+
+struct RequestOptions {
+  Duration connect_timeout = std::chrono::seconds(10);
+  Duration total_timeout = std::chrono::seconds(30);
+  // Abort when slower than this many bytes/s for low_speed_time (0: off).
+  long low_speed_limit = 0;
+  Duration low_speed_time = std::chrono::seconds(30);
+  // The transfer is aborted as soon as the body would exceed this, including
+  // at once when Content-Length announces more.
+  std::size_t max_body_size = 16 * 1024 * 1024;
+  bool follow_redirects = false;  // off: the crawler vets every hop itself
+  long max_redirects = 5;
+  std::string user_agent = "corolab/0.1";
+  Headers headers;  // extra request headers: If-None-Match, If-Modified-Since, ...
+  // Called with the status and headers before any body byte; returning
+  // false skips the body (the response comes back with body_skipped).
+  std::function<bool(int status, const Headers& headers)> accept_body;
+  // Called with each piece of the body; the response's body then stays empty.
+  std::function<void(std::string_view chunk)> on_body_chunk;
+};
+
+struct ClientOptions {
+  long max_total_connections = 64;  // CURLMOPT_MAX_TOTAL_CONNECTIONS
+  long max_host_connections = 8;    // CURLMOPT_MAX_HOST_CONNECTIONS
+};
+
+// What the bridge saw, for tests and curious readers.
+struct BridgeStats {
+  std::size_t socket_callbacks = 0;
+  std::size_t sockets_removed = 0;
+  std::size_t removes_for_unknown_sockets = 0;  // REMOVE for a socket never announced
+  std::size_t fd_numbers_reused = 0;            // a new socket got the number of a removed one
+  std::size_t timer_deletes = 0;                // timeout -1
+  std::size_t timer_immediate = 0;              // timeout 0
+  std::size_t timer_fired = 0;
+  std::size_t sockets_closed = 0;               // through CURLOPT_CLOSESOCKETFUNCTION
+};
+
+class CurlMultiBridge;
+
+class Client {
+ public:
+  // Create and use it on the loop thread.
+  explicit Client(ClientOptions options = {});
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+
+  // Throws HttpError on failure, OperationCancelled when cancelled (the
+  // transfer is then removed at once: no late callback, nothing leaked).
+  // Any status (404, 500, ...) is a successful transfer: check `status`.
+  //
+  // Overloads rather than a default argument on purpose: g++ 12 miscompiles a
+  // class-type temporary (such as a defaulted RequestOptions{}) created inside
+  // a co_await expression: it is copied bitwise, and its strings are freed
+  // from the wrong place. Build options in a named variable and pass that.
+  Task<ClientResponse> get(std::string url);
+  Task<ClientResponse> get(std::string url, RequestOptions options);
+  Task<ClientResponse> head(std::string url);
+  Task<ClientResponse> head(std::string url, RequestOptions options);
+
+  std::size_t in_flight() const noexcept;
+  const BridgeStats& bridge_stats() const noexcept;
+
+ private:
+  Task<ClientResponse> fetch(std::string url, RequestOptions options, bool head_only);
+  std::unique_ptr<CurlMultiBridge> bridge_;
+};
+
+}  // namespace corolab::http
