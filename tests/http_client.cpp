@@ -133,6 +133,14 @@ Task<void> redirects(std::string base, Client* client) {
   REQUIRE(not_followed.location.has_value());
   CHECK(*not_followed.location == base + "/hello");  // made absolute by curl
 
+  // Skipping the body of a redirect (as a crawler does) still gives the Location.
+  RequestOptions no_body;
+  no_body.accept_body = [](int, const corolab::http::Headers&) { return false; };
+  ClientResponse skipped = co_await client->get(base + "/redirect", no_body);
+  CHECK(skipped.status == 302);
+  REQUIRE(skipped.location.has_value());
+  CHECK(*skipped.location == base + "/hello");
+
   RequestOptions follow;
   follow.follow_redirects = true;
   ClientResponse followed = co_await client->get(base + "/redirect", follow);

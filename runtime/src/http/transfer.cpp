@@ -1,6 +1,7 @@
 #include "transfer.hpp"
 
 #include <chrono>
+#include <optional>
 #include <stdexcept>
 
 #include "curl_multi_bridge.hpp"
@@ -44,6 +45,21 @@ ErrorKind classify(CURLcode code, bool body_too_large) {
     case CURLE_HTTP2_STREAM: return ErrorKind::reset;
     default: return ErrorKind::other;
   }
+}
+
+// `reference` made absolute against `base`, the way curl resolves redirects.
+std::optional<std::string> resolve_against(const std::string& base, std::string_view reference) {
+  CURLU* url = curl_url();
+  std::optional<std::string> absolute;
+  const std::string text(reference);
+  if (curl_url_set(url, CURLUPART_URL, base.c_str(), 0) == CURLUE_OK &&
+      curl_url_set(url, CURLUPART_URL, text.c_str(), 0) == CURLUE_OK) {
+    char* result = nullptr;
+    if (curl_url_get(url, CURLUPART_URL, &result, 0) == CURLUE_OK) absolute = result;
+    curl_free(result);
+  }
+  curl_url_cleanup(url);
+  return absolute;
 }
 
 }  // namespace
@@ -112,6 +128,14 @@ void Transfer::collect_info() {
   if (curl_easy_getinfo(easy_, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text) response_.effective_url = text;
   text = nullptr;
   if (curl_easy_getinfo(easy_, CURLINFO_REDIRECT_URL, &text) == CURLE_OK && text) response_.location = text;
+  // curl computes the redirect URL only for a transfer that ran to its end;
+  // one whose body was skipped needs its Location made absolute by us.
+  const bool is_redirect = response_.status >= 300 && response_.status < 400;
+  if (!response_.location && is_redirect) {
+    if (auto location = response_.headers.get("Location")) {
+      response_.location = resolve_against(response_.effective_url, *location);
+    }
+  }
   curl_easy_getinfo(easy_, CURLINFO_NUM_CONNECTS, &response_.new_connections);
   response_.timings.name_lookup = microseconds_info(easy_, CURLINFO_NAMELOOKUP_TIME_T);
   response_.timings.connect = microseconds_info(easy_, CURLINFO_CONNECT_TIME_T);

@@ -1,0 +1,158 @@
+#pragma once
+// The crawler: a frontier of URLs, a pool of worker coroutines, and a set of
+// URLs already seen. The core loop is crawler.cpp; read it top to bottom.
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <regex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "corolab/channel.hpp"
+#include "corolab/clock.hpp"
+#include "corolab/crawler/outcome.hpp"
+#include "corolab/crawler/robots.hpp"
+#include "corolab/event.hpp"
+#include "corolab/http/client.hpp"
+#include "corolab/crawler/links.hpp"
+#include "corolab/crawler/url.hpp"
+#include "corolab/semaphore.hpp"
+#include "corolab/task.hpp"
+#include "corolab/task_group.hpp"
+
+namespace corolab::crawler {
+
+enum class Scope { host, domain, any };
+
+struct CrawlOptions {
+  std::vector<std::string> seeds;
+  int concurrency = 16;               // requests in flight, in all
+  int per_host = 4;                   // requests in flight, per host
+  Duration delay{0};                  // politeness delay between requests to a host
+  double jitter = 0.5;                // the delay varies by +/- this fraction
+  bool obey_robots = true;
+  std::string user_agent = "corolab-crawl/0.1 (+https://github.com/corolab)";
+  int max_depth = -1;                 // -1: no limit
+  std::size_t max_pages = 0;          // 0: no limit (counts requests made)
+  Duration max_time{0};               // 0: no limit
+  Scope scope = Scope::host;
+  std::vector<std::regex> include;    // if any: a URL must match one
+  std::vector<std::regex> exclude;    // a URL matching any is out of scope
+  int max_redirects = 5;              // hops followed from one URL
+  int max_tries = 3;                  // for network errors, 429 and 5xx
+  Duration backoff{std::chrono::milliseconds(250)};  // first retry delay; doubles each time
+  Duration max_backoff{std::chrono::seconds(30)};
+  Duration grace_period{std::chrono::seconds(2)};    // for in-flight requests when stopping
+  std::size_t max_body_size = 8 * 1024 * 1024;
+  Duration timeout{std::chrono::seconds(20)};
+  std::uint64_t seed = 1;             // for jitter: runs are reproducible
+};
+
+// Where results go, as they happen.
+class CrawlSink {
+ public:
+  virtual ~CrawlSink() = default;
+  virtual void on_page(const PageRecord& record) = 0;
+  virtual void on_link(const std::string& from, const std::string& to) { (void)from, (void)to; }
+};
+
+struct CrawlSummary {
+  std::array<std::size_t, kOutcomeCount> outcomes{};  // indexed by Outcome
+  std::size_t urls = 0;          // distinct URLs, each with one outcome (duplicates excluded)
+  std::size_t requests = 0;      // HTTP requests made, retries and robots.txt included
+  std::size_t bytes = 0;
+  std::size_t max_in_flight = 0;
+  Duration elapsed{0};
+  bool interrupted = false;
+  std::size_t count(Outcome outcome) const noexcept { return outcomes[static_cast<std::size_t>(outcome)]; }
+};
+
+// A live view, for the progress line.
+struct CrawlProgress {
+  std::size_t done = 0;
+  std::size_t in_flight = 0;
+  std::size_t queued = 0;
+  std::size_t errors = 0;
+};
+
+// A URL waiting to be fetched.
+struct QueuedUrl {
+  std::string url;
+  int depth = 0;
+  std::string parent;
+  int redirect_hops = 0;
+  std::vector<std::string> redirect_chain;  // to notice loops
+};
+
+class Crawler {
+ public:
+  Crawler(CrawlOptions options, CrawlSink& sink);
+  ~Crawler();
+
+  // Crawls until the frontier is empty, a limit is hit, or stop() is called.
+  Task<CrawlSummary> run();
+
+  // Stop taking new URLs; in-flight requests get the grace period, then are
+  // cancelled. Unfetched URLs are kept: see remaining().
+  void stop() noexcept;
+
+  CrawlProgress progress() const noexcept;
+
+  // For --resume: URLs already done (their hashes) and URLs still to do.
+  void restore(std::vector<std::uint64_t> seen, std::vector<QueuedUrl> frontier);
+  std::vector<std::uint64_t> seen_hashes() const;
+  std::vector<QueuedUrl> remaining() const;
+
+  static std::uint64_t hash_url(std::string_view url) noexcept;
+
+ private:
+  struct Host;
+  struct PageReader;
+
+  Task<void> worker();
+  Task<void> process(QueuedUrl item);
+  Task<http::ClientResponse> fetch_with_retries(const QueuedUrl& item, PageReader* reader);
+  void follow_redirect(const QueuedUrl& item, const std::string& location, PageRecord* record);
+  std::size_t add_links(const QueuedUrl& item, const ExtractedLinks& links);
+  void discover(const std::string& url, const QueuedUrl& from, int redirect_hops);
+  void finish_one();
+  void record(PageRecord record);
+
+  Task<bool> allowed_by_robots(const std::string& url);
+  Task<RobotsRules> fetch_robots(UrlParts origin);
+  Task<void> seed_from_sitemaps(std::vector<std::string> sitemaps, std::string site);
+  Task<void> wait_politely(Host& host);
+  Duration jittered(Duration delay);
+  Host& host_for(const std::string& origin);
+  bool in_scope(const std::string& url) const;
+
+  Task<void> cancel_after_grace();
+  Task<void> end_at_time_limit();
+
+  CrawlOptions options_;
+  CrawlSink& sink_;
+  std::unique_ptr<http::Client> client_;
+  Channel<QueuedUrl> frontier_;
+  std::unordered_set<std::uint64_t> seen_;  // 8 bytes of hash per URL, not the URL itself
+  std::unordered_map<std::string, std::unique_ptr<Host>> hosts_;
+  std::vector<std::string> seed_origins_;   // hosts of the seeds: the scope
+  std::size_t pending_ = 0;  // queued + being processed; 0 means the crawl is over
+  std::size_t pages_started_ = 0;
+  std::size_t in_flight_ = 0;
+  std::size_t errors_ = 0;
+  CrawlSummary summary_;
+  bool stopping_ = false;
+  bool time_is_up_ = false;
+  TimePoint started_{};
+  std::uint64_t random_state_;
+  std::vector<QueuedUrl> interrupted_;  // not finished when stopped: for the journal
+  TaskGroup* workers_ = nullptr;        // while run() runs
+  TaskGroup timers_;                    // grace period and time limit
+};
+
+}  // namespace corolab::crawler

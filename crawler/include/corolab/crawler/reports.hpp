@@ -1,0 +1,79 @@
+#pragma once
+// Where a crawl's results go: each writer is a CrawlSink that sees every
+// URL's record (and every link) as it happens, so an interrupted crawl still
+// leaves complete, valid files behind.
+
+#include <cstdio>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "corolab/crawler/crawler.hpp"
+
+namespace corolab::crawler {
+
+// One JSON object per line (JSON Lines), flushed line by line.
+class JsonLinesWriter final : public CrawlSink {
+ public:
+  explicit JsonLinesWriter(std::ostream& out) : out_(out) {}
+  void on_page(const PageRecord& record) override;
+
+ private:
+  std::ostream& out_;
+};
+
+// The same fields as CSV, with a header row (RFC 4180 quoting).
+class CsvWriter final : public CrawlSink {
+ public:
+  explicit CsvWriter(std::ostream& out, bool write_header = true);
+  void on_page(const PageRecord& record) override;
+
+ private:
+  std::ostream& out_;
+};
+
+// Remembers what the report files need; written once the crawl ends.
+class CrawlCollector final : public CrawlSink {
+ public:
+  void on_page(const PageRecord& record) override;
+  void on_link(const std::string& from, const std::string& to) override;
+
+  // The link graph in Graphviz DOT: pages as nodes, coloured by outcome.
+  void write_dot(std::ostream& out) const;
+  // A sitemaps.org <urlset> of the HTML pages fetched.
+  void write_sitemap(std::ostream& out) const;
+  // Broken links: each failing URL with the pages that link to it.
+  void write_broken_links(std::ostream& out) const;
+  std::size_t broken_link_count() const noexcept { return broken_.size(); }
+
+ private:
+  std::map<std::string, Outcome> outcomes_;
+  std::map<std::string, std::string> failures_;  // url -> "404" or the error
+  std::set<std::pair<std::string, std::string>> edges_;
+  std::vector<std::string> pages_;
+  std::vector<std::string> broken_;
+};
+
+// Sends each record to several sinks.
+class FanOut final : public CrawlSink {
+ public:
+  void add(CrawlSink& sink) { sinks_.push_back(&sink); }
+  void on_page(const PageRecord& record) override {
+    for (CrawlSink* sink : sinks_) sink->on_page(record);
+  }
+  void on_link(const std::string& from, const std::string& to) override {
+    for (CrawlSink* sink : sinks_) sink->on_link(from, to);
+  }
+
+ private:
+  std::vector<CrawlSink*> sinks_;
+};
+
+// The summary printed at the end: pages, outcomes by kind, bytes, rate.
+void print_summary(std::FILE* out, const CrawlSummary& summary);
+
+}  // namespace corolab::crawler

@@ -1,0 +1,269 @@
+// The crawler against the demo site, whose graph is the truth: what it
+// fetched, what became of every fault, the counts, Retry-After, stop and
+// resume, and the command line's usage errors.
+#include "corolab/crawler/crawler.hpp"
+
+#include <catch2/catch.hpp>
+#include <sys/wait.h>
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+
+#include "corolab/corolab.hpp"
+#include "corolab/crawler/reports.hpp"
+#include "corolab/demo_site/site_paths.hpp"
+#include "corolab/demo_site/site_server.hpp"
+
+using namespace std::chrono_literals;
+using corolab::Task;
+using corolab::crawler::CrawlOptions;
+using corolab::crawler::Crawler;
+using corolab::crawler::CrawlSummary;
+using corolab::crawler::Outcome;
+using corolab::crawler::PageRecord;
+namespace site = corolab::demo_site;
+
+namespace {
+
+// Keeps every record; can stop the crawl after a number of them.
+struct Recorder final : corolab::crawler::CrawlSink {
+  std::vector<PageRecord> records;
+  Crawler* crawler = nullptr;
+  std::size_t stop_after = 0;
+  void on_page(const PageRecord& record) override {
+    records.push_back(record);
+    if (stop_after > 0 && records.size() == stop_after) crawler->stop();
+  }
+};
+
+CrawlOptions test_options(const std::string& base_url) {
+  CrawlOptions options;
+  options.seeds = {base_url + "/"};
+  options.concurrency = 16;
+  options.per_host = 16;
+  options.backoff = 10ms;
+  options.timeout = 5s;
+  options.max_body_size = 1024 * 1024;
+  return options;
+}
+
+site::SiteOptions small_site(bool faults) {
+  site::SiteOptions options;
+  options.pages = 60;
+  options.faults = faults;
+  options.huge_body_size = 4 * 1024 * 1024;
+  return options;
+}
+
+struct CrawlResult {
+  CrawlSummary summary;
+  std::vector<PageRecord> records;
+};
+
+Task<CrawlResult> crawl_site(site::SiteServer* served, CrawlOptions options) {
+  corolab::TaskGroup server;
+  server.spawn(served->serve());
+  Recorder recorder;
+  Crawler crawler(std::move(options), recorder);
+  CrawlSummary summary = co_await crawler.run();
+  served->stop();
+  co_await server.join();
+  co_return CrawlResult{summary, std::move(recorder.records)};
+}
+
+// The crawler's outcome for each of the site's.
+Outcome expected_outcome(site::Outcome truth) {
+  switch (truth) {
+    case site::Outcome::ok:
+    case site::Outcome::slow:
+    case site::Outcome::server_error_then_ok:
+    case site::Outcome::too_many_requests_then_ok: return Outcome::fetched;
+    case site::Outcome::not_found: return Outcome::http_error;
+    case site::Outcome::redirect:
+    case site::Outcome::redirect_loop: return Outcome::redirect;
+    case site::Outcome::too_large: return Outcome::too_large;
+    case site::Outcome::not_html: return Outcome::not_html;
+    case site::Outcome::reset: return Outcome::network_error;
+    case site::Outcome::disallowed: return Outcome::blocked_by_robots;
+    case site::Outcome::out_of_scope: return Outcome::out_of_scope;
+  }
+  return Outcome::limit_reached;
+}
+
+bool was_requested(Outcome outcome) {
+  return outcome != Outcome::blocked_by_robots && outcome != Outcome::out_of_scope &&
+         outcome != Outcome::limit_reached;
+}
+
+// URL -> outcome, with the site's base URL cut off, so crawls of two
+// servers (two ports) can be compared.
+std::map<std::string, Outcome> by_target(const std::vector<PageRecord>& records, const std::string& base) {
+  std::map<std::string, Outcome> outcomes;
+  for (const PageRecord& record : records) {
+    std::string key = record.url.starts_with(base) ? record.url.substr(base.size()) : record.url;
+    CHECK(outcomes.emplace(key, record.outcome).second);  // one record per URL, never two
+  }
+  return outcomes;
+}
+
+const PageRecord& record_of(const std::vector<PageRecord>& records, const std::string& url) {
+  for (const PageRecord& record : records) {
+    if (record.url == url) return record;
+  }
+  FAIL("no record for " << url);
+  throw std::logic_error("unreachable");
+}
+
+// Part one stops after `stop_after` records; part two resumes from what
+// part one left, on the same server.
+Task<std::vector<PageRecord>> crawl_in_two_parts(site::SiteServer* served, std::size_t stop_after) {
+  corolab::TaskGroup server;
+  server.spawn(served->serve());
+  Recorder first;
+  first.stop_after = stop_after;
+  Crawler part_one(test_options(served->base_url()), first);
+  first.crawler = &part_one;
+  CrawlSummary summary = co_await part_one.run();
+  CHECK(summary.interrupted);
+  CHECK_FALSE(part_one.remaining().empty());
+
+  Recorder second;
+  Crawler part_two(test_options(served->base_url()), second);
+  part_two.restore(part_one.seen_hashes(), part_one.remaining());
+  co_await part_two.run();
+  served->stop();
+  co_await server.join();
+
+  std::vector<PageRecord> all = std::move(first.records);
+  all.insert(all.end(), second.records.begin(), second.records.end());
+  co_return all;
+}
+
+int run_crawl_program(const std::string& arguments) {
+  const std::string command = std::string(COROLAB_CRAWL_PATH) + " " + arguments + " >/dev/null 2>&1";
+  const int status = std::system(command.c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace
+
+TEST_CASE("the crawl finds exactly what a polite crawler should, and every fault lands in its outcome") {
+  corolab::EventLoop loop;
+  site::SiteServer served(small_site(true));
+  const site::SiteGraph& truth = served.site().graph();
+  CrawlResult result = corolab::sync_wait(crawl_site(&served, test_options(served.base_url())));
+
+  std::set<std::string> requested;
+  for (const PageRecord& record : result.records) {
+    if (was_requested(record.outcome)) requested.insert(record.url);
+  }
+  CHECK(requested == truth.polite_crawl());
+
+  for (const PageRecord& record : result.records) {
+    const site::Node* node = truth.find(record.url);
+    CAPTURE(record.url, record.error);
+    REQUIRE(node != nullptr);
+    CHECK(record.outcome == expected_outcome(node->outcome));
+  }
+  // The loop is reported on the hop that closes it.
+  const PageRecord& loop_b = record_of(result.records, truth.url_of(site::fault_paths::loop_b));
+  CHECK(loop_b.error == "redirect loop");
+}
+
+TEST_CASE("the summary's counts add up: one outcome per URL") {
+  corolab::EventLoop loop;
+  site::SiteServer served(small_site(true));
+  CrawlResult result = corolab::sync_wait(crawl_site(&served, test_options(served.base_url())));
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < corolab::crawler::kOutcomeCount; ++i) {
+    if (static_cast<Outcome>(i) != Outcome::duplicate) total += result.summary.outcomes[i];
+  }
+  CHECK(total == result.summary.urls);
+  CHECK(result.summary.urls == result.records.size());
+  CHECK(result.summary.count(Outcome::duplicate) > 0);  // pages link to each other a lot
+  CHECK(result.summary.max_in_flight > 1);
+}
+
+TEST_CASE("429 with Retry-After: the retry waits as asked (measured on the loop's clock)") {
+  corolab::EventLoop loop;
+  site::SiteServer served(small_site(true));
+  CrawlResult result = corolab::sync_wait(crawl_site(&served, test_options(served.base_url())));
+  const PageRecord& limited = record_of(result.records, served.site().graph().url_of(site::fault_paths::rate_limited));
+  CHECK(limited.outcome == Outcome::fetched);
+  CHECK(limited.time >= 1s);  // Retry-After: 1
+  CHECK(served.site().request_count(site::fault_paths::rate_limited) == 2);
+}
+
+TEST_CASE("limits: --max-pages and --max-depth end URLs as limit_reached") {
+  corolab::EventLoop loop;
+  site::SiteServer served(small_site(false));
+  CrawlOptions options = test_options(served.base_url());
+  SECTION("max pages") {
+    options.max_pages = 10;
+    CrawlResult result = corolab::sync_wait(crawl_site(&served, options));
+    std::size_t requested = 0;
+    for (const PageRecord& record : result.records) requested += was_requested(record.outcome) ? 1 : 0;
+    CHECK(requested == 10);
+    CHECK(result.summary.count(Outcome::limit_reached) > 0);
+  }
+  SECTION("max depth") {
+    options.max_depth = 1;
+    CrawlResult result = corolab::sync_wait(crawl_site(&served, options));
+    for (const PageRecord& record : result.records) {
+      if (was_requested(record.outcome)) CHECK(record.depth <= 1);
+    }
+    CHECK(result.summary.count(Outcome::limit_reached) > 0);
+  }
+  SECTION("exclude") {
+    options.exclude.emplace_back("/section-");
+    CrawlResult result = corolab::sync_wait(crawl_site(&served, options));
+    for (const PageRecord& record : result.records) {
+      if (record.url.find("/section-") != std::string::npos) CHECK(record.outcome == Outcome::out_of_scope);
+    }
+  }
+}
+
+TEST_CASE("stopped, then resumed from what it left, equals an uninterrupted crawl") {
+  corolab::EventLoop loop;
+  site::SiteOptions options = small_site(true);
+  options.latency = 5ms;  // so that requests are in flight when the stop comes
+  site::SiteServer uninterrupted_site(options);
+  CrawlResult whole = corolab::sync_wait(crawl_site(&uninterrupted_site, test_options(uninterrupted_site.base_url())));
+
+  site::SiteServer interrupted_site(options);
+  std::vector<PageRecord> parts = corolab::sync_wait(crawl_in_two_parts(&interrupted_site, 30));
+  CHECK(by_target(parts, interrupted_site.base_url()) == by_target(whole.records, uninterrupted_site.base_url()));
+}
+
+TEST_CASE("records are valid JSON lines with every field") {
+  corolab::EventLoop loop;
+  site::SiteServer served(small_site(false));
+  CrawlResult result = corolab::sync_wait(crawl_site(&served, test_options(served.base_url())));
+  std::ostringstream out;
+  corolab::crawler::JsonLinesWriter writer(out);
+  for (const PageRecord& record : result.records) writer.on_page(record);
+  std::istringstream lines(out.str());
+  std::string line;
+  std::size_t count = 0;
+  while (std::getline(lines, line)) {
+    const auto json = nlohmann::json::parse(line);
+    for (const char* key : {"url", "final_url", "status", "content_type", "depth", "parent", "bytes", "time_ms",
+                            "error", "outcome"}) {
+      CHECK(json.contains(key));
+    }
+    ++count;
+  }
+  CHECK(count == result.records.size());
+}
+
+TEST_CASE("bad command lines get a clear message and exit code 2") {
+  CHECK(run_crawl_program("--help") == 0);
+  CHECK(run_crawl_program("") == 2);                                  // no URL
+  CHECK(run_crawl_program("--no-such-option http://127.0.0.1/") == 2);
+  CHECK(run_crawl_program("--concurrency 0 http://127.0.0.1/") == 2);
+  CHECK(run_crawl_program("ftp://127.0.0.1/") == 2);
+  CHECK(run_crawl_program("--include '(' http://127.0.0.1/") == 2);
+  CHECK(run_crawl_program("--scope planet http://127.0.0.1/") == 2);
+}

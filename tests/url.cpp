@@ -1,0 +1,331 @@
+// URLs: normalization, relative resolution (RFC 3986 5.4), what the crawler
+// refuses, splitting, and registrable domains.
+#include "corolab/crawler/url.hpp"
+
+#include <catch2/catch.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+using corolab::crawler::normalize_percent_escapes;
+using corolab::crawler::normalize_url;
+using corolab::crawler::origin_of;
+using corolab::crawler::registrable_domain;
+using corolab::crawler::resolve_url;
+using corolab::crawler::split_url;
+using corolab::crawler::UrlParts;
+
+namespace {
+
+struct Example {
+  std::string_view input;
+  std::string_view expected;
+};
+
+// std::nullopt reads "(none)", so that a failed check prints something useful.
+std::string or_none(const std::optional<std::string>& url) { return url.value_or("(none)"); }
+
+// An unrelated base: absolute hrefs must not depend on it.
+constexpr std::string_view kOtherBase = "https://elsewhere.example/dir/page.html?x=1";
+
+// RFC 3986 section 5.4: every example there resolves against this base.
+constexpr std::string_view kRfcBase = "http://a/b/c/d;p?q";
+
+}  // namespace
+
+TEST_CASE("normalization: one spelling per URL, by resolve_url and normalize_url alike") {
+  const Example examples[] = {
+      // the header's example: every rule at once
+      {"HTTP://Example.COM:80/a/./b/../c#top", "http://example.com/a/c"},
+      // scheme and host are lowercased; the path keeps its case
+      {"HTTPS://WWW.Example.ORG/Path/File.HTML", "https://www.example.org/Path/File.HTML"},
+      {"hTTp://example.com/", "http://example.com/"},
+      // default ports go, others stay
+      {"http://example.com:80/x", "http://example.com/x"},
+      {"https://example.com:443/x", "https://example.com/x"},
+      {"http://example.com:443/x", "http://example.com:443/x"},
+      {"https://example.com:80/x", "https://example.com:80/x"},
+      {"http://example.com:8080/x", "http://example.com:8080/x"},
+      {"http://example.com:0080/x", "http://example.com/x"},
+      {"http://example.com:/x", "http://example.com/x"},
+      // an empty path is "/"
+      {"http://example.com", "http://example.com/"},
+      {"http://example.com?q=1", "http://example.com/?q=1"},
+      // dot segments
+      {"http://example.com/a/b/../../c", "http://example.com/c"},
+      {"http://example.com/a/./b/.", "http://example.com/a/b/"},
+      {"http://example.com/../../a", "http://example.com/a"},
+      {"http://example.com/a/b/..", "http://example.com/a/"},
+      // ...also when spelled as escapes: decoded first, then removed
+      {"http://example.com/a/%2e%2E/b", "http://example.com/b"},
+      {"http://example.com/a/%2E/b", "http://example.com/a/b"},
+      // percent-escapes: unreserved ones decoded, the others uppercased
+      {"http://example.com/%7euser/%41%62%2d%2E%5F", "http://example.com/~user/Ab-._"},
+      {"http://example.com/a%2fb%3a", "http://example.com/a%2Fb%3A"},
+      {"http://example.com/?q=%7e%2f%3d%26", "http://example.com/?q=~%2F%3D%26"},
+      {"http://example.com/%e3%83%84", "http://example.com/%E3%83%84"},
+      // what may not appear raw is escaped: space, non-ASCII, '"', '<', a lone '%'
+      {"http://example.com/a b?c d", "http://example.com/a%20b?c%20d"},
+      {"http://example.com/caf\xC3\xA9?q=\xC3\xA9", "http://example.com/caf%C3%A9?q=%C3%A9"},
+      {"http://example.com/\"<x>\"", "http://example.com/%22%3Cx%3E%22"},
+      {"http://example.com/100%/%zz", "http://example.com/100%25/%25zz"},
+      {"http://example.com/a\\b", "http://example.com/a%5Cb"},
+      // reserved characters keep their meaning
+      {"http://example.com/a;b=c/d:e@f!$&'()*+,?x=/?:@", "http://example.com/a;b=c/d:e@f!$&'()*+,?x=/?:@"},
+      // the fragment goes, and an empty query
+      {"http://example.com/a#frag", "http://example.com/a"},
+      {"http://example.com/a?#frag", "http://example.com/a"},
+      {"http://example.com/a?", "http://example.com/a"},
+      {"http://example.com/a?b#c?d", "http://example.com/a?b"},
+      // surrounding whitespace; tabs and newlines anywhere
+      {"  http://example.com/a \n", "http://example.com/a"},
+      {"http://exam\tple.com/a\n/b\r\n", "http://example.com/a/b"},
+      // hosts: escapes decoded, IPv4 and IPv6 in their canonical forms
+      {"http://ex%41mple.com/", "http://example.com/"},
+      {"http://127.1/", "http://127.0.0.1/"},
+      {"http://%31%32%37.1/", "http://127.0.0.1/"},  // curl 7.88 alone stops at "127.1" (found by fuzzing)
+      {"http://%35/", "http://0.0.0.5/"},
+      {"http://[::FFFF:1.2.3.4]:80/", "http://[::ffff:1.2.3.4]/"},
+      {"http://[2001:DB8:0:0::1]:8080/", "http://[2001:db8::1]:8080/"},
+      // already normal: unchanged
+      {"https://example.com/a/b?c=d&e=f", "https://example.com/a/b?c=d&e=f"},
+  };
+  for (const Example& example : examples) {
+    CAPTURE(example.input);
+    CHECK(or_none(normalize_url(example.input)) == example.expected);
+    CHECK(or_none(resolve_url(kOtherBase, example.input)) == example.expected);
+  }
+}
+
+TEST_CASE("normalization rules apply to relative hrefs too") {
+  const std::string_view base = "http://Example.COM:80/dir/page";
+  const Example examples[] = {
+      {"a/./b/../c#top", "http://example.com/dir/a/c"},
+      {"%7eme/%2e%2e/x%2fy", "http://example.com/dir/x%2Fy"},
+      {"caf\xC3\xA9 au lait", "http://example.com/dir/caf%C3%A9%20au%20lait"},
+      {"?q=%7e", "http://example.com/dir/page?q=~"},
+      {"  other  ", "http://example.com/dir/other"},
+      {"a\n/\tb", "http://example.com/dir/a/b"},
+  };
+  for (const Example& example : examples) {
+    CAPTURE(example.input);
+    CHECK(or_none(resolve_url(base, example.input)) == example.expected);
+  }
+}
+
+TEST_CASE("RFC 3986 5.4.1: normal examples") {
+  const Example examples[] = {
+      {"g:h", "(none)"},  // scheme "g": not http, so no URL for us
+      {"g", "http://a/b/c/g"},
+      {"./g", "http://a/b/c/g"},
+      {"g/", "http://a/b/c/g/"},
+      {"/g", "http://a/g"},
+      {"//g", "http://g/"},  // RFC: "http://g"; our empty path is "/"
+      {"?y", "http://a/b/c/d;p?y"},
+      {"g?y", "http://a/b/c/g?y"},
+      {"#s", "http://a/b/c/d;p?q"},  // RFC: "...?q#s"; we drop fragments
+      {"g#s", "http://a/b/c/g"},
+      {"g?y#s", "http://a/b/c/g?y"},
+      {";x", "http://a/b/c/;x"},
+      {"g;x", "http://a/b/c/g;x"},
+      {"g;x?y#s", "http://a/b/c/g;x?y"},
+      {"", "http://a/b/c/d;p?q"},
+      {".", "http://a/b/c/"},
+      {"./", "http://a/b/c/"},
+      {"..", "http://a/b/"},
+      {"../", "http://a/b/"},
+      {"../g", "http://a/b/g"},
+      {"../..", "http://a/"},
+      {"../../", "http://a/"},
+      {"../../g", "http://a/g"},
+  };
+  for (const Example& example : examples) {
+    CAPTURE(example.input);
+    CHECK(or_none(resolve_url(kRfcBase, example.input)) == example.expected);
+  }
+}
+
+TEST_CASE("RFC 3986 5.4.2: abnormal examples") {
+  const Example examples[] = {
+      {"../../../g", "http://a/g"},
+      {"../../../../g", "http://a/g"},
+      {"/./g", "http://a/g"},
+      {"/../g", "http://a/g"},
+      {"g.", "http://a/b/c/g."},
+      {".g", "http://a/b/c/.g"},
+      {"g..", "http://a/b/c/g.."},
+      {"..g", "http://a/b/c/..g"},
+      {"./../g", "http://a/b/g"},
+      {"./g/.", "http://a/b/c/g/"},
+      {"g/./h", "http://a/b/c/g/h"},
+      {"g/../h", "http://a/b/c/h"},
+      {"g;x=1/./y", "http://a/b/c/g;x=1/y"},
+      {"g;x=1/../y", "http://a/b/c/y"},
+      {"g?y/./x", "http://a/b/c/g?y/./x"},  // dot segments in a query are data
+      {"g?y/../x", "http://a/b/c/g?y/../x"},
+      {"g#s/./x", "http://a/b/c/g"},
+      {"g#s/../x", "http://a/b/c/g"},
+      {"http:g", "http://a/b/c/g"},  // the RFC's "backward compatible" reading, as browsers do
+  };
+  for (const Example& example : examples) {
+    CAPTURE(example.input);
+    CHECK(or_none(resolve_url(kRfcBase, example.input)) == example.expected);
+  }
+}
+
+TEST_CASE("hrefs libcurl 7.88 gets wrong or does not take: the base itself, and friends") {
+  const std::string_view base = "http://example.com/dir/page.html?x=1#old";
+  const Example examples[] = {
+      // curl 7.88 makes "http://example.com/dir/" of these three
+      {"", "http://example.com/dir/page.html?x=1"},
+      {"   \t\n ", "http://example.com/dir/page.html?x=1"},
+      {"#top", "http://example.com/dir/page.html?x=1"},
+      {"#", "http://example.com/dir/page.html?x=1"},
+      {"  #top  ", "http://example.com/dir/page.html?x=1"},
+      // the base's own scheme without "//": relative (curl 7.88 refuses it)
+      {"http:", "http://example.com/dir/page.html?x=1"},
+      {"HTTP:other", "http://example.com/dir/other"},
+      {"http:?y=2", "http://example.com/dir/page.html?y=2"},
+      // protocol-relative: the base's scheme
+      {"//other.host/x", "http://other.host/x"},
+      {"//OTHER.host:80", "http://other.host/"},
+      // query-only
+      {"?x=2", "http://example.com/dir/page.html?x=2"},
+      {"?", "http://example.com/dir/page.html"},
+      // an absolute URL with an uppercase scheme
+      {"HTTPS://Secure.Example.com/A", "https://secure.example.com/A"},
+      // whitespace around and inside (curl refuses tabs and newlines)
+      {"  next.html  ", "http://example.com/dir/next.html"},
+      {"ne\txt\n.html", "http://example.com/dir/next.html"},
+      {"\r\nhttp://example.com/a\r\n", "http://example.com/a"},
+  };
+  for (const Example& example : examples) {
+    CAPTURE(example.input);
+    CHECK(or_none(resolve_url(base, example.input)) == example.expected);
+  }
+  CHECK(resolve_url("https://example.com/a", "//cdn.example.com/x.js") == "https://cdn.example.com/x.js");
+  CHECK(resolve_url("https://example.com/a", "https:b") == "https://example.com/b");
+}
+
+TEST_CASE("what is not an http(s) URL the crawler wants resolves to nothing") {
+  const std::string_view rejected[] = {
+      "mailto:someone@example.com",
+      "javascript:void(0)",
+      "JavaScript:alert(1)",
+      "data:text/html,<p>hi</p>",
+      "ftp://ftp.example.com/file",
+      "file:///etc/passwd",
+      "tel:+1-555-0100",
+      "urn:isbn:0451450523",
+      "https:no-slashes",  // another scheme than the base's, without "//"
+      "http://[::1",       // malformed
+      "http:// bad host/",
+      "http://bad host/",
+      "http://exa<mple.com/",
+      "http://example.com%3A80/",  // ':' is no host character, even escaped
+      "http://example.com:99999/",
+      "http://example.com:port/",
+      "//",
+      "http://",
+      "http://user:password@example.com/",  // credentials: never sent
+      "http://user@example.com/",
+      "http://caf\xC3\xA9.example/",                    // IDN: only as punycode
+      "http://[fe80::1%25eth0]/",                       // IPv6 zone id
+      "http://example.com/a\x01z",                      // a control character
+      std::string_view("http://example.com/a\0b", 23),  // NUL: curl would see "http://example.com/a"
+  };
+  for (std::string_view href : rejected) {
+    CAPTURE(href);
+    CHECK(or_none(resolve_url("http://example.com/page", href)) == "(none)");
+    CHECK(or_none(normalize_url(href)) == "(none)");
+  }
+}
+
+TEST_CASE("a base that is no http(s) URL resolves only absolute hrefs") {
+  CHECK_FALSE(resolve_url("", "page.html"));
+  CHECK_FALSE(resolve_url("not a url", "page.html"));
+  CHECK_FALSE(resolve_url("ftp://example.com/dir/", "page.html"));
+  CHECK_FALSE(resolve_url("mailto:a@example.com", ""));
+  CHECK(resolve_url("", "http://example.com/x") == "http://example.com/x");
+  CHECK(resolve_url("mailto:a@example.com", "https://example.com") == "https://example.com/");
+}
+
+TEST_CASE("normalize_url is idempotent on its results") {
+  const std::string_view urls[] = {
+      "HTTP://Example.COM:80/a/./b/../c#top",
+      "http://example.com/%%34%31",
+      "http://example.com/a/%2e%2e%2f..",
+      "http://example.com/?a=%2e%2e&b=%zz",
+      "http://[::1]:80/",
+      "https://example.com:443//double//slash",
+  };
+  for (std::string_view url : urls) {
+    CAPTURE(url);
+    const std::optional<std::string> once = normalize_url(url);
+    REQUIRE(once);
+    CHECK(normalize_url(*once) == *once);
+  }
+}
+
+TEST_CASE("normalize_percent_escapes: decode unreserved, uppercase the rest, escape what must be") {
+  CHECK(normalize_percent_escapes("/%7e%41%30%2D%2e%5f") == "/~A0-._");
+  CHECK(normalize_percent_escapes("/a%2fb%3F%23") == "/a%2Fb%3F%23");
+  CHECK(normalize_percent_escapes("/a b\xE3\x83\x84") == "/a%20b%E3%83%84");
+  CHECK(normalize_percent_escapes("/50%/%4") == "/50%25/%254");
+  CHECK(normalize_percent_escapes("/%%34%31") == "/%2541");  // not "%41": that would decode again
+  CHECK(normalize_percent_escapes("/a?b=c&d=/e:f@g") == "/a?b=c&d=/e:f@g");
+  CHECK(normalize_percent_escapes("") == "");
+}
+
+TEST_CASE("split_url takes a normalized URL apart") {
+  const std::optional<UrlParts> plain = split_url("http://example.com/a/b?x=1");
+  REQUIRE(plain);
+  CHECK(plain->scheme == "http");
+  CHECK(plain->host == "example.com");
+  CHECK(plain->port == 80);
+  CHECK(plain->path_and_query == "/a/b?x=1");
+  CHECK(origin_of(*plain) == "example.com:80");
+
+  const std::optional<UrlParts> secure = split_url("https://example.com/");
+  REQUIRE(secure);
+  CHECK(secure->port == 443);
+  CHECK(secure->path_and_query == "/");
+  CHECK(origin_of(*secure) == "example.com:443");
+
+  const std::optional<UrlParts> with_port = split_url("https://example.com:8443/x");
+  REQUIRE(with_port);
+  CHECK(with_port->port == 8443);
+  CHECK(origin_of(*with_port) == "example.com:8443");
+
+  const std::optional<UrlParts> ipv6 = split_url("http://[::1]:8080/x");
+  REQUIRE(ipv6);
+  CHECK(ipv6->host == "::1");
+  CHECK(ipv6->port == 8080);
+  CHECK(origin_of(*ipv6) == "[::1]:8080");
+}
+
+TEST_CASE("split_url refuses what is not normalized") {
+  const std::string_view not_normalized[] = {
+      "HTTP://example.com/",    "http://Example.com/",
+      "http://example.com",     "http://example.com:80/",
+      "http://example.com/a#f", "http://example.com/%7e",
+      "http://example.com/./a", "ftp://example.com/",
+      "example.com/",           "",
+  };
+  for (std::string_view url : not_normalized) {
+    CAPTURE(url);
+    CHECK_FALSE(split_url(url));
+  }
+}
+
+TEST_CASE("registrable_domain: eTLD+1 from the Public Suffix List") {
+  CHECK(registrable_domain("www.example.co.uk") == "example.co.uk");
+  CHECK(registrable_domain("a.b.example.com") == "example.com");
+  CHECK(registrable_domain("example.com") == "example.com");
+  CHECK(registrable_domain("WWW.Example.COM") == "example.com");
+  // addresses and bare public suffixes return themselves
+  CHECK(registrable_domain("127.0.0.1") == "127.0.0.1");
+  CHECK(registrable_domain("::1") == "::1");
+  CHECK(registrable_domain("localhost") == "localhost");
+  CHECK(registrable_domain("co.uk") == "co.uk");
+}
