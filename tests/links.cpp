@@ -123,11 +123,11 @@ void check_page(const Page& page) {
 
 }  // namespace
 
-TEST_CASE("links: each page of the table, whole, byte by byte and in random chunks") {
+TEST_CASE("each page of the table, whole, byte by byte and in random chunks") {
   for (const Page& page : kPages) check_page(page);
 }
 
-TEST_CASE("links: a chunk may end anywhere in </script> (libxml2 2.9 alone would miss the end tag)") {
+TEST_CASE("a chunk may end anywhere in </script> (libxml2 2.9 alone would miss the end tag)") {
   const std::string_view html = "<script>var s = '</a>';</script><a href=/after>";
   for (std::size_t cut = 1; cut < html.size(); ++cut) {
     INFO("cut after " << cut << " bytes");
@@ -138,7 +138,7 @@ TEST_CASE("links: a chunk may end anywhere in </script> (libxml2 2.9 alone would
   }
 }
 
-TEST_CASE("links: a realistic page, in any chunks") {
+TEST_CASE("a realistic page, in any chunks") {
   const std::string_view html = R"(<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Shop &amp; more</title>
 <base href="https://shop.example/">
@@ -155,9 +155,16 @@ TEST_CASE("links: a realistic page, in any chunks") {
 )";
   const Hrefs expected = {"/", "/products?page=1&sort=asc", "caf%C3%A9", "https://other.example/x#frag"};
   check_page({"a realistic page", html, expected, "https://shop.example/"});
+
+  for (std::size_t cut = 1; cut < html.size(); ++cut) {  // in two chunks, cut anywhere
+    INFO("cut after " << cut << " bytes");
+    const ExtractedLinks found = links_in_chunks(html, {cut, html.size()});
+    CHECK(found.hrefs == expected);
+    CHECK(found.base_href == "https://shop.example/");
+  }
 }
 
-TEST_CASE("links: charsets") {
+TEST_CASE("charsets: named by the server, by <meta>, or none; links come out in UTF-8") {
   SECTION("ISO-8859-1 named by the server comes out as UTF-8") {
     CHECK(extract_links("<a href=\"/caf\xe9\">", "iso-8859-1").hrefs == Hrefs{"/caf\xc3\xa9"});
     CHECK(links_in_chunks("<a href=\"/caf\xe9\">", {1}, "iso-8859-1").hrefs == Hrefs{"/caf\xc3\xa9"});
@@ -193,7 +200,7 @@ TEST_CASE("links: charsets") {
   }
 }
 
-TEST_CASE("links: never throws, whatever the bytes") {
+TEST_CASE("never throws, whatever the bytes") {
   std::mt19937 random(42);
   std::uniform_int_distribution<int> byte(0, 255);
   for (int page = 0; page < 50; ++page) {
@@ -206,7 +213,7 @@ TEST_CASE("links: never throws, whatever the bytes") {
   }
 }
 
-TEST_CASE("links: deep nesting and huge attributes") {
+TEST_CASE("deep nesting and huge attributes") {
   std::string deep;
   for (int i = 0; i < 100'000; ++i) deep += "<div><span>";
   deep += "<a href=/deep>";
@@ -219,7 +226,7 @@ TEST_CASE("links: deep nesting and huge attributes") {
   CHECK(found.hrefs[0] == long_href);
 }
 
-TEST_CASE("links: a 5 MiB page, whole and in 16 KiB chunks") {
+TEST_CASE("a 5 MiB page, whole and in 16 KiB chunks") {
   std::string html = "<html><head><title>big</title></head><body>\n";
   Hrefs expected;
   while (html.size() < 5 * 1024 * 1024) {
@@ -233,7 +240,7 @@ TEST_CASE("links: a 5 MiB page, whole and in 16 KiB chunks") {
   CHECK(links_in_chunks(html, {16 * 1024}).hrefs == expected);
 }
 
-TEST_CASE("links: finish() ends the document") {
+TEST_CASE("finish() ends the document") {
   LinkExtractor extractor;
   extractor.feed("<a href=/x>");
   CHECK(extractor.finish().hrefs == Hrefs{"/x"});
@@ -243,7 +250,7 @@ TEST_CASE("links: finish() ends the document") {
   CHECK_FALSE(again.base_href);
 }
 
-TEST_CASE("links: is_html_content_type") {
+TEST_CASE("is_html_content_type") {
   CHECK(is_html_content_type("text/html"));
   CHECK(is_html_content_type("text/html; charset=utf-8"));
   CHECK(is_html_content_type("TEXT/HTML;charset=UTF-8"));
@@ -256,7 +263,7 @@ TEST_CASE("links: is_html_content_type") {
   CHECK_FALSE(is_html_content_type("text/html-sandboxed"));
 }
 
-TEST_CASE("links: charset_of") {
+TEST_CASE("charset_of") {
   CHECK(charset_of("text/html; charset=utf-8") == "utf-8");
   CHECK(charset_of("text/html;charset=ISO-8859-1") == "iso-8859-1");
   CHECK(charset_of("text/html; CHARSET=\"Windows-1252\"") == "windows-1252");

@@ -2,14 +2,15 @@
 // few charsets.
 //
 // The input: byte 0 picks the charset, byte 1 seeds the chunk sizes, the
-// rest is the page. The sanitizers catch memory errors; the check below
-// catches the network's chunks changing the answer: the page fed whole and
-// fed in chunks must yield the same links.
+// rest is the page. The sanitizers catch memory errors; the checks below
+// catch the network's chunks changing the answer (the page fed whole and
+// fed in chunks must yield the same links), and links that are not UTF-8.
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <iterator>
+#include <string>
 #include <string_view>
 
 #include "corolab/crawler/links.hpp"
@@ -43,6 +44,28 @@ class ChunkSizes {
   std::uint32_t state_;
 };
 
+// Valid UTF-8, as links.hpp promises; libxml2 converts every charset to it.
+bool is_utf8(std::string_view text) {
+  std::size_t continuation_bytes = 0;  // still expected in the current character
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (continuation_bytes > 0) {
+      if ((byte & 0xC0) != 0x80) return false;
+      --continuation_bytes;
+    } else if (byte >= 0xF0 && byte <= 0xF4) {
+      continuation_bytes = 3;
+    } else if (byte >= 0xE0) {
+      if (byte > 0xEF) return false;
+      continuation_bytes = 2;
+    } else if (byte >= 0xC2) {
+      continuation_bytes = 1;
+    } else if (byte >= 0x80) {
+      return false;
+    }
+  }
+  return continuation_bytes == 0;
+}
+
 ExtractedLinks links_in_chunks(std::string_view page, std::string_view charset, ChunkSizes sizes) {
   LinkExtractor extractor(charset);
   while (!page.empty()) {
@@ -65,5 +88,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const ExtractedLinks chunked = links_in_chunks(page, charset, sizes);
   require(chunked.hrefs == whole.hrefs);
   require(chunked.base_href == whole.base_href);
+  for (const std::string& href : whole.hrefs) require(is_utf8(href));
+  require(is_utf8(whole.base_href.value_or("")));
   return 0;
 }

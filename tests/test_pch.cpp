@@ -1,0 +1,1 @@
+// Compiled only to build the precompiled Catch2 header the tests share.
