@@ -69,6 +69,7 @@ const Page kPages[] = {
     {"links in a noscript count (we run no scripts)", "<noscript><a href=/n></a></noscript>", {"/n"}},
     {"unclosed tags", "<div><p><b><a href=/x>x<p><a href=/y>y", {"/x", "/y"}},
     {"a tag never finished: the page ends inside it", R"(<a href="/x">x</a><a href="/y)", {"/x"}},
+    {"a script, then a tag never finished", R"(<script>e}</script><a href="/x)", {}},
     {"garbage bytes around links", "\x01\x02\xff\xfe<a href=/x>\x80\x81<<>><a href=/y>\x7f", {"/x", "/y"}},
     {"a stray NUL", "<a href=/x>a\0b</a><a href=/y>"sv, {"/x", "/y"}},
     {"a NUL inside a value ends it", "<a href=\"/a\0b\">x</a><a href=/y>"sv, {"/a", "/y"}},
