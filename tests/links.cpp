@@ -79,7 +79,8 @@ const Page kPages[] = {
     {"</b<a href=/x> is one (end) tag, no link", "<p></b<a href=/x>y</p><a href=/z>", {"/z"}},
     {"</ a> is a comment, not a tag", "<p></ a><a href=/x>", {"/x"}},
     {"a doctype and a UTF-8 byte order mark", "\xef\xbb\xbf<!DOCTYPE html><a href=/x>", {"/x"}},
-    {"XHTML", R"(<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><a href="/x"/></body></html>)",
+    {"XHTML",
+     R"(<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><a href="/x"/></body></html>)",
      {"/x"}},
 };
 
@@ -165,7 +166,7 @@ TEST_CASE("a realistic page, in any chunks") {
   }
 }
 
-TEST_CASE("charsets: named by the server, by <meta>, or none; links come out in UTF-8") {
+TEST_CASE("charsets: named by the server, by <meta>, or none, and links always in UTF-8") {
   SECTION("ISO-8859-1 named by the server comes out as UTF-8") {
     CHECK(extract_links("<a href=\"/caf\xe9\">", "iso-8859-1").hrefs == Hrefs{"/caf\xc3\xa9"});
     CHECK(links_in_chunks("<a href=\"/caf\xe9\">", {1}, "iso-8859-1").hrefs == Hrefs{"/caf\xc3\xa9"});

@@ -364,7 +364,8 @@ std::string_view unquote(std::string_view value) {
 
 bool is_html_content_type(std::string_view content_type) {
   const std::string_view media_type = trim(content_type.substr(0, content_type.find(';')));
-  return equals_ignoring_case(media_type, "text/html") || equals_ignoring_case(media_type, "application/xhtml+xml");
+  return equals_ignoring_case(media_type, "text/html") ||
+         equals_ignoring_case(media_type, "application/xhtml+xml");
 }
 
 std::string charset_of(std::string_view content_type) {

@@ -140,8 +140,8 @@ Sitemap parse_sitemap(std::string_view xml) {
   if (xml.empty() || xml.size() > kMaxSitemapBytes) return {};
   detail::init_libxml2();
   detail::QuietLibxml2Errors quiet;
-  const Reader reader(
-      xmlReaderForMemory(xml.data(), static_cast<int>(xml.size()), /*URL=*/nullptr, /*encoding=*/nullptr, kReaderOptions));
+  const Reader reader(xmlReaderForMemory(xml.data(), static_cast<int>(xml.size()), /*URL=*/nullptr,
+                                         /*encoding=*/nullptr, kReaderOptions));
   if (!reader) return {};
 
   Sitemap sitemap;
