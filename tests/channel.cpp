@@ -21,6 +21,7 @@
 #include "corolab/task.hpp"
 #include "corolab/task_group.hpp"
 #include "corolab/yield.hpp"
+#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::Channel;
@@ -32,16 +33,10 @@ using corolab::Task;
 using corolab::TaskGroup;
 using Log = std::vector<std::string>;
 
+using test_helpers::under_token;
+using test_helpers::yield_times;
+
 namespace {
-
-Task<void> under_token(Task<void> task, std::stop_token token) {
-  task.set_stop_token(std::move(token));
-  co_await std::move(task);
-}
-
-Task<void> yield_times(int count) {
-  for (int i = 0; i < count; ++i) co_await corolab::yield();
-}
 
 Task<void> send_range(Channel<int>* channel, int first, int count) {
   for (int i = first; i < first + count; ++i) co_await channel->send(i);

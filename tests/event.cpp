@@ -15,6 +15,7 @@
 #include "corolab/task.hpp"
 #include "corolab/task_group.hpp"
 #include "corolab/yield.hpp"
+#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::Event;
@@ -25,18 +26,10 @@ using corolab::Task;
 using corolab::TaskGroup;
 using Log = std::vector<std::string>;
 
+using test_helpers::under_token;
+using test_helpers::yield_times;
+
 namespace {
-
-// Awaits `task` under a stop token of its own. (Spawning the task itself
-// would not do: a group gives each child the group's token.)
-Task<void> under_token(Task<void> task, std::stop_token token) {
-  task.set_stop_token(std::move(token));
-  co_await std::move(task);
-}
-
-Task<void> yield_times(int count) {
-  for (int i = 0; i < count; ++i) co_await corolab::yield();
-}
 
 // Yields `yields_first` times, then waits; logs how the wait ended.
 Task<void> wait_and_log(Event* event, Log* log, std::string name, int yields_first) {

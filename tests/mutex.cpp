@@ -15,6 +15,7 @@
 #include "corolab/task.hpp"
 #include "corolab/task_group.hpp"
 #include "corolab/yield.hpp"
+#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::Mutex;
@@ -24,12 +25,9 @@ using corolab::Task;
 using corolab::TaskGroup;
 using Log = std::vector<std::string>;
 
-namespace {
+using test_helpers::under_token;
 
-Task<void> under_token(Task<void> task, std::stop_token token) {
-  task.set_stop_token(std::move(token));
-  co_await std::move(task);
-}
+namespace {
 
 struct Shared {
   int counter = 0;

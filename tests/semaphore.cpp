@@ -17,6 +17,7 @@
 #include "corolab/task.hpp"
 #include "corolab/task_group.hpp"
 #include "corolab/yield.hpp"
+#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::EventLoop;
@@ -27,18 +28,10 @@ using corolab::Task;
 using corolab::TaskGroup;
 using Log = std::vector<std::string>;
 
+using test_helpers::under_token;
+using test_helpers::yield_times;
+
 namespace {
-
-// Awaits `task` under a stop token of its own (a group would give it the
-// group's token).
-Task<void> under_token(Task<void> task, std::stop_token token) {
-  task.set_stop_token(std::move(token));
-  co_await std::move(task);
-}
-
-Task<void> yield_times(int count) {
-  for (int i = 0; i < count; ++i) co_await corolab::yield();
-}
 
 struct Occupancy {
   int inside = 0;

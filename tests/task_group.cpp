@@ -20,6 +20,7 @@
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
 #include "corolab/yield.hpp"
+#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::Event;
@@ -31,24 +32,11 @@ using corolab::TaskGroup;
 using Log = std::vector<std::string>;
 using namespace std::chrono_literals;
 
+using test_helpers::yield_times;
+using test_helpers::sort_range;
+using test_helpers::log_after_yields;
+
 namespace {
-
-// The log with entries [first, last) sorted: the order in which a stop
-// request reaches several waiters is unspecified (std::stop_callback), so
-// tests compare those entries as a set.
-Log sort_range(Log log, std::ptrdiff_t first, std::ptrdiff_t last) {
-  std::sort(log.begin() + first, log.begin() + last);
-  return log;
-}
-
-Task<void> yield_times(int count) {
-  for (int i = 0; i < count; ++i) co_await corolab::yield();
-}
-
-Task<void> log_after_yields(Log* log, std::string name, int yields) {
-  co_await yield_times(yields);
-  log->push_back(name + " done");
-}
 
 struct JoinState {
   std::size_t running_after_spawn = 0;

@@ -14,6 +14,7 @@
 #include "corolab/task.hpp"
 #include "corolab/task_group.hpp"
 #include "corolab/yield.hpp"
+#include "async_test_helpers.hpp"
 
 using corolab::OperationCancelled;
 using corolab::sync_wait;
@@ -22,16 +23,10 @@ using corolab::TaskGroup;
 using corolab::WaitGroup;
 using Log = std::vector<std::string>;
 
+using test_helpers::under_token;
+using test_helpers::yield_times;
+
 namespace {
-
-Task<void> under_token(Task<void> task, std::stop_token token) {
-  task.set_stop_token(std::move(token));
-  co_await std::move(task);
-}
-
-Task<void> yield_times(int count) {
-  for (int i = 0; i < count; ++i) co_await corolab::yield();
-}
 
 Task<void> work_then_done(WaitGroup* group, Log* log, std::string name, int yields) {
   co_await yield_times(yields);

@@ -20,6 +20,7 @@
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
 #include "corolab/yield.hpp"
+#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::Event;
@@ -30,11 +31,10 @@ using corolab::when_all;
 using Log = std::vector<std::string>;
 using namespace std::chrono_literals;
 
-namespace {
+using test_helpers::yield_times;
 
-Task<void> yield_times(int count) {
-  for (int i = 0; i < count; ++i) co_await corolab::yield();
-}
+
+namespace {
 
 Task<int> int_after_yields(int value, int yields) {
   co_await yield_times(yields);

@@ -222,9 +222,13 @@ Task<void> Crawler::process(QueuedUrl item) {
     co_return this->record(std::move(record));
   }
 
+  // Count the page now, before any wait: the workers run concurrently, and
+  // counting after the waits would let several of them pass --max-pages.
+  ++pages_started_;
   if (options_.obey_robots) {
     const bool allowed = co_await allowed_by_robots(item.url);
     if (!allowed) {
+      --pages_started_;  // no request was made for it
       record.outcome = Outcome::blocked_by_robots;
       co_return this->record(std::move(record));
     }
@@ -239,7 +243,6 @@ Task<void> Crawler::process(QueuedUrl item) {
   } release{host.slots};
   co_await wait_politely(host);
 
-  ++pages_started_;
   summary_.max_in_flight = std::max(summary_.max_in_flight, ++in_flight_);
   struct LeaveFlight {
     std::size_t& in_flight;
