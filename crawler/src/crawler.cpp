@@ -298,6 +298,7 @@ void Crawler::follow_redirect(const QueuedUrl& item, const std::string& location
     record->error = "too many redirects";
     return;
   }
+  sink_.on_link(item.url, *target);  // a redirect is an edge of the link graph too
   discover(*target, item, item.redirect_hops + 1);
 }
 
