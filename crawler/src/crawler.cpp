@@ -130,12 +130,12 @@ void Crawler::discover(const std::string& url, const QueuedUrl& from, int redire
   PageRecord record = record_for(item);
   if (!in_scope(url)) {
     record.outcome = Outcome::out_of_scope;
-    return this->record(std::move(record));
+    return report_outcome(std::move(record));
   }
   if (options_.max_depth >= 0 && item.depth > options_.max_depth) {
     record.outcome = Outcome::limit_reached;
     record.error = "deeper than --max-depth";
-    return this->record(std::move(record));
+    return report_outcome(std::move(record));
   }
   if (stopping_) {
     interrupted_.push_back(std::move(item));  // not lost: it goes to the journal
@@ -144,7 +144,7 @@ void Crawler::discover(const std::string& url, const QueuedUrl& from, int redire
   if (!frontier_.try_send(item)) {
     record.outcome = Outcome::limit_reached;
     record.error = "frontier full";
-    return this->record(std::move(record));
+    return report_outcome(std::move(record));
   }
   ++pending_;
 }
@@ -219,7 +219,7 @@ Task<void> Crawler::process(QueuedUrl item) {
     }
     record.outcome = Outcome::limit_reached;
     record.error = over_page_limit ? "--max-pages reached" : "--max-time reached";
-    co_return this->record(std::move(record));
+    co_return report_outcome(std::move(record));
   }
 
   // Count the page now, before any wait: the workers run concurrently, and
@@ -230,7 +230,7 @@ Task<void> Crawler::process(QueuedUrl item) {
     if (!allowed) {
       --pages_started_;  // no request was made for it
       record.outcome = Outcome::blocked_by_robots;
-      co_return this->record(std::move(record));
+      co_return report_outcome(std::move(record));
     }
   }
 
@@ -259,7 +259,7 @@ Task<void> Crawler::process(QueuedUrl item) {
     record.error = error.what();
   }
   record.time = EventLoop::current().now() - start;
-  if (!response) co_return this->record(std::move(record));
+  if (!response) co_return report_outcome(std::move(record));
 
   record.status = response->status;
   record.final_url = response->effective_url;
@@ -277,7 +277,7 @@ Task<void> Crawler::process(QueuedUrl item) {
     record.outcome = Outcome::fetched;
     record.links_found = add_links(item, reader.extractor->finish());
   }
-  co_return this->record(std::move(record));
+  co_return report_outcome(std::move(record));
 }
 
 // Redirects are followed by the crawler, not by curl, so each hop passes the
@@ -450,7 +450,7 @@ bool Crawler::in_scope(const std::string& url) const {
 
 // --- results, stopping, resuming -------------------------------------------------
 
-void Crawler::record(PageRecord record) {
+void Crawler::report_outcome(PageRecord record) {
   ++summary_.outcomes[static_cast<std::size_t>(record.outcome)];
   ++summary_.urls;
   summary_.bytes += record.bytes;

@@ -121,7 +121,7 @@ class Crawler {
   std::size_t add_links(const QueuedUrl& item, const ExtractedLinks& links);
   void discover(const std::string& url, const QueuedUrl& from, int redirect_hops);
   void finish_one();
-  void record(PageRecord record);
+  void report_outcome(PageRecord record);
 
   Task<bool> allowed_by_robots(const std::string& url);
   Task<RobotsRules> fetch_robots(UrlParts origin);
