@@ -1,0 +1,71 @@
+# corolab_add_lesson(<NN-name>
+#   ROOT <dir>             where the exercise files live (and are included from)
+#   EXERCISE <file>...     files with #exercise blocks, relative to ROOT
+#   TESTS <source>...      the Catch2 tests the exercise must pass
+#   [SOURCES <source>...]  other sources the tests need
+#   [LIBS <library>...])
+#
+# Builds the same tests three times:
+#   lesson_<NN>_solution   against the files in ROOT (the reference)
+#   lesson_<NN>_starter    against starters derived from them at build time
+#                          (corolab-lessonkit starter), so the two never drift
+#   lesson_<NN>_workspace  against workspace/<NN-name>/, the attendee's copy,
+#                          once `./corolab start <NN>` has made it
+# and registers two ctest tests: the solution passes, and the starter fails
+# (an exercise whose starter passes teaches nothing).
+#
+# A starter file shadows its solution through the include path. Starters
+# change function bodies only, never a class layout, and the test's own
+# objects come first on the link line, so their inline definitions are the
+# ones the program uses.
+function(corolab_add_lesson lesson)
+  cmake_parse_arguments(ARG "" "ROOT" "EXERCISE;TESTS;SOURCES;LIBS" ${ARGN})
+  string(REGEX MATCH "^[0-9]+" number "${lesson}")
+  set(starter_dir ${PROJECT_BINARY_DIR}/lessons/${lesson}/starter)
+  set(workspace_dir ${PROJECT_SOURCE_DIR}/workspace/${lesson})
+
+  # The runner reads this to know which files an attendee gets.
+  set(manifest "")
+  set(starter_files "")
+  foreach(file IN LISTS ARG_EXERCISE)
+    string(APPEND manifest "${ARG_ROOT}/${file}\t${file}\n")
+    add_custom_command(
+      OUTPUT ${starter_dir}/${file}
+      COMMAND corolab-lessonkit starter ${ARG_ROOT}/${file} ${starter_dir}/${file}
+      DEPENDS corolab-lessonkit ${ARG_ROOT}/${file}
+      COMMENT "Deriving the starter of lesson ${number}: ${file}")
+    list(APPEND starter_files ${starter_dir}/${file})
+  endforeach()
+  file(WRITE ${PROJECT_BINARY_DIR}/lessons/${lesson}/exercise-files.tsv "${manifest}")
+  add_custom_target(lesson_${number}_starter_files DEPENDS ${starter_files})
+
+  # Exercise files that are sources (not headers) are compiled into the tests.
+  set(solution_sources ${ARG_EXERCISE})
+  list(FILTER solution_sources INCLUDE REGEX "\\.cpp$")
+
+  _corolab_lesson_tests(lesson_${number}_solution ${ARG_ROOT} "${solution_sources}")
+  _corolab_lesson_tests(lesson_${number}_starter ${starter_dir} "${solution_sources}")
+  add_dependencies(lesson_${number}_starter lesson_${number}_starter_files)
+  if(EXISTS ${workspace_dir})
+    _corolab_lesson_tests(lesson_${number}_workspace ${workspace_dir} "${solution_sources}")
+  endif()
+
+  add_test(NAME "lesson ${lesson}: the solution passes" COMMAND lesson_${number}_solution)
+  add_test(NAME "lesson ${lesson}: the starter fails"
+    COMMAND ${CMAKE_COMMAND} -DPROGRAM=$<TARGET_FILE:lesson_${number}_starter>
+            -P ${PROJECT_SOURCE_DIR}/cmake/ExpectTestsToFail.cmake)
+  set_tests_properties("lesson ${lesson}: the solution passes" "lesson ${lesson}: the starter fails"
+    PROPERTIES LABELS lessons TIMEOUT 300)
+endfunction()
+
+# One build of a lesson's tests, with `dir` first on the include path.
+# (Uses ARG_TESTS, ARG_SOURCES and ARG_LIBS from the caller.)
+function(_corolab_lesson_tests target dir exercise_sources)
+  list(TRANSFORM exercise_sources PREPEND ${dir}/)
+  add_executable(${target} ${ARG_TESTS} ${ARG_SOURCES} ${exercise_sources})
+  target_include_directories(${target} BEFORE PRIVATE ${dir})
+  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests ${CMAKE_CURRENT_SOURCE_DIR})
+  target_link_libraries(${target} PRIVATE corolab::runtime corolab_catch_main Catch2::Catch2 ${ARG_LIBS})
+  corolab_set_warnings(${target})
+  target_precompile_headers(${target} REUSE_FROM corolab_test_pch)
+endfunction()
