@@ -105,6 +105,19 @@ cmd_start() {
   echo "  stuck?  ./corolab hint $number"
 }
 
+# "3 of 7 tests fail", from Catch2's "test cases: 7 | 4 passed | 3 failed"
+failure_summary() {
+  local summary total failed
+  summary=$(grep -E '^test cases:' <<<"$1" || true)
+  if [[ -z $summary ]]; then
+    echo "the tests did not finish (exit status $2): see the output above"
+    return
+  fi
+  total=$(sed -E 's/^test cases: *([0-9]+).*/\1/' <<<"$summary")
+  failed=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$summary")
+  echo "$failed of $total tests fail"
+}
+
 # ./corolab check NN
 cmd_check() {
   local lesson number
@@ -115,7 +128,8 @@ cmd_check() {
     return 1
   fi
   if ! workshop_build "lesson_${number}_workspace" >"$WORKSHOP_BUILD/check.log" 2>&1; then
-    grep -E 'error|note: ' "$WORKSHOP_BUILD/check.log" | head -40
+    # the compiler's messages, without ninja's progress and command lines
+    grep -v -E '^(\[[0-9]+/[0-9]+\]|FAILED:|ninja:|\+ |/usr/bin/)' "$WORKSHOP_BUILD/check.log" | head -30
     echo
     echo "✘ lesson $number: your code does not compile yet (first errors above;"
     echo "  the whole log is $WORKSHOP_BUILD/check.log)"
@@ -131,9 +145,9 @@ cmd_check() {
     [[ $(lesson_status "$lesson") == passed ]] || record_progress "$lesson passed"
     return 0
   fi
-  echo "$output" | sed -n '/^---------/,$p'  # Catch2's report of each failing test
+  echo "$output" | sed -n '/^---------/,/^=========/p'  # Catch2's report of each failing test
   echo
-  echo "✘ lesson $number: $(echo "$output" | grep -E '^test cases:' || echo "the tests did not finish (exit $status)")"
+  echo "✘ lesson $number: $(failure_summary "$output" "$status")"
   echo "  Stuck? ./corolab hint $number"
   return 1
 }
