@@ -70,7 +70,9 @@ int main() {
 
   fmt::print("\n\n2. the first 3 primes from 20 on, through std::views (watch what gets computed):\n");
   // #region pipeline_use
-  for (int prime : naturals_from(20) | std::views::filter(is_prime) | std::views::take(3)) {
+  auto primes = naturals_from(20) | std::views::filter(is_prime)
+                | std::views::take(3);
+  for (int prime : primes) {
     fmt::print("  prime: {}\n", prime);
   }
   // #endregion pipeline_use
