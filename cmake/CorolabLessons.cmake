@@ -59,12 +59,14 @@ function(corolab_add_lesson lesson)
 endfunction()
 
 # One build of a lesson's tests, with `dir` first on the include path.
-# (Uses ARG_TESTS, ARG_SOURCES and ARG_LIBS from the caller.)
+# (Uses ARG_ROOT, ARG_TESTS, ARG_SOURCES and ARG_LIBS from the caller.)
 function(_corolab_lesson_tests target dir exercise_sources)
   list(TRANSFORM exercise_sources PREPEND ${dir}/)
   add_executable(${target} ${ARG_TESTS} ${ARG_SOURCES} ${exercise_sources})
   target_include_directories(${target} BEFORE PRIVATE ${dir})
-  target_include_directories(${target} PRIVATE ${PROJECT_SOURCE_DIR}/tests ${CMAKE_CURRENT_SOURCE_DIR})
+  # ROOT after it: the solution's files that are not exercises (headers,
+  # given code) are found there by every variant.
+  target_include_directories(${target} PRIVATE ${ARG_ROOT} ${PROJECT_SOURCE_DIR}/tests ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(${target} PRIVATE corolab::runtime corolab_catch_main Catch2::Catch2 ${ARG_LIBS})
   corolab_set_warnings(${target})
   target_precompile_headers(${target} REUSE_FROM corolab_test_pch)

@@ -1,9 +1,20 @@
 // Task<T>: laziness, results, references, exceptions, symmetric transfer,
-// and frame lifetimes.
+// and frame lifetimes. (Lesson 05's exercise is task.hpp itself: these are
+// its tests, so the deep chain runs in a child process, where a stack
+// overflow is a failure with a message rather than the end of the program.)
 #include "corolab/task.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -53,6 +64,7 @@ Task<void> counted(int* runs) {
 
 Task<int> synchronous_child() { co_return 1; }
 
+// #region deep_chain
 Task<long> await_many_synchronous_children(long count) {
   long sum = 0;
   for (long i = 0; i < count; ++i) {
@@ -60,6 +72,71 @@ Task<long> await_many_synchronous_children(long count) {
     sum += value;
   }
   co_return sum;
+}
+// #endregion deep_chain
+
+constexpr int kWrongResult = 3;  // the child's exit status when the chain ends with a wrong sum
+
+// A stack that overflows should do so quickly: with an unlimited stack
+// limit, a broken chain would grow until memory runs out. 8 MiB is the
+// usual default, and ten million awaits need far less with symmetric transfer.
+void limit_stack_size() {
+  constexpr rlim_t limit = 8 * 1024 * 1024;
+  rlimit stack{};
+  if (getrlimit(RLIMIT_STACK, &stack) == 0 && (stack.rlim_cur == RLIM_INFINITY || stack.rlim_cur > limit)) {
+    stack.rlim_cur = limit;
+    setrlimit(RLIMIT_STACK, &stack);
+  }
+}
+
+// What became of a child process, and a sentence a test failure can show.
+struct ChildOutcome {
+  bool succeeded = false;
+  std::string explanation;
+};
+
+ChildOutcome explain(int status) {
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {true, "the child process finished"};
+  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV) {
+    return {false,
+            "the child process died of SIGSEGV: the stack overflowed; does final_suspend resume the "
+            "continuation inside await_suspend instead of returning it? (and does awaiting a task "
+            "resume the child inside await_suspend instead of returning its handle?)"};
+  }
+  if (WIFSIGNALED(status)) {
+    return {false, std::string("the child process died of signal ") + strsignal(WTERMSIG(status))};
+  }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == kWrongResult) {
+    return {false, "the child process finished the chain, with the wrong result"};
+  }
+  return {false, "the child process exited with status " + std::to_string(WEXITSTATUS(status)) +
+                     " (a sanitizer ends a stack overflow this way: see its report above; the stack "
+                     "overflowed? does final_suspend resume the continuation inside await_suspend "
+                     "instead of returning it?)"};
+}
+
+// Runs `work` in a forked child process and waits for it. The child leaves
+// with _exit, so it never runs Catch's reporters or destructors twice.
+template <typename Work>
+ChildOutcome run_in_child_process(Work work) {
+  std::fflush(nullptr);  // or the child would print the parent's buffered output again
+  std::cout.flush();
+  const pid_t child = fork();
+  if (child == -1) return {false, std::string("fork failed: ") + std::strerror(errno)};
+  if (child == 0) {
+    // Catch's handlers would report a crash as a test failure from inside
+    // the child: let the signal kill the child, for the parent to see.
+    for (int signal : {SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE}) std::signal(signal, SIG_DFL);
+    limit_stack_size();
+    const bool right = work();
+    std::fflush(nullptr);
+    _exit(right ? 0 : kWrongResult);
+  }
+  int status = 0;
+  while (waitpid(child, &status, 0) == -1) {
+    if (errno != EINTR) return {false, std::string("waitpid failed: ") + std::strerror(errno)};
+  }
+  return explain(status);
 }
 
 }  // namespace
@@ -109,7 +186,17 @@ TEST_CASE("frames and their locals are destroyed exactly once") {
   }
 }
 
+// #region deep_chain_test
 TEST_CASE("ten million synchronous awaits do not overflow the stack (symmetric transfer)") {
+  // #region deep_chain_in_child
   constexpr long count = 10'000'000;
-  CHECK(sync_wait(await_many_synchronous_children(count)) == count);
+  // In a child process: if the stack does overflow, the child dies and
+  // this test fails with a message, instead of the whole test program dying.
+  const ChildOutcome outcome = run_in_child_process([] {
+    return sync_wait(await_many_synchronous_children(count)) == count;
+  });
+  INFO(outcome.explanation);
+  CHECK(outcome.succeeded);
+  // #endregion deep_chain_in_child
 }
+// #endregion deep_chain_test

@@ -83,6 +83,7 @@ void EventLoop::rethrow_task_failure() {
   if (task_failure_) std::rethrow_exception(std::exchange(task_failure_, nullptr));
 }
 
+// #region event_loop_run
 void EventLoop::run() {
   if (running_) throw std::logic_error("corolab: run() called from inside the running loop");
   MarkRunning running(running_);
@@ -94,6 +95,7 @@ void EventLoop::run() {
   }
   stop_requested_ = false;
 }
+// #endregion event_loop_run
 
 namespace {
 
@@ -140,6 +142,7 @@ void EventLoop::post_from_any_thread(std::function<void()> fn) {
   reactor_->wake();
 }
 
+// #region wait_for_events
 bool EventLoop::wait_for_events() {
   const bool waiting_for_io = reactor_->watch_count() > 0 || external_work_ > 0;
   const bool has_posted = has_posted_.load(std::memory_order_acquire);
@@ -147,6 +150,7 @@ bool EventLoop::wait_for_events() {
     return false;  // idle: nothing could ever wake anyone up
   }
 
+  // #region poll_timeout
   // How long may we block in the kernel? Not at all if coroutines are ready,
   // until the next timer if there is one, else until some I/O happens.
   std::optional<std::chrono::nanoseconds> timeout;
@@ -160,12 +164,15 @@ bool EventLoop::wait_for_events() {
   }
   // A non-blocking poll with nothing to watch would be a wasted system call.
   if (waiting_for_io || timeout != std::chrono::nanoseconds{0}) reactor_->poll(timeout);
+  // #endregion poll_timeout
 
   run_posted_functions();
   expire_timers();
   return true;
 }
+// #endregion wait_for_events
 
+// #region run_ready_coroutines
 void EventLoop::run_ready_coroutines() {
   // Only the coroutines that were ready when the tick began: those they make
   // ready wait for the next tick, so the reactor and timers get their turn.
@@ -176,6 +183,7 @@ void EventLoop::run_ready_coroutines() {
     next.resume();
   }
 }
+// #endregion run_ready_coroutines
 
 void EventLoop::expire_timers() {
   if (timers_.empty()) return;

@@ -48,6 +48,9 @@ std::string strip_markers(std::string_view text, std::string_view where);
 // Throws Error if the text has no exercise, or a malformed one.
 std::string make_starter(std::string_view text, std::string_view where);
 
+// The lines of `text`, without their '\n'.
+std::vector<std::string_view> split_lines(std::string_view text);
+
 std::string read_file(const std::string& path);
 void write_file(const std::string& path, std::string_view contents);
 

@@ -46,22 +46,6 @@ std::string render(const std::string& target, const std::string& root) {
   return fmt::format("{}{}\n{}{}\n", fence, language_of(path), code, fence);
 }
 
-struct Line {
-  std::string_view text;
-  std::size_t number;
-};
-
-std::vector<std::string_view> lines_of(std::string_view text) {
-  std::vector<std::string_view> lines;
-  while (!text.empty()) {
-    std::size_t end = text.find('\n');
-    if (end == std::string_view::npos) end = text.size();
-    lines.push_back(text.substr(0, end));
-    text.remove_prefix(std::min(end + 1, text.size()));
-  }
-  return lines;
-}
-
 // If lines[i] opens a fenced block, the index just past its closing fence.
 std::optional<std::size_t> end_of_block(const std::vector<std::string_view>& lines, std::size_t i) {
   if (i >= lines.size() || !lines[i].starts_with(fence)) return std::nullopt;
@@ -84,7 +68,7 @@ std::string join(const std::vector<std::string_view>& lines, std::size_t from, s
 
 Problems check_quotes(std::string_view markdown, std::string_view where, const std::string& root) {
   Problems problems;
-  std::vector<std::string_view> lines = lines_of(markdown);
+  std::vector<std::string_view> lines = split_lines(markdown);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::optional<std::string> target = parse_directive(lines[i]);
     if (!target) continue;
@@ -106,7 +90,7 @@ Problems check_quotes(std::string_view markdown, std::string_view where, const s
 }
 
 std::string expand_quotes(std::string_view markdown, std::string_view where, const std::string& root) {
-  std::vector<std::string_view> lines = lines_of(markdown);
+  std::vector<std::string_view> lines = split_lines(markdown);
   std::string out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
     out += lines[i];
