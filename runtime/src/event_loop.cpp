@@ -27,10 +27,26 @@ class MarkRunning {
 
 }  // namespace
 
-EventLoop::EventLoop(ReactorKind reactor_kind) : reactor_(make_reactor(reactor_kind)) {
+namespace {
+LoopOptions with_reactor(ReactorKind reactor_kind) {
+  LoopOptions options;
+  options.reactor = reactor_kind;
+  return options;
+}
+}  // namespace
+
+EventLoop::EventLoop(ReactorKind reactor_kind) : EventLoop(with_reactor(reactor_kind)) {}
+
+// Virtual time starts at an arbitrary but fixed point, so that every run of a
+// test sees the same times.
+constexpr TimePoint virtual_epoch = TimePoint{} + std::chrono::hours(24);
+
+EventLoop::EventLoop(LoopOptions options) : reactor_(make_reactor(options.reactor)) {
   if (current_loop != nullptr) {
     throw std::logic_error("corolab: this thread already has an event loop (one loop per thread)");
   }
+  if (options.time == TimeSource::virtual_) virtual_now_ = virtual_epoch;
+  if (options.schedule_seed) shuffler_.emplace(*options.schedule_seed);
   current_loop = this;
 }
 
@@ -150,27 +166,67 @@ bool EventLoop::wait_for_events() {
     return false;  // idle: nothing could ever wake anyone up
   }
 
-  // #region poll_timeout
-  // How long may we block in the kernel? Not at all if coroutines are ready,
-  // until the next timer if there is one, else until some I/O happens.
-  std::optional<std::chrono::nanoseconds> timeout;
-  if (!ready_.empty() || has_posted) {
-    timeout = std::chrono::nanoseconds{0};
-  } else if (!timers_.empty()) {
-    // (Compare before subtracting: a deadline far in the past would overflow.)
-    const TimePoint deadline = timers_.next_deadline();
-    const TimePoint current_time = now();
-    timeout = deadline <= current_time ? Duration{0} : deadline - current_time;
-  }
+  const std::optional<std::chrono::nanoseconds> timeout = poll_timeout(has_posted);
   // A non-blocking poll with nothing to watch would be a wasted system call.
   if (waiting_for_io || timeout != std::chrono::nanoseconds{0}) reactor_->poll(timeout);
-  // #endregion poll_timeout
 
   run_posted_functions();
+  if (virtual_now_) jump_to_next_timer_if_idle();
   expire_timers();
   return true;
 }
 // #endregion wait_for_events
+
+// #region poll_timeout
+// How long may we block in the kernel? Not at all if coroutines are ready,
+// until the next timer if there is one, else until some I/O happens.
+std::optional<std::chrono::nanoseconds> EventLoop::poll_timeout(bool has_posted) const {
+  if (!ready_.empty() || has_posted) return std::chrono::nanoseconds{0};
+  if (timers_.empty()) return std::nullopt;
+  // Virtual time does not pass while we block, so never wait for a timer:
+  // poll, and jump to the deadline if nothing happened. Only background
+  // work (a thread pool job) is worth waiting for, in real time.
+  if (virtual_now_) {
+    if (external_work_ > 0) return std::nullopt;
+    return std::chrono::nanoseconds{0};
+  }
+  // (Compare before subtracting: a deadline far in the past would overflow.)
+  const TimePoint deadline = timers_.next_deadline();
+  const TimePoint current_time = now();
+  return deadline <= current_time ? Duration{0} : deadline - current_time;
+}
+// #endregion poll_timeout
+
+// Virtual time: when the poll found nothing to do, nothing can happen
+// before the next timer, so the clock goes straight there.
+void EventLoop::jump_to_next_timer_if_idle() {
+  if (!ready_.empty() || has_posted_.load(std::memory_order_acquire) || timers_.empty()) return;
+  *virtual_now_ = std::max(*virtual_now_, timers_.next_deadline());
+}
+
+void EventLoop::run_until_idle() {
+  if (running_) throw std::logic_error("corolab: run_until_idle() called from inside the running loop");
+  MarkRunning running(running_);
+  do {
+    run_ready_coroutines();
+    rethrow_task_failure();
+    if (reactor_->watch_count() > 0) reactor_->poll(std::chrono::nanoseconds{0});
+    run_posted_functions();
+    expire_timers();
+  } while (!ready_.empty() || has_posted_.load(std::memory_order_acquire));
+}
+
+void EventLoop::advance(Duration duration) {
+  if (!virtual_now_) throw std::logic_error("corolab: advance() needs a loop with virtual time");
+  const TimePoint target = *virtual_now_ + duration;
+  run_until_idle();
+  while (!timers_.empty() && timers_.next_deadline() <= target) {
+    *virtual_now_ = std::max(*virtual_now_, timers_.next_deadline());
+    run_until_idle();  // expires the timers due now, and runs what they wake
+  }
+  *virtual_now_ = target;
+}
+
 
 // #region run_ready_coroutines
 void EventLoop::run_ready_coroutines() {
@@ -178,12 +234,21 @@ void EventLoop::run_ready_coroutines() {
   // ready wait for the next tick, so the reactor and timers get their turn.
   detail::IntrusiveList<detail::Resumable> batch;
   batch.splice_back(ready_);
+  if (shuffler_) shuffle(batch);
   while (!batch.empty()) {
     std::coroutine_handle<> next = batch.pop_front().handle;
     next.resume();
   }
 }
 // #endregion run_ready_coroutines
+
+// A test's schedule seed: the same batch, in an order only the seed decides.
+void EventLoop::shuffle(detail::IntrusiveList<detail::Resumable>& batch) {
+  std::vector<detail::Resumable*> order;
+  while (!batch.empty()) order.push_back(&batch.pop_front());
+  std::shuffle(order.begin(), order.end(), *shuffler_);
+  for (detail::Resumable* ready : order) batch.push_back(*ready);
+}
 
 void EventLoop::expire_timers() {
   if (timers_.empty()) return;

@@ -11,12 +11,23 @@
 //
 // One loop per thread. Constructing a loop makes it the thread's current
 // loop, which is where awaiters find it.
+//
+// For tests, a loop can run on *virtual time* (LoopOptions): its clock
+// stands still while there is work to do, and when nothing is left but
+// timers, it jumps straight to the next deadline. A 30-second timeout then
+// takes microseconds, and takes them the same way every run. Real I/O still
+// works: while virtual time stands still, the reactor is polled without
+// blocking. A schedule seed shuffles the coroutines that become ready
+// together, so a test can try many interleavings and replay a failing one.
 
 #include <atomic>
+#include <cstdint>
 #include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -32,9 +43,31 @@ namespace corolab {
 
 class ThreadPool;
 
+enum class TimeSource {
+  real,     // the monotonic clock
+  virtual_  // starts at a fixed point; moves only when the loop is idle, or by advance()
+};
+
+struct LoopOptions {
+  ReactorKind reactor = default_reactor_kind();
+  TimeSource time = TimeSource::real;
+  // When set, coroutines that become ready in the same tick run in an order
+  // shuffled by this seed (the same seed, the same order); else FIFO.
+  std::optional<std::uint64_t> schedule_seed;
+
+  // For tests: `EventLoop loop(LoopOptions::virtual_time());`
+  static LoopOptions virtual_time(std::optional<std::uint64_t> schedule_seed = std::nullopt) {
+    LoopOptions options;
+    options.time = TimeSource::virtual_;
+    options.schedule_seed = schedule_seed;
+    return options;
+  }
+};
+
 class EventLoop final : private detail::TaskOwner {
  public:
   explicit EventLoop(ReactorKind reactor_kind = default_reactor_kind());
+  explicit EventLoop(LoopOptions options);
   ~EventLoop();
   EventLoop(const EventLoop&) = delete;
   EventLoop& operator=(const EventLoop&) = delete;
@@ -61,7 +94,19 @@ class EventLoop final : private detail::TaskOwner {
   // sync_wait() is the friendlier spelling.
   void run_until_complete(Task<void> task);
 
-  TimePoint now() const noexcept { return Clock::now(); }
+  // The loop's clock: Clock::now(), or the virtual time. Everything that
+  // measures or waits for time asks here.
+  TimePoint now() const noexcept { return virtual_now_ ? *virtual_now_ : Clock::now(); }
+  bool has_virtual_time() const noexcept { return virtual_now_.has_value(); }
+
+  // --- Virtual time (tests) ------------------------------------------------
+  // Runs every coroutine that is ready, and whatever they make ready, until
+  // nothing is: time stands still. (The reactor is polled without blocking.)
+  void run_until_idle();
+  // Moves virtual time forward by `duration`, waking the timers due on the
+  // way in deadline order and running until idle after each. Throws
+  // std::logic_error on a loop with real time.
+  void advance(Duration duration);
   Reactor& reactor() noexcept { return *reactor_; }
   ThreadPool& thread_pool();
   std::size_t spawned_task_count() const noexcept { return spawned_count_; }
@@ -83,7 +128,10 @@ class EventLoop final : private detail::TaskOwner {
   // A tick is these two steps. run() checks stop() between them, so a stop
   // takes effect without first blocking in the reactor.
   void run_ready_coroutines();
+  void shuffle(detail::IntrusiveList<detail::Resumable>& batch);
   bool wait_for_events();  // false when idle: nothing could ever wake anyone
+  std::optional<std::chrono::nanoseconds> poll_timeout(bool has_posted) const;
+  void jump_to_next_timer_if_idle();
   void expire_timers();
   void run_posted_functions();
   void rethrow_task_failure();
@@ -104,6 +152,9 @@ class EventLoop final : private detail::TaskOwner {
   std::atomic<bool> has_posted_{false};
 
   std::unique_ptr<ThreadPool> thread_pool_;
+
+  std::optional<TimePoint> virtual_now_;  // set: the loop runs on virtual time
+  std::optional<std::mt19937_64> shuffler_;  // set: a schedule seed was given
 };
 
 }  // namespace corolab

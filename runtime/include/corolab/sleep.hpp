@@ -7,6 +7,7 @@
 // the node from the heap and the sleep throws OperationCancelled.
 
 #include <coroutine>
+#include <optional>
 
 #include "corolab/cancellation.hpp"
 #include "corolab/clock.hpp"
@@ -17,29 +18,35 @@ namespace corolab {
 
 class [[nodiscard]] SleepAwaiter final : public detail::TimerNode {
  public:
-  explicit SleepAwaiter(TimePoint deadline) noexcept : wake_at_(deadline) {}
+  // Until a deadline, or for a duration counted from the moment of the
+  // await, on the loop's clock (which may be virtual: see event_loop.hpp).
+  static SleepAwaiter until(TimePoint deadline) noexcept { return SleepAwaiter{deadline, {}}; }
+  static SleepAwaiter lasting(Duration duration) noexcept { return SleepAwaiter{{}, duration}; }
 
   bool await_ready() const noexcept { return false; }
 
   template <typename Promise>
   bool await_suspend(std::coroutine_handle<Promise> suspended) {
     if (!start_waiting(suspended, detail::stop_token_of(suspended))) return false;
-    EventLoop::current().add_timer(*this, wake_at_);
+    EventLoop& loop = EventLoop::current();
+    loop.add_timer(*this, deadline_ ? *deadline_ : loop.now() + duration_);
     return true;
   }
 
   void await_resume() { finish_waiting(); }
 
  private:
-  TimePoint wake_at_;
+  SleepAwaiter(std::optional<TimePoint> deadline, Duration duration) noexcept
+      : deadline_(deadline), duration_(duration) {}
+
+  std::optional<TimePoint> deadline_;
+  Duration duration_;
 };
 
 // Even a deadline in the past suspends once: the coroutine goes to the back
 // of the line, like asyncio.sleep(0).
-inline SleepAwaiter sleep_until(TimePoint deadline) noexcept { return SleepAwaiter{deadline}; }
+inline SleepAwaiter sleep_until(TimePoint deadline) noexcept { return SleepAwaiter::until(deadline); }
 
-inline SleepAwaiter sleep_for(Duration duration) noexcept {
-  return SleepAwaiter{Clock::now() + duration};
-}
+inline SleepAwaiter sleep_for(Duration duration) noexcept { return SleepAwaiter::lasting(duration); }
 
 }  // namespace corolab

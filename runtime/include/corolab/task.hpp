@@ -15,6 +15,7 @@
 // * Move-only: a task has exactly one owner and is awaited at most once.
 
 #include <cassert>
+#include <cstddef>
 #include <coroutine>
 #include <exception>
 #include <type_traits>
@@ -27,6 +28,10 @@ namespace corolab {
 
 template <typename T = void>
 class Task;
+
+// How many Task frames exist on this thread: created and not yet destroyed.
+// Tests compare it before and after, to catch leaked (or double-freed) frames.
+std::ptrdiff_t task_frames_alive() noexcept;
 
 namespace detail {
 
@@ -59,6 +64,18 @@ class TaskPromiseBase : public StopTokenHolder {
   void set_continuation(std::coroutine_handle<> continuation) noexcept {
     continuation_ = continuation;
   }
+
+  // Every task frame is counted (per thread), so that a test can prove that
+  // none leaked: see task_frames_alive().
+  static void* operator new(std::size_t size) {
+    ++task_frames;
+    return ::operator new(size);
+  }
+  static void operator delete(void* frame, std::size_t size) noexcept {
+    --task_frames;
+    ::operator delete(frame, size);
+  }
+  static inline thread_local std::ptrdiff_t task_frames = 0;
 
  private:
   std::coroutine_handle<> continuation_ = std::noop_coroutine();
@@ -212,4 +229,6 @@ inline Task<void> TaskPromise<void>::get_return_object() noexcept {
 }
 
 }  // namespace detail
+inline std::ptrdiff_t task_frames_alive() noexcept { return detail::TaskPromiseBase::task_frames; }
+
 }  // namespace corolab

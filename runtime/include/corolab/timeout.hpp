@@ -13,6 +13,7 @@
 
 #include "corolab/clock.hpp"
 #include "corolab/detail/result_slot.hpp"
+#include "corolab/event_loop.hpp"
 #include "corolab/sleep.hpp"
 #include "corolab/task.hpp"
 #include "corolab/when_any.hpp"
@@ -42,7 +43,8 @@ Task<T> with_deadline(TimePoint deadline, Task<T> task) {
 // called: like every Task, nothing happens before the co_await.
 template <typename T>
 Task<T> with_timeout(Duration timeout, Task<T> task) {
-  co_return co_await with_deadline(Clock::now() + timeout, std::move(task));
+  const TimePoint deadline = EventLoop::current().now() + timeout;
+  co_return co_await with_deadline(deadline, std::move(task));
 }
 
 }  // namespace corolab

@@ -1,3 +1,4 @@
+#include "corolab/event_loop.hpp"
 #include "corolab/http/server.hpp"
 
 #include <sys/socket.h>
@@ -222,10 +223,12 @@ Task<void> Server::Connection::serve_requests() {
   Duration allowed_silence = options.head_timeout;  // a new client should speak at once
   while (true) {
     if (buffer_.empty()) {  // else a pipelined request has already begun
-      const bool started = co_await wait_for_request_start(Clock::now() + allowed_silence);
+      const TimePoint silence_ends = EventLoop::current().now() + allowed_silence;
+      const bool started = co_await wait_for_request_start(silence_ends);
       if (!started) co_return;
     }
-    Incoming incoming = co_await receive_request(Clock::now() + options.head_timeout);
+    const TimePoint head_due = EventLoop::current().now() + options.head_timeout;
+    Incoming incoming = co_await receive_request(head_due);
     if (incoming.kind == Incoming::Kind::closed) co_return;
     if (incoming.kind == Incoming::Kind::refused) {
       co_await refuse(incoming.status, std::move(incoming.reason));
