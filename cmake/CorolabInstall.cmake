@@ -1,12 +1,12 @@
 # Install the runtime library and its headers, and export them so that
 # another project can do:
 #   find_package(corolab REQUIRED)
-#   target_link_libraries(app PRIVATE corolab::runtime)   # or corolab::http
+#   target_link_libraries(app PRIVATE corolab::runtime)   # or corolab::http, corolab::testing
 include(CMakePackageConfigHelpers)
 
 set(COROLAB_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/corolab)
 
-install(TARGETS corolab_runtime corolab_http EXPORT corolabTargets
+install(TARGETS corolab_runtime corolab_http corolab_testing EXPORT corolabTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})

@@ -52,9 +52,9 @@ class Observed {
   }
 
   // The result of a finished task; rethrows a failed task's exception.
-  const T& value() const
-    requires(!std::is_void_v<T>)
-  {
+  template <typename U = T>
+    requires(!std::is_void_v<U>)
+  const U& value() const {
     if (pending()) throw std::logic_error("corolab::testing: the observed task has not finished");
     if (state_->error) std::rethrow_exception(state_->error);
     return *state_->value;
