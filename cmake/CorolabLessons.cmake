@@ -2,8 +2,9 @@
 #   ROOT <dir>             where the exercise files live (and are included from)
 #   EXERCISE <file>...     files with #exercise blocks, relative to ROOT
 #   TESTS <source>...      the Catch2 tests the exercise must pass
-#   [SOURCES <source>...]  other sources the tests need
-#   [LIBS <library>...])
+#   [SOURCES <source>...]  other sources the tests (and the stage) need
+#   [LIBS <library>...]
+#   [STAGE <source>...])   the stage program (lesson_<NN>_stage)
 #
 # Builds the same tests three times:
 #   lesson_<NN>_solution   against the files in ROOT (the reference)
@@ -12,14 +13,16 @@
 #   lesson_<NN>_workspace  against workspace/<NN-name>/, the attendee's copy,
 #                          once `./corolab start <NN>` has made it
 # and registers two ctest tests: the solution passes, and the starter fails
-# (an exercise whose starter passes teaches nothing).
+# (an exercise whose starter passes teaches nothing). The stage program is
+# built from the solution, and again from the workspace
+# (lesson_<NN>_workspace_stage), so that an attendee's experiments show.
 #
 # A starter file shadows its solution through the include path. Starters
 # change function bodies only, never a class layout, and the test's own
 # objects come first on the link line, so their inline definitions are the
 # ones the program uses.
 function(corolab_add_lesson lesson)
-  cmake_parse_arguments(ARG "" "ROOT" "EXERCISE;TESTS;SOURCES;LIBS" ${ARGN})
+  cmake_parse_arguments(ARG "" "ROOT" "EXERCISE;TESTS;SOURCES;LIBS;STAGE" ${ARGN})
   string(REGEX MATCH "^[0-9]+" number "${lesson}")
   set(starter_dir ${PROJECT_BINARY_DIR}/lessons/${lesson}/starter)
   set(workspace_dir ${PROJECT_SOURCE_DIR}/workspace/${lesson})
@@ -43,11 +46,20 @@ function(corolab_add_lesson lesson)
   set(solution_sources ${ARG_EXERCISE})
   list(FILTER solution_sources INCLUDE REGEX "\\.cpp$")
 
-  _corolab_lesson_tests(lesson_${number}_solution ${ARG_ROOT} "${solution_sources}")
-  _corolab_lesson_tests(lesson_${number}_starter ${starter_dir} "${solution_sources}")
+  _corolab_lesson_program(lesson_${number}_solution ${ARG_ROOT} "${solution_sources}" "${ARG_TESTS}")
+  _corolab_lesson_program(lesson_${number}_starter ${starter_dir} "${solution_sources}" "${ARG_TESTS}")
   add_dependencies(lesson_${number}_starter lesson_${number}_starter_files)
+  if(ARG_STAGE)
+    _corolab_lesson_program(lesson_${number}_stage ${ARG_ROOT} "${solution_sources}" "${ARG_STAGE}")
+  endif()
   if(EXISTS ${workspace_dir})
-    _corolab_lesson_tests(lesson_${number}_workspace ${workspace_dir} "${solution_sources}")
+    _corolab_lesson_program(lesson_${number}_workspace ${workspace_dir} "${solution_sources}" "${ARG_TESTS}")
+    # Half-written code may have an unused variable: warn, don't refuse.
+    target_compile_options(lesson_${number}_workspace PRIVATE -Wno-error)
+    if(ARG_STAGE)
+      _corolab_lesson_program(lesson_${number}_workspace_stage ${workspace_dir} "${solution_sources}" "${ARG_STAGE}")
+      target_compile_options(lesson_${number}_workspace_stage PRIVATE -Wno-error)
+    endif()
   endif()
 
   add_test(NAME "lesson ${lesson}: the solution passes" COMMAND lesson_${number}_solution)
@@ -58,16 +70,19 @@ function(corolab_add_lesson lesson)
     PROPERTIES LABELS lessons TIMEOUT 300)
 endfunction()
 
-# One build of a lesson's tests, with `dir` first on the include path.
-# (Uses ARG_ROOT, ARG_TESTS, ARG_SOURCES and ARG_LIBS from the caller.)
-function(_corolab_lesson_tests target dir exercise_sources)
+# One program of a lesson (its tests, or its stage), with `dir` first on
+# the include path. (Uses ARG_ROOT, ARG_SOURCES and ARG_LIBS from the caller.)
+function(_corolab_lesson_program target dir exercise_sources main_sources)
   list(TRANSFORM exercise_sources PREPEND ${dir}/)
-  add_executable(${target} ${ARG_TESTS} ${ARG_SOURCES} ${exercise_sources})
+  add_executable(${target} ${main_sources} ${ARG_SOURCES} ${exercise_sources})
   target_include_directories(${target} BEFORE PRIVATE ${dir})
   # ROOT after it: the solution's files that are not exercises (headers,
   # given code) are found there by every variant.
   target_include_directories(${target} PRIVATE ${ARG_ROOT} ${PROJECT_SOURCE_DIR}/tests ${CMAKE_CURRENT_SOURCE_DIR})
-  target_link_libraries(${target} PRIVATE corolab::runtime corolab_catch_main Catch2::Catch2 ${ARG_LIBS})
+  target_link_libraries(${target} PRIVATE corolab::runtime fmt::fmt ${ARG_LIBS})
+  if(NOT target MATCHES "stage$")
+    target_link_libraries(${target} PRIVATE corolab_catch_main Catch2::Catch2)
+    target_precompile_headers(${target} REUSE_FROM corolab_test_pch)
+  endif()
   corolab_set_warnings(${target})
-  target_precompile_headers(${target} REUSE_FROM corolab_test_pch)
 endfunction()

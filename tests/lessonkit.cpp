@@ -121,3 +121,18 @@ TEST_CASE("check reports missing regions and stale copies, and passes current on
   REQUIRE(no_file.size() == 1);
   CHECK(no_file[0].find("cannot read") != std::string::npos);
 }
+
+TEST_CASE("a region can be quoted as the attendee's starter shows it") {
+  CHECK(extract_region(solution, "answer", "s.cpp", Version::starter) ==
+        "int answer() {\n"
+        "  // EXERCISE answer: return the answer\n"
+        "  throw std::logic_error(\"write answer\");\n"
+        "}\n");
+  CHECK(extract_region(solution, "nested", "s.cpp", Version::starter) == "int x;\n");
+  TempRoot repo;
+  std::string expanded = expand_quotes("<!-- quote src/answer.cpp#answer starter -->\n", "a.md", repo.root());
+  CHECK(expanded.find("EXERCISE answer") != std::string::npos);
+  CHECK(expanded.find("return 42") == std::string::npos);
+  CHECK_THROWS_WITH(expand_quotes("<!-- quote src/answer.cpp#answer sideways -->\n", "a.md", repo.root()),
+                    "a.md:1: unknown quote option 'sideways' (only 'starter')");
+}

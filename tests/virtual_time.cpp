@@ -80,14 +80,18 @@ Task<void> yield_then_log(Log* log, std::string name) {
 
 }  // namespace
 
+// #region stands_still
 TEST_CASE("virtual time stands still while there is work, and jumps to the next timer when there is none") {
   EventLoop loop(LoopOptions::virtual_time());
+  // #region stands_still_body
   const TimePoint start = loop.now();
   corolab::sync_wait(corolab::yield());
   CHECK(loop.now() == start);
   corolab::sync_wait(corolab::sleep_for(30s));  // returns at once, in real time
   CHECK(loop.now() - start == 30s);
+  // #endregion stands_still_body
 }
+// #endregion stands_still
 
 TEST_CASE("two virtual-time loops see the same times: runs are repeatable") {
   std::optional<TimePoint> first;
@@ -102,6 +106,7 @@ TEST_CASE("two virtual-time loops see the same times: runs are repeatable") {
 TEST_CASE("advance() wakes the timers due on the way, in deadline order, and no others") {
   EventLoop loop(LoopOptions::virtual_time());
   Log log;
+  // #region advance_body
   loop.spawn(sleep_then_log(300ms, &log, "300"));
   loop.spawn(sleep_then_log(100ms, &log, "100"));
   loop.spawn(sleep_then_log(200ms, &log, "200"));
@@ -111,6 +116,7 @@ TEST_CASE("advance() wakes the timers due on the way, in deadline order, and no 
   CHECK(log == Log{"100", "200"});
   loop.advance(1ms);
   CHECK(log == Log{"100", "200", "300"});
+  // #endregion advance_body
 }
 
 TEST_CASE("advance() runs what a timer wakes before the next timer: a chain of sleeps fits in one advance") {
@@ -125,6 +131,7 @@ TEST_CASE("advance() runs what a timer wakes before the next timer: a chain of s
   CHECK(answer.value() == 42);
 }
 
+// #region timeout_test
 TEST_CASE("a 30-second timeout, tested to the millisecond without waiting 30 seconds") {
   EventLoop loop(LoopOptions::virtual_time());
   corolab::testing::Observed<void> waiting = observe(wait_with_timeout(30s));
@@ -134,7 +141,9 @@ TEST_CASE("a 30-second timeout, tested to the millisecond without waiting 30 sec
   CHECK(waiting.failed_with<corolab::TimeoutError>());
   CHECK_FALSE(waiting.failed_with<std::logic_error>());
 }
+// #endregion timeout_test
 
+// #region real_io_test
 TEST_CASE("real I/O works on virtual time: a loopback round trip beats a timer an hour away") {
   EventLoop loop(LoopOptions::virtual_time());
   corolab::TcpListener listener = corolab::TcpListener::bind(corolab::SocketAddress::loopback(0));
@@ -143,6 +152,7 @@ TEST_CASE("real I/O works on virtual time: a loopback round trip beats a timer a
   CHECK(echoed == "ping");
   CHECK(loop.now() == start);  // no timer had to fire for the I/O to complete
 }
+// #endregion real_io_test
 
 TEST_CASE("background work is waited for in real time: virtual time does not jump past it") {
   EventLoop loop(LoopOptions::virtual_time());
@@ -189,10 +199,12 @@ TEST_CASE("a schedule seed shuffles coroutines ready together: the same seed, th
 
 namespace {
 
+// #region lost_update
 // Two workers increment a shared counter. The first reads, yields, then
 // writes what it read plus one; the second yields first, then reads and
 // writes at once. Whether an update is lost depends only on which of the two
 // runs first after the yields: FIFO order happens to be the lucky one.
+// #region lost_update_workers
 Task<void> read_yield_write(int* counter) {
   const int seen = *counter;
   co_await corolab::yield();
@@ -203,6 +215,7 @@ Task<void> yield_read_write(int* counter) {
   co_await corolab::yield();
   *counter = *counter + 1;
 }
+// #endregion lost_update_workers
 
 Task<int> two_increments() {
   int counter = 0;
@@ -212,14 +225,17 @@ Task<int> two_increments() {
   co_await corolab::sleep_for(1ms);  // virtual: both have finished by then
   co_return counter;
 }
+// #endregion lost_update
 
 }  // namespace
 
+// #region explore_seeds
 TEST_CASE("exploring schedules finds the interleaving that loses an update, and its seed replays it") {
   {
     EventLoop fifo(LoopOptions::virtual_time());
     CHECK(corolab::sync_wait(two_increments()) == 2);  // the bug hides under FIFO
   }
+  // #region explore_seeds_body
   std::optional<std::uint64_t> losing_seed;
   for (std::uint64_t seed = 1; seed <= 50 && !losing_seed; ++seed) {
     EventLoop loop(LoopOptions::virtual_time(seed));
@@ -231,7 +247,9 @@ TEST_CASE("exploring schedules finds the interleaving that loses an update, and 
     EventLoop loop(LoopOptions::virtual_time(losing_seed));
     CHECK(corolab::sync_wait(two_increments()) == 1);
   }
+  // #endregion explore_seeds_body
 }
+// #endregion explore_seeds
 
 namespace {
 
@@ -239,11 +257,13 @@ Task<void> nap(Duration duration) {
   co_await corolab::sleep_for(duration);
 }
 
+// #region leaky_bodies
 Task<void> clean_body() {
   EventLoop::current().spawn(nap(1s));  // finishes before the body does
   co_await corolab::sleep_for(2s);
 }
 
+// #region leaky_examples
 Task<void> forgets_a_spawned_task() {
   EventLoop::current().spawn(never_finishes());
   co_return;
@@ -255,6 +275,8 @@ Task<void> leaks_a_frame() {
   kept_past_the_test.emplace(never_finishes());  // created, never awaited, never destroyed
   co_return;
 }
+// #endregion leaky_examples
+// #endregion leaky_bodies
 
 }  // namespace
 
@@ -262,6 +284,7 @@ TEST_CASE("run_async_test: a clean body passes, on virtual time") {
   CHECK_NOTHROW(corolab::testing::run_async_test(clean_body));
 }
 
+// #region leak_tests
 TEST_CASE("run_async_test: a spawned task still running at the end is a leak") {
   CHECK_THROWS_WITH(corolab::testing::run_async_test(forgets_a_spawned_task),
                     "1 spawned task(s) still running when the test body returned");
@@ -271,6 +294,7 @@ TEST_CASE("run_async_test: a task frame alive after the test is a leak") {
   CHECK_THROWS_WITH(corolab::testing::run_async_test(leaks_a_frame), "1 task frame(s) leaked by the test");
   kept_past_the_test.reset();
 }
+// #endregion leak_tests
 
 namespace {
 

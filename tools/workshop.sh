@@ -47,7 +47,9 @@ lesson_status() {
 
 hints_seen() {
   [[ -f $PROGRESS_FILE ]] || { echo 0; return; }
-  awk -v lesson="$1" '$1 == lesson && $2 == "hint" { seen = $3 } END { print seen + 0 }' "$PROGRESS_FILE"
+  # (a new start of the lesson starts the hints over too)
+  awk -v lesson="$1" '$1 == lesson && $2 == "hint" { seen = $3 } $1 == lesson && $2 == "started" { seen = 0 }
+                      END { print seen + 0 }' "$PROGRESS_FILE"
 }
 
 # Lines of "<solution path>\t<path in the workspace>", written by CMake.
@@ -88,16 +90,18 @@ cmd_start() {
   workshop_build "lesson_${number}_starter_files"
 
   local solution file
-  rm -rf "workspace/$lesson"
+  rm -rf "workspace/$lesson" "workspace/.starters/$lesson"
   while IFS=$'\t' read -r solution file; do
-    mkdir -p "$(dirname "workspace/$lesson/$file")"
+    mkdir -p "$(dirname "workspace/$lesson/$file")" "$(dirname "workspace/.starters/$lesson/$file")"
     cp "$WORKSHOP_BUILD/lessons/$lesson/starter/$file" "workspace/$lesson/$file"
+    # kept to notice, later, that the lesson's starter has changed since
+    cp "$WORKSHOP_BUILD/lessons/$lesson/starter/$file" "workspace/.starters/$lesson/$file"
   done < <(exercise_files "$lesson")
   run cmake "$WORKSHOP_BUILD" >/dev/null  # now that the workspace exists, add its target
   record_progress "$lesson started"
 
   echo
-  echo "Lesson $number started: $(lesson_title "$lesson")"
+  echo "Started: $(lesson_title "$lesson")"
   echo "  read:   lessons/$lesson/README.md"
   echo "  edit:   the EXERCISE comments in"
   while IFS=$'\t' read -r solution file; do echo "            workspace/$lesson/$file"; done < <(exercise_files "$lesson")
@@ -108,6 +112,10 @@ cmd_start() {
 # "3 of 7 tests fail", from Catch2's "test cases: 7 | 4 passed | 3 failed"
 failure_summary() {
   local summary total failed
+  if grep -q 'fatal error condition' <<<"$1" || (($2 > 128)); then
+    echo "the test program crashed during the test shown above (a signal, not a failed check)"
+    return
+  fi
   summary=$(grep -E '^test cases:' <<<"$1" || true)
   if [[ -z $summary ]]; then
     echo "the tests did not finish (exit status $2): see the output above"
@@ -116,6 +124,18 @@ failure_summary() {
   total=$(sed -E 's/^test cases: *([0-9]+).*/\1/' <<<"$summary")
   failed=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$summary")
   echo "$failed of $total tests fail"
+}
+
+# The lesson's starter may have changed since `start` copied it (the
+# runtime moved on, say): then the attendee's copy may be out of date.
+warn_if_starter_changed() {
+  local lesson=$1 solution file
+  while IFS=$'\t' read -r solution file; do
+    if ! cmp -s "$WORKSHOP_BUILD/lessons/$lesson/starter/$file" "workspace/.starters/$lesson/$file"; then
+      echo "note: lesson $(lesson_number "$lesson")'s starter for $file has changed since you started it."
+      echo "      If your copy no longer builds, ./corolab solution $(lesson_number "$lesson") shows the difference."
+    fi
+  done < <(exercise_files "$lesson")
 }
 
 # ./corolab check NN
@@ -127,14 +147,21 @@ cmd_check() {
     echo "corolab: lesson $number is not started yet: ./corolab start $number" >&2
     return 1
   fi
-  if ! workshop_build "lesson_${number}_workspace" >"$WORKSHOP_BUILD/check.log" 2>&1; then
+  local log=$WORKSHOP_BUILD/check.log
+  if ! workshop_build "lesson_${number}_starter_files" "lesson_${number}_workspace" >"$log" 2>&1; then
     # the compiler's messages, without ninja's progress and command lines
-    grep -v -E '^(\[[0-9]+/[0-9]+\]|FAILED:|ninja:|\+ |/usr/bin/)' "$WORKSHOP_BUILD/check.log" | head -30
+    grep -v -E '^(\[[0-9]+/[0-9]+\]|FAILED:|ninja:|\+ |/usr/bin/)' "$log" | head -30
     echo
-    echo "✘ lesson $number: your code does not compile yet (first errors above;"
-    echo "  the whole log is $WORKSHOP_BUILD/check.log)"
+    if grep -E '^[^ ]+:[0-9]+:[0-9]+: error' "$log" | grep -q -v "/workspace/$lesson/"; then
+      echo "✘ lesson $number: the build failed outside your workspace (see the first error above):"
+      echo "  not your code. Is the rest of the tree in a good state (git status)?"
+    else
+      echo "✘ lesson $number: your code does not compile yet (first errors above;"
+      echo "  the whole log is $log)"
+    fi
     return 1
   fi
+  warn_if_starter_changed "$lesson"
 
   local program=$WORKSHOP_BUILD/lessons/$lesson/lesson_${number}_workspace
   local output status=0
@@ -203,12 +230,21 @@ cmd_solution() {
   done < <(exercise_files "$lesson")
 }
 
-# ./corolab stage NN [args...]: build and run the lesson's stage program
+# ./corolab stage NN [--reference] [args...]: build and run the lesson's
+# stage program: from your workspace once you have started the lesson (so
+# that your experiments show), else (or with --reference) from the solution.
 cmd_stage() {
-  local lesson number
+  local lesson number target
   lesson=$(lesson_name "${1:-}")
   number=$(lesson_number "$lesson")
   shift
-  workshop_build "lesson_${number}_stage"
-  run "$WORKSHOP_BUILD/lessons/$lesson/lesson_${number}_stage" "$@"
+  target=lesson_${number}_stage
+  if [[ ${1:-} == --reference ]]; then
+    shift
+  elif [[ -d workspace/$lesson ]]; then
+    target=lesson_${number}_workspace_stage
+    echo "(the stage built with your code in workspace/$lesson; --reference for the solution's)" >&2
+  fi
+  workshop_build "$target"
+  run "$WORKSHOP_BUILD/lessons/$lesson/$target" "$@"
 }

@@ -183,6 +183,7 @@ bool EventLoop::wait_for_events() {
 std::optional<std::chrono::nanoseconds> EventLoop::poll_timeout(bool has_posted) const {
   if (!ready_.empty() || has_posted) return std::chrono::nanoseconds{0};
   if (timers_.empty()) return std::nullopt;
+  // #region poll_timeout_virtual
   // Virtual time does not pass while we block, so never wait for a timer:
   // poll, and jump to the deadline if nothing happened. Only background
   // work (a thread pool job) is worth waiting for, in real time.
@@ -190,6 +191,7 @@ std::optional<std::chrono::nanoseconds> EventLoop::poll_timeout(bool has_posted)
     if (external_work_ > 0) return std::nullopt;
     return std::chrono::nanoseconds{0};
   }
+  // #endregion poll_timeout_virtual
   // (Compare before subtracting: a deadline far in the past would overflow.)
   const TimePoint deadline = timers_.next_deadline();
   const TimePoint current_time = now();
@@ -197,12 +199,16 @@ std::optional<std::chrono::nanoseconds> EventLoop::poll_timeout(bool has_posted)
 }
 // #endregion poll_timeout
 
+// #region jump_to_next_timer
 // Virtual time: when the poll found nothing to do, nothing can happen
 // before the next timer, so the clock goes straight there.
 void EventLoop::jump_to_next_timer_if_idle() {
   if (!ready_.empty() || has_posted_.load(std::memory_order_acquire) || timers_.empty()) return;
+  // #region the_jump
   *virtual_now_ = std::max(*virtual_now_, timers_.next_deadline());
+  // #endregion the_jump
 }
+// #endregion jump_to_next_timer
 
 void EventLoop::run_until_idle() {
   if (running_) throw std::logic_error("corolab: run_until_idle() called from inside the running loop");
@@ -216,6 +222,7 @@ void EventLoop::run_until_idle() {
   } while (!ready_.empty() || has_posted_.load(std::memory_order_acquire));
 }
 
+// #region advance
 void EventLoop::advance(Duration duration) {
   if (!virtual_now_) throw std::logic_error("corolab: advance() needs a loop with virtual time");
   const TimePoint target = *virtual_now_ + duration;
@@ -226,6 +233,7 @@ void EventLoop::advance(Duration duration) {
   }
   *virtual_now_ = target;
 }
+// #endregion advance
 
 
 // #region run_ready_coroutines
@@ -242,6 +250,7 @@ void EventLoop::run_ready_coroutines() {
 }
 // #endregion run_ready_coroutines
 
+// #region shuffle
 // A test's schedule seed: the same batch, in an order only the seed decides.
 void EventLoop::shuffle(detail::IntrusiveList<detail::Resumable>& batch) {
   std::vector<detail::Resumable*> order;
@@ -249,6 +258,7 @@ void EventLoop::shuffle(detail::IntrusiveList<detail::Resumable>& batch) {
   std::shuffle(order.begin(), order.end(), *shuffler_);
   for (detail::Resumable* ready : order) batch.push_back(*ready);
 }
+// #endregion shuffle
 
 void EventLoop::expire_timers() {
   if (timers_.empty()) return;

@@ -45,6 +45,9 @@ std::optional<Marker> parse_marker(std::string_view line) {
   return Marker{keyword, argument};
 }
 
+// The starter transformation (see make_starter), counting the exercises.
+std::string starter_of(std::string_view text, std::string_view where, std::size_t* exercises);
+
 // "name: description" -> "name"
 std::string exercise_name(const std::string& argument) {
   return argument.substr(0, argument.find(':'));
@@ -88,7 +91,8 @@ void for_each_solution_line(const std::vector<std::string_view>& lines, std::str
 
 }  // namespace
 
-std::string extract_region(std::string_view text, std::string_view name, std::string_view where) {
+std::string extract_region(std::string_view text, std::string_view name, std::string_view where,
+                           Version version) {
   std::vector<std::string_view> lines = split_lines(text);
   std::optional<std::size_t> begin, end;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -108,6 +112,13 @@ std::string extract_region(std::string_view text, std::string_view name, std::st
 
   std::vector<std::string_view> inside(lines.begin() + static_cast<std::ptrdiff_t>(*begin) + 1,
                                        lines.begin() + static_cast<std::ptrdiff_t>(*end));
+  // The attendee's view: the same lines with each exercise as its starter.
+  std::string as_starter;
+  if (version == Version::starter) {
+    std::size_t exercises = 0;
+    as_starter = starter_of(join_dedented(inside), where, &exercises);
+    inside = split_lines(as_starter);
+  }
   std::vector<std::string_view> kept;
   for_each_solution_line(inside, where, [&](std::size_t i) { kept.push_back(inside[i]); });
   while (!kept.empty() && trim(kept.front()).empty()) kept.erase(kept.begin());
@@ -127,9 +138,17 @@ std::string strip_markers(std::string_view text, std::string_view where) {
 }
 
 std::string make_starter(std::string_view text, std::string_view where) {
+  std::size_t exercises = 0;
+  std::string starter = starter_of(text, where, &exercises);
+  if (exercises == 0) throw Error(fmt::format("{}: no #exercise in this file", where));
+  return starter;
+}
+
+namespace {
+
+std::string starter_of(std::string_view text, std::string_view where, std::size_t* exercises) {
   enum class State { outside, solution, starter } state = State::outside;
   std::string out, open_exercise;
-  std::size_t exercises = 0;
   std::vector<std::string_view> lines = split_lines(text);
   for (std::size_t i = 0; i < lines.size(); ++i) {
     std::string_view line = lines[i];
@@ -142,7 +161,7 @@ std::string make_starter(std::string_view text, std::string_view where) {
       if (marker->argument.empty()) throw fail("#exercise needs a name");
       state = State::solution;
       open_exercise = exercise_name(marker->argument);
-      ++exercises;
+      ++*exercises;
       // The exercise's description stays, as the attendee's TODO.
       out += line.substr(0, indentation(line));
       out += fmt::format("// EXERCISE {}\n", marker->argument);
@@ -177,9 +196,10 @@ std::string make_starter(std::string_view text, std::string_view where) {
   if (state != State::outside) {
     throw Error(fmt::format("{}: exercise '{}' has no #endexercise", where, open_exercise));
   }
-  if (exercises == 0) throw Error(fmt::format("{}: no #exercise in this file", where));
   return out;
 }
+
+}  // namespace
 
 std::vector<std::string_view> split_lines(std::string_view text) {
   std::vector<std::string_view> lines;

@@ -34,10 +34,17 @@ struct Error : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// The lines of `name`'s region, markers removed, exercise starters removed,
-// and the common indentation stripped. Throws Error if the region is missing,
-// unterminated or empty. `where` names the text in messages (a path).
-std::string extract_region(std::string_view text, std::string_view name, std::string_view where);
+// Which side of an exercise a quote shows: the solution (the reference, for
+// slides and for what the text explains) or the starter (what an attendee
+// sees before doing the exercise, so the text does not give it away).
+enum class Version { solution, starter };
+
+// The lines of `name`'s region, markers removed, each exercise shown as its
+// solution (or as its starter), and the common indentation stripped. Throws
+// Error if the region is missing, unterminated or empty. `where` names the
+// text in messages (a path).
+std::string extract_region(std::string_view text, std::string_view name, std::string_view where,
+                           Version version = Version::solution);
 
 // The whole text with every marker line (and every starter) removed:
 // what a reader of the solution should see.

@@ -35,14 +35,24 @@ std::string_view language_of(std::string_view path) {
 }
 
 // The code a directive stands for, as a fenced block ending in a newline.
-std::string render(const std::string& target, const std::string& root) {
+// "path#region starter" quotes the region as an attendee's starter shows it.
+std::string render(const std::string& directive, const std::string& root) {
+  std::string target = directive;
+  Version version = Version::solution;
+  if (std::size_t space = directive.find(' '); space != std::string::npos) {
+    target = directive.substr(0, space);
+    if (directive.substr(space + 1) != "starter") {
+      throw Error(fmt::format("unknown quote option '{}' (only 'starter')", directive.substr(space + 1)));
+    }
+    version = Version::starter;
+  }
   std::size_t hash = target.find('#');
   std::string path = target.substr(0, hash);
   std::string where = path;
   std::string text = read_file(root + "/" + path);
   std::string code = hash == std::string::npos
                          ? strip_markers(text, where)
-                         : extract_region(text, target.substr(hash + 1), where);
+                         : extract_region(text, target.substr(hash + 1), where, version);
   return fmt::format("{}{}\n{}{}\n", fence, language_of(path), code, fence);
 }
 

@@ -4,6 +4,8 @@
 // A line `<!-- quote runtime/include/corolab/generator.hpp#yield_value -->`
 // stands for that region of that file (the path is relative to the
 // repository root; without `#name`, the whole file without markers).
+// `<!-- quote path#name starter -->` shows the region as the exercise's
+// starter has it, so a lesson text can show an exercise without solving it.
 // A fenced code block right after the directive is its *copy*:
 //   * lesson READMEs keep the copy, so they read well anywhere, and
 //     `check` fails when it no longer matches the code (`update` refreshes it);
