@@ -183,21 +183,23 @@ bool EventLoop::wait_for_events() {
 std::optional<std::chrono::nanoseconds> EventLoop::poll_timeout(bool has_posted) const {
   if (!ready_.empty() || has_posted) return std::chrono::nanoseconds{0};
   if (timers_.empty()) return std::nullopt;
-  // #region poll_timeout_virtual
-  // Virtual time does not pass while we block, so never wait for a timer:
-  // poll, and jump to the deadline if nothing happened. Only background
-  // work (a thread pool job) is worth waiting for, in real time.
-  if (virtual_now_) {
-    if (external_work_ > 0) return std::nullopt;
-    return std::chrono::nanoseconds{0};
-  }
-  // #endregion poll_timeout_virtual
+  if (virtual_now_) return virtual_poll_timeout();
   // (Compare before subtracting: a deadline far in the past would overflow.)
   const TimePoint deadline = timers_.next_deadline();
   const TimePoint current_time = now();
   return deadline <= current_time ? Duration{0} : deadline - current_time;
 }
 // #endregion poll_timeout
+
+// #region poll_timeout_virtual
+// Virtual time does not pass while we block, so never wait for a timer:
+// poll, and jump to the deadline if nothing happened. Only background work
+// (a thread pool job) is worth waiting for, in real time.
+std::optional<std::chrono::nanoseconds> EventLoop::virtual_poll_timeout() const {
+  if (external_work_ > 0) return std::nullopt;
+  return std::chrono::nanoseconds{0};
+}
+// #endregion poll_timeout_virtual
 
 // #region jump_to_next_timer
 // Virtual time: when the poll found nothing to do, nothing can happen

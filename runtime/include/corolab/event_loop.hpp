@@ -137,6 +137,7 @@ class EventLoop final : private detail::TaskOwner {
   void shuffle(detail::IntrusiveList<detail::Resumable>& batch);
   bool wait_for_events();  // false when idle: nothing could ever wake anyone
   std::optional<std::chrono::nanoseconds> poll_timeout(bool has_posted) const;
+  std::optional<std::chrono::nanoseconds> virtual_poll_timeout() const;
   void jump_to_next_timer_if_idle();
   void expire_timers();
   void run_posted_functions();

@@ -71,9 +71,9 @@ class TaskPromiseBase : public StopTokenHolder {
     ++task_frames;
     return ::operator new(size);
   }
-  static void operator delete(void* frame, std::size_t size) noexcept {
+  static void operator delete(void* frame, std::size_t) noexcept {
     --task_frames;
-    ::operator delete(frame, size);
+    ::operator delete(frame);  // (the sized form needs -fsized-deallocation with clang 14)
   }
   static inline thread_local std::ptrdiff_t task_frames = 0;
 

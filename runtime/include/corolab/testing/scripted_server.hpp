@@ -2,7 +2,7 @@
 // ScriptedServer: a fake web server for tests, scripted reply by reply.
 //
 //   ScriptedServer server;
-//   server.script("/flaky", {Reply::status(503), Reply::status(503).after(2s), Reply::ok("hello")});
+//   server.script("/flaky", {Reply::with_status(503), Reply::with_status(503).after(2s), Reply::ok("hello")});
 //   std::string page = co_await server.serve_during(fetch_with_retries(server.url("/flaky")));
 //   CHECK(server.requests_to("/flaky").size() == 3);
 //

@@ -1,0 +1,76 @@
+#include "retrying_get.hpp"
+
+#include <charconv>
+#include <stdexcept>
+
+#include <corolab/sleep.hpp>
+
+namespace lesson13 {
+
+using corolab::Duration;
+using corolab::http::ClientResponse;
+using corolab::http::ErrorKind;
+using corolab::http::HttpError;
+
+// #region worth_retrying
+bool worth_retrying(int status) {
+  // #exercise worth_retrying_status: 5xx and 429 are worth another try, nothing else
+  return status >= 500 || status == 429;
+  // #starter
+  // (void)status;
+  // throw std::logic_error("lesson 13: write worth_retrying(int status)");
+  // #endexercise
+}
+
+bool worth_retrying(ErrorKind kind) {
+  // #exercise worth_retrying_kind: connect, reset and timeout errors are worth another try
+  return kind == ErrorKind::connect || kind == ErrorKind::reset || kind == ErrorKind::timeout;
+  // #starter
+  // (void)kind;
+  // throw std::logic_error("lesson 13: write worth_retrying(ErrorKind kind)");
+  // #endexercise
+}
+// #endregion worth_retrying
+
+// #region retry_after
+std::optional<Duration> retry_after(const ClientResponse& response) {
+  if (response.status != 429 && response.status != 503) return std::nullopt;
+  const std::optional<std::string_view> value = response.headers.get("Retry-After");
+  if (!value) return std::nullopt;
+  // Only the delay-seconds form; an HTTP date is ignored (we back off as usual).
+  long seconds = 0;
+  const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), seconds);
+  if (error != std::errc{} || end != value->data() + value->size() || seconds < 0) return std::nullopt;
+  return std::chrono::seconds(seconds);
+}
+// #endregion retry_after
+
+// #region get_with_retries
+corolab::Task<ClientResponse> get_with_retries(corolab::http::Client* client, std::string url,
+                                               RetryPolicy policy) {
+  // #exercise get_with_retries: try, and on a retryable failure wait, then try again
+  Duration backoff = policy.first_backoff;
+  for (int attempt = 1;; ++attempt) {
+    const bool last_attempt = attempt >= policy.max_attempts;
+    Duration wait = backoff;
+    try {
+      ClientResponse response = co_await client->get(url);
+      if (last_attempt || !worth_retrying(response.status)) co_return response;
+      wait = retry_after(response).value_or(backoff);
+    } catch (const HttpError& error) {
+      if (last_attempt || !worth_retrying(error.kind())) throw;
+    }
+    // Not inside the catch block: a coroutine cannot co_await there.
+    co_await corolab::sleep_for(wait);
+    backoff = std::chrono::duration_cast<Duration>(backoff * policy.multiplier);
+  }
+  // #starter
+  // (void)client;
+  // (void)url;
+  // (void)policy;
+  // throw std::logic_error("lesson 13: write get_with_retries");
+  // #endexercise
+}
+// #endregion get_with_retries
+
+}  // namespace lesson13
