@@ -1,23 +1,38 @@
 // The crawler against the demo site, whose graph is the truth: what it
 // fetched, what became of every fault, the counts, Retry-After, stop and
-// resume, and the command line's usage errors.
+// resume, and the command line's usage errors. Politeness and backoff are
+// timed against a scripted server (corolab::testing::ScriptedServer).
+//
+// The site's server runs in the crawler's loop. Crawls of the site with
+// faults (a slow page, a 429 with Retry-After: 1, retried 500s) run on
+// virtual time: the crawler's sleeps (Retry-After, backoff) and the
+// server's (latency, slow chunks) take no real time, and the loop's clock
+// says exactly how long they lasted. (libcurl's own timeouts use the real
+// clock; none of them fires here.)
 #include "corolab/crawler/crawler.hpp"
 
 #include <catch2/catch.hpp>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
+#include <vector>
 
 #include "corolab/corolab.hpp"
 #include "corolab/crawler/reports.hpp"
 #include "corolab/demo_site/site_paths.hpp"
 #include "corolab/demo_site/site_server.hpp"
+#include "corolab/testing/scripted_server.hpp"
 
 using namespace std::chrono_literals;
+using corolab::Duration;
 using corolab::Task;
+using corolab::TimePoint;
+using corolab::testing::Reply;
+using corolab::testing::ScriptedServer;
 using corolab::crawler::CrawlOptions;
 using corolab::crawler::Crawler;
 using corolab::crawler::CrawlSummary;
@@ -32,9 +47,13 @@ struct Recorder final : corolab::crawler::CrawlSink {
   std::vector<PageRecord> records;
   Crawler* crawler = nullptr;
   std::size_t stop_after = 0;
+  std::size_t in_flight_at_stop = 0;  // the page being recorded counts too
   void on_page(const PageRecord& record) override {
     records.push_back(record);
-    if (stop_after > 0 && records.size() == stop_after) crawler->stop();
+    if (stop_after > 0 && records.size() == stop_after) {
+      in_flight_at_stop = crawler->progress().in_flight;
+      crawler->stop();
+    }
   }
 };
 
@@ -127,6 +146,7 @@ Task<std::vector<PageRecord>> crawl_in_two_parts(site::SiteServer* served, std::
   first.crawler = &part_one;
   CrawlSummary summary = co_await part_one.run();
   CHECK(summary.interrupted);
+  CHECK(first.in_flight_at_stop > 1);  // the stop came with other requests under way
   CHECK_FALSE(part_one.remaining().empty());
 
   Recorder second;
@@ -141,6 +161,15 @@ Task<std::vector<PageRecord>> crawl_in_two_parts(site::SiteServer* served, std::
   co_return all;
 }
 
+// Crawls the scripted server's site, serving it for as long as the crawl runs.
+Task<CrawlSummary> crawl_scripted(ScriptedServer* server, CrawlOptions options, Recorder* recorder) {
+  Crawler crawler(std::move(options), *recorder);
+  Task<CrawlSummary> crawling = crawler.run();
+  Task<CrawlSummary> serving = server->serve_during(std::move(crawling));
+  CrawlSummary summary = co_await std::move(serving);
+  co_return summary;
+}
+
 int run_crawl_program(const std::string& arguments) {
   const std::string command = std::string(COROLAB_CRAWL_PATH) + " " + arguments + " >/dev/null 2>&1";
   const int status = std::system(command.c_str());
@@ -150,7 +179,7 @@ int run_crawl_program(const std::string& arguments) {
 }  // namespace
 
 TEST_CASE("the crawl finds exactly what a polite crawler should, and every fault lands in its outcome") {
-  corolab::EventLoop loop;
+  corolab::EventLoop loop(corolab::LoopOptions::virtual_time());
   site::SiteServer served(small_site(true));
   const site::SiteGraph& truth = served.site().graph();
   CrawlResult result = corolab::sync_wait(crawl_site(&served, test_options(served.base_url())));
@@ -173,7 +202,7 @@ TEST_CASE("the crawl finds exactly what a polite crawler should, and every fault
 }
 
 TEST_CASE("the summary's counts add up: one outcome per URL") {
-  corolab::EventLoop loop;
+  corolab::EventLoop loop(corolab::LoopOptions::virtual_time());
   site::SiteServer served(small_site(true));
   CrawlResult result = corolab::sync_wait(crawl_site(&served, test_options(served.base_url())));
   std::size_t total = 0;
@@ -186,13 +215,15 @@ TEST_CASE("the summary's counts add up: one outcome per URL") {
   CHECK(result.summary.max_in_flight > 1);
 }
 
+// On virtual time the two requests take no time at all, so the page's time
+// is exactly the wait between them.
 TEST_CASE("429 with Retry-After: the retry waits as asked (measured on the loop's clock)") {
-  corolab::EventLoop loop;
+  corolab::EventLoop loop(corolab::LoopOptions::virtual_time());
   site::SiteServer served(small_site(true));
   CrawlResult result = corolab::sync_wait(crawl_site(&served, test_options(served.base_url())));
   const PageRecord& limited = record_of(result.records, served.site().graph().url_of(site::fault_paths::rate_limited));
   CHECK(limited.outcome == Outcome::fetched);
-  CHECK(limited.time >= 1s);  // Retry-After: 1
+  CHECK(limited.time == 1s);  // Retry-After: 1
   CHECK(served.site().request_count(site::fault_paths::rate_limited) == 2);
 }
 
@@ -226,7 +257,7 @@ TEST_CASE("limits: --max-pages and --max-depth end URLs as limit_reached") {
 }
 
 TEST_CASE("stopped, then resumed from what it left, equals an uninterrupted crawl") {
-  corolab::EventLoop loop;
+  corolab::EventLoop loop(corolab::LoopOptions::virtual_time());
   site::SiteOptions options = small_site(true);
   options.latency = 5ms;  // so that requests are in flight when the stop comes
   site::SiteServer uninterrupted_site(options);
@@ -235,6 +266,46 @@ TEST_CASE("stopped, then resumed from what it left, equals an uninterrupted craw
   site::SiteServer interrupted_site(options);
   std::vector<PageRecord> parts = corolab::sync_wait(crawl_in_two_parts(&interrupted_site, 30));
   CHECK(by_target(parts, interrupted_site.base_url()) == by_target(whole.records, uninterrupted_site.base_url()));
+}
+
+// Exact on virtual time, with no jitter: robots.txt asks for 2 s between
+// requests, so the pages are requested 0, 2, 4 and 6 s after it; a page that
+// fails twice is retried after the backoff (250 ms), then after twice that.
+TEST_CASE("Crawl-delay spaces the requests to a host, and failed requests are retried after a doubling backoff") {
+  corolab::EventLoop loop(corolab::LoopOptions::virtual_time());
+  ScriptedServer server;
+  server.script("/robots.txt", {Reply::ok("User-agent: *\nCrawl-delay: 2\n")});
+  server.script("/", {Reply::ok(R"(<a href="/a">a</a> <a href="/b">b</a> <a href="/flaky">flaky</a>)")
+                          .header("Content-Type", "text/html")});
+  server.script("/a", {Reply::ok("a").header("Content-Type", "text/html")});
+  server.script("/b", {Reply::ok("b").header("Content-Type", "text/html")});
+  server.script("/flaky", {Reply::with_status(503), Reply::with_status(503),
+                           Reply::ok("at last").header("Content-Type", "text/html")});
+  CrawlOptions options;
+  options.seeds = {server.url("/")};
+  options.concurrency = 4;
+  options.per_host = 4;
+  options.jitter = 0;
+  options.backoff = 250ms;
+  Recorder recorder;
+  const CrawlSummary summary = corolab::sync_wait(crawl_scripted(&server, options, &recorder));
+  CHECK(summary.count(Outcome::fetched) == 4);
+
+  REQUIRE(server.requests_to("/robots.txt").size() == 1);
+  const TimePoint start = server.requests_to("/robots.txt")[0].arrived;
+  std::vector<Duration> first_requests;  // after robots.txt, in order
+  for (const char* target : {"/", "/a", "/b", "/flaky"}) {
+    REQUIRE_FALSE(server.requests_to(target).empty());
+    first_requests.push_back(server.requests_to(target)[0].arrived - start);
+  }
+  std::sort(first_requests.begin(), first_requests.end());  // the links may take their turns in any order
+  CHECK(first_requests == std::vector<Duration>{0s, 2s, 4s, 6s});
+
+  const std::vector<corolab::testing::ReceivedRequest> flaky = server.requests_to("/flaky");
+  REQUIRE(flaky.size() == 3);
+  CHECK(flaky[1].arrived - flaky[0].arrived == 250ms);
+  CHECK(flaky[2].arrived - flaky[1].arrived == 500ms);
+  CHECK(record_of(recorder.records, server.url("/flaky")).time == 750ms);
 }
 
 TEST_CASE("records are valid JSON lines with every field") {

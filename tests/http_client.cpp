@@ -183,9 +183,14 @@ Task<void> body_control(std::string base, Client* client) {
   CHECK(streamed_response.body_size == 200'000);
 }
 
-Task<void> cancelled_mid_transfer(std::string base, Client* client) {
+// On virtual time: the timeout fires exactly 30 ms after the request
+// started, and takes no real time; by then the handler has the request.
+Task<void> cancelled_mid_transfer(std::string base, Client* client, TestSite* site) {
+  const corolab::TimePoint start = corolab::EventLoop::current().now();
   Task<ClientResponse> slow = client->get(base + "/slow");
   CHECK_THROWS_AS(co_await corolab::with_timeout(30ms, std::move(slow)), corolab::TimeoutError);
+  CHECK(corolab::EventLoop::current().now() - start == 30ms);
+  CHECK(site->requests.size() == 1);  // the server was answering: the cancel came mid-transfer
   CHECK(client->in_flight() == 0);  // removed at once: no late callback can reach it
   // The client is still fine afterwards.
   ClientResponse after = co_await client->get(base + "/hello");
@@ -307,7 +312,7 @@ TEST_CASE("connections are reused (seen through curl's CURLINFO_NUM_CONNECTS)") 
   CHECK(new_connections == std::vector<long>{1, 0, 0});
 }
 
-TEST_CASE("redirects are not followed unless asked; Location comes back absolute") {
+TEST_CASE("redirects are not followed unless asked, and Location comes back absolute") {
   corolab::EventLoop loop;
   TestSite site;
   Client client;
@@ -330,10 +335,11 @@ TEST_CASE("the body can be skipped after the headers, or streamed in pieces") {
 
 TEST_CASE("cancelling the awaiting task removes the transfer cleanly") {
   auto kind = GENERATE(from_range(every_reactor_kind()));
-  corolab::EventLoop loop{kind};
+  corolab::EventLoop loop(virtual_time_on(kind));
   TestSite site;
   Client client;
-  corolab::sync_wait(with_server(&site, [&](std::string base) { return cancelled_mid_transfer(base, &client); }));
+  corolab::sync_wait(
+      with_server(&site, [&](std::string base) { return cancelled_mid_transfer(base, &client, &site); }));
 }
 
 TEST_CASE("failures come back as typed HttpErrors") {

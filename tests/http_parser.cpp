@@ -313,7 +313,7 @@ TEST_CASE("keep-alive: the default for HTTP/1.1, an opt-in for HTTP/1.0") {
   CHECK_FALSE(two_fields.wants_keep_alive());
 }
 
-TEST_CASE("responses: text() sets the content type; reason phrases by status") {
+TEST_CASE("responses: text() sets the content type, and reason phrases go by status") {
   const auto response = corolab::http::Response::text(404, "nope");
   CHECK(response.status == 404);
   CHECK(response.body == "nope");

@@ -1,7 +1,9 @@
 // The HTTP/1.1 server on every reactor backend, driven by a raw TCP client
 // that writes request bytes and reads responses: bodies, HEAD, keep-alive,
 // pipelining, refused requests, timeouts, graceful stop, faults, and many
-// concurrent clients.
+// concurrent clients. The tests that involve the server's timers (head and
+// idle timeouts, a slow handler, a slow body) run on virtual time: client
+// and server share the loop, so the timeouts are exact and take no real time.
 #include "corolab/http/server.hpp"
 
 #include <sys/resource.h>
@@ -20,7 +22,8 @@
 #include "corolab/corolab.hpp"
 
 using namespace std::chrono_literals;
-using corolab::Clock;
+using corolab::Duration;
+using corolab::EventLoop;
 using corolab::SocketAddress;
 using corolab::Task;
 using corolab::TcpListener;
@@ -302,8 +305,8 @@ Task<void> expect_refusal(SocketAddress server, std::string request, int status)
   CHECK(closed);
 }
 
-Task<void> stall_inside_a_head(SocketAddress server, Clock::duration* elapsed) {
-  const auto start = Clock::now();
+Task<void> stall_inside_a_head(SocketAddress server, Duration* elapsed) {
+  const auto start = EventLoop::current().now();
   RawClient client = co_await connect_client(server);
   co_await client.stream.write_all(std::string_view("GET /stalled HTTP/1.1\r\nHost: te"));
   const ClientResponse response = co_await read_response(&client);
@@ -311,18 +314,18 @@ Task<void> stall_inside_a_head(SocketAddress server, Clock::duration* elapsed) {
   CHECK(says_close(response));
   const bool closed = co_await reaches_end(&client);
   CHECK(closed);
-  *elapsed = Clock::now() - start;
+  *elapsed = EventLoop::current().now() - start;
 }
 
-Task<void> stay_idle_after_a_request(SocketAddress server, Clock::duration* elapsed) {
-  const auto start = Clock::now();
+Task<void> stay_idle_after_a_request(SocketAddress server, Duration* elapsed) {
+  const auto start = EventLoop::current().now();
   RawClient client = co_await connect_client(server);
   const ClientResponse response = co_await request_once(&client, get("/hello"));
   CHECK(response.status == 200);
   CHECK_FALSE(says_close(response));
   const bool closed = co_await reaches_end(&client);
   CHECK(closed);
-  *elapsed = Clock::now() - start;
+  *elapsed = EventLoop::current().now() - start;
 }
 
 // The handler throws, or returns a response that cannot be sent.
@@ -399,11 +402,11 @@ Task<void> stop_while_busy(Server* server, TestApp* app, StopReport* report) {
   report->new_connection_failed = co_await new_connection_fails(address);
 }
 
-Task<void> read_a_slow_body(SocketAddress server, Clock::duration* elapsed) {
-  const auto start = Clock::now();
+Task<void> read_a_slow_body(SocketAddress server, Duration* elapsed) {
+  const auto start = EventLoop::current().now();
   RawClient client = co_await connect_client(server);
   const ClientResponse response = co_await request_once(&client, get("/slow-body"));
-  *elapsed = Clock::now() - start;
+  *elapsed = EventLoop::current().now() - start;
   CHECK(response.status == 200);
   CHECK(response.body == numbered_body(10'000));
 }
@@ -538,28 +541,28 @@ TEST_CASE("requests the server cannot accept are refused, then the connection cl
 TEST_CASE("a client that stalls inside a head gets 408 after head_timeout") {
   auto kind = GENERATE(from_range(every_reactor_kind()));
   CAPTURE(corolab::to_string(kind));
-  corolab::EventLoop loop{kind};
+  corolab::EventLoop loop(virtual_time_on(kind));
   TestApp app;
   ServerOptions options;
   options.head_timeout = 100ms;
   Server server = make_server(&app, options);
-  Clock::duration elapsed{};
+  Duration elapsed{};
   corolab::sync_wait(with_server(&server, stall_inside_a_head(server.local_address(), &elapsed)));
-  CHECK(elapsed >= 100ms);
+  CHECK(elapsed == 100ms);
   CHECK(server.stats().bad_requests == 1);
 }
 
 TEST_CASE("an idle keep-alive connection is closed after idle_timeout") {
   auto kind = GENERATE(from_range(every_reactor_kind()));
   CAPTURE(corolab::to_string(kind));
-  corolab::EventLoop loop{kind};
+  corolab::EventLoop loop(virtual_time_on(kind));
   TestApp app;
   ServerOptions options;
   options.idle_timeout = 100ms;
   Server server = make_server(&app, options);
-  Clock::duration elapsed{};
+  Duration elapsed{};
   corolab::sync_wait(with_server(&server, stay_idle_after_a_request(server.local_address(), &elapsed)));
-  CHECK(elapsed >= 100ms);
+  CHECK(elapsed == 100ms);
   CHECK(server.stats().requests_served == 1);
 }
 
@@ -600,13 +603,16 @@ TEST_CASE("the server owns the framing: Content-Length, no body for 204, Connect
 TEST_CASE("graceful stop: requests under way are answered, idle connections close, serve() returns") {
   auto kind = GENERATE(from_range(every_reactor_kind()));
   CAPTURE(corolab::to_string(kind));
-  corolab::EventLoop loop{kind};
+  corolab::EventLoop loop(virtual_time_on(kind));
   TestApp app;
   ServerOptions options;
   options.idle_timeout = std::chrono::hours(1);  // only stop() can close the idle connection
   Server server = make_server(&app, options);
   StopReport report;
+  const corolab::TimePoint start = loop.now();
   corolab::sync_wait(with_server(&server, stop_while_busy(&server, &app, &report)));
+  // The slow handler's 100 ms, and nothing more: serve() waited for no timeout.
+  CHECK(loop.now() - start == 100ms);
   CHECK(report.slow.status == 200);
   CHECK(says_close(report.slow));
   CHECK(report.slow.body == "slow but complete\n");
@@ -625,15 +631,15 @@ TEST_CASE("graceful stop: requests under way are answered, idle connections clos
 TEST_CASE("response faults: a slow body still arrives whole, a reset cuts it short") {
   auto kind = GENERATE(from_range(every_reactor_kind()));
   CAPTURE(corolab::to_string(kind));
-  corolab::EventLoop loop{kind};
+  corolab::EventLoop loop(virtual_time_on(kind));
   TestApp app;
   Server server = make_server(&app);
   const SocketAddress address = server.local_address();
 
   SECTION("delay_between_chunks: 10 pieces, 9 pauses of 1 ms") {
-    Clock::duration elapsed{};
+    Duration elapsed{};
     corolab::sync_wait(with_server(&server, read_a_slow_body(address, &elapsed)));
-    CHECK(elapsed >= 9ms);
+    CHECK(elapsed == 9ms);
   }
   SECTION("reset_mid_body: ECONNRESET or the stream ends before Content-Length") {
     std::string outcome;

@@ -1,4 +1,6 @@
 // wait_for_signal: a Unix signal as an ordinary, cancellable coroutine wait.
+// On virtual time: the signal handler writes to a pipe the reactor watches,
+// which works as well while the clock stands still.
 #include "corolab/signals.hpp"
 
 #include <catch2/catch.hpp>
@@ -36,13 +38,15 @@ Task<int> wait_with_timeout(int signal_number) {
 }  // namespace
 
 TEST_CASE("a raised signal completes the wait with its number") {
-  corolab::EventLoop loop;
+  corolab::EventLoop loop(corolab::LoopOptions::virtual_time());
+  const corolab::TimePoint start = loop.now();
   CHECK(corolab::sync_wait(wait_for_raised(SIGUSR1)) == SIGUSR1);
+  CHECK(loop.now() - start == 1ms);  // raised after 1 ms, received at once
   CHECK(loop.reactor().watch_count() == 0);
 }
 
 TEST_CASE("the previous handler is back once the wait is over, even when cancelled") {
-  corolab::EventLoop loop;
+  corolab::EventLoop loop(corolab::LoopOptions::virtual_time());
   std::signal(SIGUSR2, previous_handler);
 
   CHECK(corolab::sync_wait(wait_for_raised(SIGUSR2)) == SIGUSR2);
@@ -50,7 +54,9 @@ TEST_CASE("the previous handler is back once the wait is over, even when cancell
   std::raise(SIGUSR2);
   CHECK(previous_handler_ran == 1);
 
+  const corolab::TimePoint before_timeout = loop.now();
   CHECK_THROWS_AS(corolab::sync_wait(wait_with_timeout(SIGUSR2)), corolab::TimeoutError);
+  CHECK(loop.now() - before_timeout == 20ms);
   previous_handler_ran = 0;
   std::raise(SIGUSR2);
   CHECK(previous_handler_ran == 1);

@@ -1,6 +1,9 @@
 // TaskGroup: join, concurrency of children, failure propagation (first
 // failure cancels the siblings and is the one rethrown), cancellation of the
 // joining task, cancel(), and children destroyed with their group.
+// Tests with sleeps run on virtual time: a sleep takes no real time, and an
+// hour-long sleep that must be cancelled is checked to end at once (the
+// loop's clock has not moved), instead of hanging the test if it is not.
 #include "corolab/task_group.hpp"
 
 #include <catch2/catch.hpp>
@@ -25,10 +28,12 @@
 
 using corolab::Event;
 using corolab::EventLoop;
+using corolab::LoopOptions;
 using corolab::OperationCancelled;
 using corolab::sync_wait;
 using corolab::Task;
 using corolab::TaskGroup;
+using corolab::TimePoint;
 using Log = std::vector<std::string>;
 using namespace std::chrono_literals;
 
@@ -271,8 +276,11 @@ TEST_CASE("children run concurrently") {
     CHECK(log == Log{"A0", "B0", "A1", "B1", "A2", "B2"});
   }
   SECTION("a sleeping child does not block the others") {
+    EventLoop loop(LoopOptions::virtual_time());
+    const TimePoint start = loop.now();
     sync_wait(sleeper_spawned_first(&log));
     CHECK(log == Log{"slept 0ms", "slept 20ms"});
+    CHECK(loop.now() == start + 20ms);
   }
 }
 
@@ -280,17 +288,23 @@ TEST_CASE("children run concurrently") {
 // once) and join() rethrows that failure once every child has ended.
 TEST_CASE("the first failure cancels the siblings and is rethrown by join()") {
   ExpectNoLeaks no_leaks;
+  EventLoop loop(LoopOptions::virtual_time());
+  const TimePoint start = loop.now();
   Log log;
   CHECK_THROWS_WITH(sync_wait(sleeper_and_failure(&log)), "first");
   CHECK(log == Log{"first thrown", "sleeper cancelled"});
+  CHECK(loop.now() == start);
 }
 
 // Later failures (one caused by the cancellation, one independent) do not
 // replace the first.
 TEST_CASE("join() rethrows the first failure, not a later one") {
+  EventLoop loop(LoopOptions::virtual_time());
+  const TimePoint start = loop.now();
   Log log;
   CHECK_THROWS_WITH(sync_wait(three_failures(&log)), "first");
   CHECK(log == Log{"first thrown", "second thrown", "third thrown"});
+  CHECK(loop.now() == start);
 }
 
 // A failure recorded before join() is awaited is still rethrown.
@@ -303,10 +317,13 @@ TEST_CASE("join() rethrows a failure that happened before it was awaited") {
 // Cancelling the task awaiting join() cancels the children; join() waits for
 // them to finish cleaning up and then throws OperationCancelled.
 TEST_CASE("cancelling the joining task cancels the children, then join() throws") {
+  EventLoop loop(LoopOptions::virtual_time());
+  const TimePoint start = loop.now();
   Log log;
   sync_wait(cancel_the_joiner(&log));
   CHECK(sort_range(log, 1, 3) == Log{"stop", "A cleaned up", "B cleaned up",
                    "join threw OperationCancelled, running 0", "joiner cancelled"});
+  CHECK(loop.now() == start);
 }
 
 // A group that goes out of scope (here by an exception, before join()) takes
@@ -318,7 +335,8 @@ TEST_CASE("destroying a group destroys its running children") {
   Event never_set;
   int started = 0;
   int alive_at_throw = 0;
-  EventLoop loop;
+  EventLoop loop(LoopOptions::virtual_time());
+  const TimePoint start = loop.now();
   CHECK_THROWS_WITH(sync_wait(spawn_children_then_throw(&never_set, &started, &alive_at_throw)),
                     "leaving before join");
   CHECK(started == 5);
@@ -326,16 +344,20 @@ TEST_CASE("destroying a group destroys its running children") {
   CHECK(LifetimeCounter::alive == alive_before);
   never_set.set();  // the destroyed waiter is no longer on the list
   loop.run();       // returns at once: no timer of a destroyed sleeper is left
+  CHECK(loop.now() == start);
 }
 
 // cancel() stops the children; join() then returns normally, because the
 // children did what they were told.
 TEST_CASE("cancel() stops the children and join() returns normally") {
   ExpectNoLeaks no_leaks;
+  EventLoop loop(LoopOptions::virtual_time());
+  const TimePoint start = loop.now();
   Log log;
   sync_wait(cancel_then_join(&log));
   CHECK(sort_range(log, 2, 4) == Log{"C done", "cancel", "A cancelled", "B cancelled", "late cancelled",
                    "join returned"});
+  CHECK(loop.now() == start);
 }
 
 // With no children, join() does not suspend: "joined" comes before the

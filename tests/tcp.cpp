@@ -240,21 +240,27 @@ TEST_CASE("network errors are std::system_error naming the operation and the add
   }
 }
 
+// On virtual time: the 10 ms the reader waits before the cancel (or the
+// close) take no real time, and are exactly 10 ms on the loop's clock.
 TEST_CASE("a read waiting on a socket is cancellable and unregisters from the reactor") {
   auto kind = GENERATE(from_range(every_reactor_kind()));
-  corolab::EventLoop loop{kind};
+  corolab::EventLoop loop(virtual_time_on(kind));
   auto listener = TcpListener::bind(corolab::SocketAddress::loopback(0));
+  const corolab::TimePoint start = loop.now();
   bool cancelled = false;
   corolab::sync_wait(cancel_a_read(listener.local_address(), &listener, &cancelled));
   CHECK(cancelled);
+  CHECK(loop.now() - start == 10ms);
   CHECK(loop.reactor().watch_count() == 0);
 }
 
 TEST_CASE("closing a socket wakes a coroutine waiting on it, which sees EBADF") {
   auto kind = GENERATE(from_range(every_reactor_kind()));
-  corolab::EventLoop loop{kind};
+  corolab::EventLoop loop(virtual_time_on(kind));
   auto listener = TcpListener::bind(corolab::SocketAddress::loopback(0));
+  const corolab::TimePoint start = loop.now();
   CHECK(corolab::sync_wait(close_under_a_reader(listener.local_address(), &listener)) == EBADF);
+  CHECK(loop.now() - start == 10ms);
 }
 
 TEST_CASE("name resolution runs off the loop thread") {

@@ -1,7 +1,8 @@
 // with_timeout / with_deadline: a task that finishes in time, one that does
-// not (it is cancelled and destroyed; TimeoutError is thrown no earlier than
-// the timeout), a deadline in the past, nested timeouts, and a timeout on a
-// task stuck in a channel receive.
+// not (it is cancelled and destroyed; TimeoutError is thrown at the
+// timeout), a deadline in the past, nested timeouts, and a timeout on a task
+// stuck in a channel receive. On virtual time: a timeout fires exactly when
+// it is due, and no test waits for real.
 #include "corolab/timeout.hpp"
 
 #include <catch2/catch.hpp>
@@ -25,6 +26,7 @@ using corolab::Channel;
 using corolab::Duration;
 using corolab::Event;
 using corolab::EventLoop;
+using corolab::LoopOptions;
 using corolab::OperationCancelled;
 using corolab::sync_wait;
 using corolab::Task;
@@ -144,29 +146,35 @@ Task<int> await_a_timeout_created_earlier() {
 }  // namespace
 
 TEST_CASE("the timeout clock starts when the task is awaited, not when it is created") {
+  EventLoop loop(LoopOptions::virtual_time());
+  const auto start = loop.now();
   CHECK(sync_wait(await_a_timeout_created_earlier()) == 5);
+  CHECK(loop.now() - start == 100ms + 10ms);
 }
 
 // A task that ends before the timeout gives its result (or just ends, for
 // void); the timer is cancelled, or sync_wait would wait an hour for it.
 TEST_CASE("a task that finishes in time returns its value") {
+  EventLoop loop(LoopOptions::virtual_time());
+  const auto start = loop.now();
   Log log;
   int value = 0;
   sync_wait(in_time(&log, &value));
   CHECK(value == 42 + 7);
   CHECK(log == Log{"void task ran"});
+  CHECK(loop.now() == start);  // no timer was waited for
 }
 
 // The task is cancelled and its frame destroyed before TimeoutError reaches
-// the caller, and that happens no earlier than the timeout.
+// the caller, and that happens exactly at the timeout.
 TEST_CASE("a task that takes too long is cancelled and TimeoutError is thrown") {
   ExpectNoLeaks no_leaks;
   const int alive_before = LifetimeCounter::alive;
-  EventLoop loop;
+  EventLoop loop(LoopOptions::virtual_time());
   Log log;
   const auto start = loop.now();
   CHECK_THROWS_WITH(sync_wait(time_out_a_sleeper(&log, 50ms)), "operation timed out");
-  CHECK(loop.now() - start >= 50ms);
+  CHECK(loop.now() - start == 50ms);
   CHECK(log == Log{"task cancelled", "timed out, alive " + std::to_string(alive_before)});
 }
 
@@ -182,7 +190,7 @@ TEST_CASE("with_deadline in the past times out") {
 // with_timeout throws (and the outer passes its error on); if it is the outer
 // one, the inner with_timeout is just cancelled.
 TEST_CASE("nested timeouts: the shorter one fires") {
-  EventLoop loop;
+  EventLoop loop(LoopOptions::virtual_time());
   Log log;
   const auto start = loop.now();
   SECTION("inner shorter") {
@@ -193,18 +201,18 @@ TEST_CASE("nested timeouts: the shorter one fires") {
     sync_wait(nested_timeouts(&log, 20ms, 1h));
     CHECK(log == Log{"task cancelled", "outer caught TimeoutError"});
   }
-  CHECK(loop.now() - start >= 20ms);
+  CHECK(loop.now() - start == 20ms);
 }
 
 // The receive is cancelled: it takes no item, so an item sent afterwards stays
 // in the channel.
 TEST_CASE("a timeout on a task stuck in a channel receive") {
-  EventLoop loop;
+  EventLoop loop(LoopOptions::virtual_time());
   Channel<int> channel{1};
   Log log;
   const auto start = loop.now();
   sync_wait(receive_with_timeout(&channel, &log, 30ms));
-  CHECK(loop.now() - start >= 30ms);
+  CHECK(loop.now() - start == 30ms);
   CHECK(log == Log{"receive timed out"});
   int five = 5;
   CHECK(channel.try_send(five));

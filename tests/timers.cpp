@@ -1,5 +1,8 @@
 // Timers: sleep ordering and duration, cancellation (and cancellation racing
 // completion), destroying sleepers, a million sleepers, and the TimerHeap.
+// They run on virtual time (LoopOptions::virtual_time()): a sleep takes no
+// real time and lasts exactly its duration on the loop's clock. One test
+// keeps the real clock: a real sleep lasts at least its duration.
 #include "corolab/sleep.hpp"
 
 #include <catch2/catch.hpp>
@@ -25,6 +28,7 @@
 using namespace std::chrono_literals;
 using corolab::Duration;
 using corolab::EventLoop;
+using corolab::LoopOptions;
 using corolab::OperationCancelled;
 using corolab::Task;
 using corolab::TimePoint;
@@ -137,7 +141,7 @@ Task<void> sleep_for_and_log(Duration duration, Log* log, std::string name) {
 struct MillionSleepers {
   std::vector<TimePoint> deadlines;
   std::vector<std::uint32_t> wake_order;
-  std::size_t early_wakes = 0;
+  std::size_t wakes_off_deadline = 0;  // woke before or after its deadline
 };
 
 Task<void> sleep_and_record(std::uint32_t index, Duration duration, MillionSleepers* record) {
@@ -145,7 +149,7 @@ Task<void> sleep_and_record(std::uint32_t index, Duration duration, MillionSleep
   const TimePoint deadline = loop.now() + duration;
   record->deadlines[index] = deadline;
   co_await corolab::sleep_until(deadline);
-  if (loop.now() < deadline) ++record->early_wakes;
+  if (loop.now() != deadline) ++record->wakes_off_deadline;
   record->wake_order.push_back(index);
 }
 
@@ -157,7 +161,7 @@ class TestTimer final : public corolab::detail::TimerNode {
 }  // namespace
 
 TEST_CASE("sleepers wake in deadline order") {
-  EventLoop loop;
+  EventLoop loop(LoopOptions::virtual_time());
   Log log;
   const TimePoint base = loop.now();
   loop.spawn(sleep_until_then_log(base + 30ms, &log, "30"));
@@ -167,17 +171,36 @@ TEST_CASE("sleepers wake in deadline order") {
   loop.spawn(sleep_until_then_log(base + 15ms, &log, "15"));
   loop.run();
   CHECK(log == Log{"0", "10", "15", "20", "30"});
+  CHECK(loop.now() == base + 30ms);  // the last one woke at its deadline, and run() returned then
 }
 
 TEST_CASE("sleepers with equal deadlines wake first-in, first-out") {
-  EventLoop loop;
+  EventLoop loop(LoopOptions::virtual_time());
   Log log;
   const TimePoint deadline = loop.now() + 5ms;
   for (int i = 0; i < 6; ++i) loop.spawn(sleep_until_then_log(deadline, &log, std::to_string(i)));
   loop.run();
   CHECK(log == Log{"0", "1", "2", "3", "4", "5"});
+  CHECK(loop.now() == deadline);
 }
 
+TEST_CASE("on virtual time, a sleep lasts exactly as long as requested") {
+  EventLoop loop(LoopOptions::virtual_time());
+  Duration elapsed_1ms{}, elapsed_10ms{}, elapsed_25ms{};
+  loop.spawn(measure_sleep_for(25ms, &elapsed_25ms));
+  loop.spawn(measure_sleep_for(1ms, &elapsed_1ms));
+  loop.spawn(measure_sleep_for(10ms, &elapsed_10ms));
+  bool woke_in_time = false;
+  loop.spawn(sleep_until_and_check(loop.now() + 7ms, &woke_in_time));
+  loop.run();
+  CHECK(elapsed_1ms == 1ms);
+  CHECK(elapsed_10ms == 10ms);
+  CHECK(elapsed_25ms == 25ms);
+  CHECK(woke_in_time);
+}
+
+// The real clock: the kernel may wake us late, never early. (The one test
+// here that takes real time, about 25 ms.)
 TEST_CASE("a sleep lasts at least as long as requested") {
   EventLoop loop;
   Duration elapsed_1ms{}, elapsed_10ms{}, elapsed_25ms{};
@@ -206,26 +229,30 @@ TEST_CASE("a deadline in the past still suspends: the sleeper goes to the back o
 // spawned task. If the stop were lost, the sleeper would sleep for an hour.
 TEST_CASE("a stop request cancels the sleep of a spawned task given its own token") {
   ExpectNoLeaks no_leaks;
-  EventLoop loop;
+  EventLoop loop(LoopOptions::virtual_time());
   Log log;
   std::stop_source source;
+  const TimePoint start = loop.now();
   spawn_with_token(loop, sleep_an_hour_and_log(&log, "sleeper"), source.get_token());
   loop.spawn(request_stop_after(5ms, &source, &log));
   loop.run();
   CHECK(log == Log{"stop requested", "sleeper cancelled", "canceller resumed"});
+  CHECK(loop.now() == start + 5ms);  // the hour's timer left the heap: run() did not wait for it
 }
 
 // The token is given to an awaited task; the sleep happens one await further
 // down (sleep_an_hour_and_log awaits sleep_and_log_outcome), which inherits it.
 TEST_CASE("a stop request cancels a sleep in an awaited task given its own token, and in the tasks it awaits") {
   ExpectNoLeaks no_leaks;
-  EventLoop loop;
+  EventLoop loop(LoopOptions::virtual_time());
   Log log;
   std::stop_source source;
+  const TimePoint start = loop.now();
   loop.spawn(with_own_token(sleep_an_hour_and_log(&log, "sleeper"), source.get_token()));
   loop.spawn(request_stop_after(5ms, &source, &log));
   loop.run();
   CHECK(log == Log{"stop requested", "sleeper cancelled", "canceller resumed"});
+  CHECK(loop.now() == start + 5ms);
 }
 
 TEST_CASE("a stop requested before the sleep starts throws at once, without suspending") {
@@ -241,7 +268,7 @@ TEST_CASE("a stop requested before the sleep starts throws at once, without susp
 }
 
 TEST_CASE("cancellation racing completion: a sleep already woken is not cancelled (first one wins)") {
-  EventLoop loop;
+  EventLoop loop(LoopOptions::virtual_time());
   Log log;
   std::stop_source second;
   std::stop_source third;
@@ -251,11 +278,12 @@ TEST_CASE("cancellation racing completion: a sleep already woken is not cancelle
   spawn_with_token(loop, sleep_and_log_outcome(deadline + 1h, &log, "third"), third.get_token());
   loop.run();
   CHECK(log == Log{"first woke", "second woke", "second's next sleep cancelled", "third cancelled"});
+  CHECK(loop.now() == deadline);
 }
 
 TEST_CASE("destroying a suspended sleeper removes its timer from the heap") {
   ExpectNoLeaks no_leaks;
-  EventLoop loop;
+  EventLoop loop(LoopOptions::virtual_time());
   Log log;
   SECTION("the only sleeper: run() then has nothing to wait for") {
     {
@@ -264,8 +292,10 @@ TEST_CASE("destroying a suspended sleeper removes its timer from the heap") {
       CHECK(LifetimeCounter::alive == no_leaks.alive_before + 1);
     }
     CHECK(LifetimeCounter::alive == no_leaks.alive_before);
+    const TimePoint before = loop.now();
     loop.run();  // returns at once: no timer is left
     CHECK(log.empty());
+    CHECK(loop.now() == before);  // had the timer stayed, virtual time would have jumped an hour
   }
   SECTION("sleepers in the middle of the heap: the others still wake in order") {
     std::vector<std::optional<StartedTask>> sleepers;
@@ -278,13 +308,16 @@ TEST_CASE("destroying a suspended sleeper removes its timer from the heap") {
     sleepers[5].reset();  // "6"
     loop.run();
     CHECK(log == Log{"1", "3", "5", "7"});
+    CHECK(loop.now() == base + 7ms);
     for (const auto& sleeper : sleepers) CHECK((!sleeper || sleeper->done()));
   }
 }
 
-TEST_CASE("a million sleeping tasks all wake, each after its deadline, in deadline order") {
+// On virtual time every deadline is start + 1..50 ms: some 20,000 tasks share
+// each one, so the ties (first-in, first-out) get a thorough test too.
+TEST_CASE("a million sleeping tasks all wake, each exactly at its deadline, in deadline order") {
   constexpr std::uint32_t count = 1'000'000;
-  EventLoop loop;
+  EventLoop loop(LoopOptions::virtual_time());
   MillionSleepers record;
   record.deadlines.resize(count);
   record.wake_order.reserve(count);
@@ -296,7 +329,7 @@ TEST_CASE("a million sleeping tasks all wake, each after its deadline, in deadli
   loop.run();
   CHECK(loop.spawned_task_count() == 0);
   REQUIRE(record.wake_order.size() == count);
-  CHECK(record.early_wakes == 0);
+  CHECK(record.wakes_off_deadline == 0);
 
   // Every task woke exactly once, in (deadline, start order) order: tasks
   // started in index order, so equal deadlines must wake by index.

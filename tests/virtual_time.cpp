@@ -25,6 +25,7 @@
 #include "corolab/thread_pool.hpp"
 #include "corolab/timeout.hpp"
 #include "corolab/yield.hpp"
+#include "lost_update.hpp"
 
 using namespace std::chrono_literals;
 using corolab::Duration;
@@ -197,37 +198,7 @@ TEST_CASE("a schedule seed shuffles coroutines ready together: the same seed, th
   if (corolab::testing::schedule_seeds(20).size() == 20) CHECK(orders.size() > 5);
 }
 
-namespace {
-
-// #region lost_update
-// Two workers increment a shared counter. The first reads, yields, then
-// writes what it read plus one; the second yields first, then reads and
-// writes at once. Whether an update is lost depends only on which of the two
-// runs first after the yields: FIFO order happens to be the lucky one.
-// #region lost_update_workers
-Task<void> read_yield_write(int* counter) {
-  const int seen = *counter;
-  co_await corolab::yield();
-  *counter = seen + 1;
-}
-
-Task<void> yield_read_write(int* counter) {
-  co_await corolab::yield();
-  *counter = *counter + 1;
-}
-// #endregion lost_update_workers
-
-Task<int> two_increments() {
-  int counter = 0;
-  EventLoop& loop = EventLoop::current();
-  loop.spawn(read_yield_write(&counter));
-  loop.spawn(yield_read_write(&counter));
-  co_await corolab::sleep_for(1ms);  // virtual: both have finished by then
-  co_return counter;
-}
-// #endregion lost_update
-
-}  // namespace
+using lost_update::two_increments;
 
 // #region explore_seeds
 TEST_CASE("exploring schedules finds the interleaving that loses an update, and its seed replays it") {

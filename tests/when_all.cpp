@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "corolab/event.hpp"
+#include "corolab/event_loop.hpp"
 #include "corolab/sleep.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
@@ -24,6 +25,8 @@
 #include "lifetime_counter.hpp"
 
 using corolab::Event;
+using corolab::EventLoop;
+using corolab::LoopOptions;
 using corolab::OperationCancelled;
 using corolab::sync_wait;
 using corolab::Task;
@@ -201,13 +204,17 @@ TEST_CASE("when_all runs its tasks concurrently") {
   CHECK(sum == 3);
 }
 
-// The failure cancels the other task (its one-hour sleep ends at once) and
-// is rethrown after the other task's frame is gone.
+// The failure cancels the other task (its one-hour sleep ends at once: on
+// virtual time, the loop's clock has not moved) and is rethrown after the
+// other task's frame is gone.
 TEST_CASE("when one task fails, when_all cancels the others and rethrows") {
   ExpectNoLeaks no_leaks;
   const int alive_before = LifetimeCounter::alive;
+  EventLoop loop(LoopOptions::virtual_time());
+  const corolab::TimePoint start = loop.now();
   Log log;
   CHECK_THROWS_WITH(sync_wait(one_fails(&log)), "boom");
+  CHECK(loop.now() == start);
   CHECK(log == Log{"failing", "sleeper cancelled",
                    "caught boom, alive " + std::to_string(alive_before)});
 }

@@ -1,6 +1,8 @@
 // when_any: the first task to end decides (value or exception); the losers
 // are cancelled and awaited before when_any returns, and whatever they do
 // after losing is ignored. Also the range form and its empty-range error.
+// Races with an hour-long sleeper run on virtual time, and check that the
+// loop's clock has not moved: the sleep ended at once, cancelled.
 #include "corolab/when_any.hpp"
 
 #include <catch2/catch.hpp>
@@ -16,6 +18,7 @@
 #include <vector>
 
 #include "corolab/event.hpp"
+#include "corolab/event_loop.hpp"
 #include "corolab/sleep.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
@@ -24,6 +27,8 @@
 #include "lifetime_counter.hpp"
 
 using corolab::Event;
+using corolab::EventLoop;
+using corolab::LoopOptions;
 using corolab::OperationCancelled;
 using corolab::sync_wait;
 using corolab::Task;
@@ -167,10 +172,13 @@ Task<void> empty_range() {
 TEST_CASE("when_any: the first task to finish wins, the losers are cancelled and awaited") {
   ExpectNoLeaks no_leaks;
   const int alive_before = LifetimeCounter::alive;
+  EventLoop loop(LoopOptions::virtual_time());
+  const corolab::TimePoint start = loop.now();
   Event never_set;
   Log log;
   ThreeWay winner{std::in_place_index<2>, "nobody"};
   sync_wait(middle_one_wins(&never_set, &log, &winner));
+  CHECK(loop.now() == start);
   REQUIRE(winner.index() == 1);
   CHECK(std::get<1>(winner) == 7);
   CHECK(sort_range(log, 0, 2) ==
@@ -182,8 +190,11 @@ TEST_CASE("when_any: the first task to finish wins, the losers are cancelled and
 TEST_CASE("when_any: the first task to end by throwing has its error rethrown") {
   ExpectNoLeaks no_leaks;
   const int alive_before = LifetimeCounter::alive;
+  EventLoop loop(LoopOptions::virtual_time());
+  const corolab::TimePoint start = loop.now();
   Log log;
   CHECK_THROWS_WITH(sync_wait(failure_wins(&log)), "fast failure");
+  CHECK(loop.now() == start);
   CHECK(log == Log{"failing", "sleeper cancelled",
                    "caught fast failure, alive " + std::to_string(alive_before)});
 }
@@ -191,9 +202,12 @@ TEST_CASE("when_any: the first task to end by throwing has its error rethrown") 
 // Losers that fail after the race was decided (because they were cancelled,
 // or on their own) do not change the result; when_any still waits for them.
 TEST_CASE("when_any: a loser failing after losing is ignored") {
+  EventLoop loop(LoopOptions::virtual_time());
+  const corolab::TimePoint start = loop.now();
   Log log;
   std::variant<int, int, int> winner{std::in_place_index<2>, -1};
   sync_wait(losers_fail_after_losing(&log, &winner));
+  CHECK(loop.now() == start);
   REQUIRE(winner.index() == 0);
   CHECK(std::get<0>(winner) == 1);
   CHECK(log == Log{"cancelled loser fails", "late loser fails", "returned"});

@@ -22,6 +22,7 @@
 #include <corolab/testing/scripted_server.hpp>
 #include <corolab/yield.hpp>
 
+#include "lost_update.hpp"
 #include "retrying_get.hpp"
 
 using namespace std::chrono_literals;
@@ -60,30 +61,9 @@ void run_scenario(EventLoop& loop, lesson13::RetryPolicy policy) {
   fmt::print("   final status {}; wall time {:.3f} s\n", response.status, seconds(wall_time));
 }
 
-// The lost update: both coroutines add one to the counter, but the first
-// one reads, then yields, then writes what it read plus one. If the second
-// runs in between, its increment is overwritten.
-Task<void> read_yield_write(int* counter) {
-  const int seen = *counter;
-  co_await corolab::yield();
-  *counter = seen + 1;
-}
-
-Task<void> yield_read_write(int* counter) {
-  co_await corolab::yield();
-  *counter = *counter + 1;
-}
-
-Task<int> two_increments() {
-  int counter = 0;
-  EventLoop& loop = EventLoop::current();
-  loop.spawn(read_yield_write(&counter));
-  loop.spawn(yield_read_write(&counter));
-  co_await corolab::sleep_for(1ms);  // virtual: both have finished by then
-  co_return counter;
-}
-
 }  // namespace
+
+using lost_update::two_increments;
 
 int main() {
   fmt::print("1. real time: 503, 503, 503, 200 with backoffs of 200, 400, 800 ms\n");

@@ -6,6 +6,9 @@
 // Every client is a coroutine that connects, sends M messages and checks
 // each echo. None of them blocks the thread: while one waits for its reply,
 // the loop runs the others. Ctrl-C stops the demo cleanly.
+//
+// To see it run: COROLAB_TRACE=echo.json corolab-echo-demo --clients 4 --messages 3
+// then tools/corolab-trace-svg echo.json echo.svg (see README.md).
 
 #include <fmt/core.h>
 #include <sys/resource.h>
@@ -93,12 +96,14 @@ corolab::Task<void> report_progress(const Options* options, const Stats* stats) 
   }
 }
 
+// Every client is a task of its own, named (the name shows in errors and in
+// a COROLAB_TRACE trace).
 corolab::Task<void> all_clients(corolab::SocketAddress server, Options options, Stats* stats) {
-  std::vector<corolab::Task<void>> clients;
+  corolab::TaskGroup clients;
   for (int id = 0; id < options.clients; ++id) {
-    clients.push_back(client(server, id, options.messages, stats));
+    clients.spawn(client(server, id, options.messages, stats), fmt::format("client {}", id));
   }
-  co_await corolab::when_all(std::move(clients));
+  co_await clients.join();
 }
 
 corolab::Task<void> demo(Options options) {

@@ -1,5 +1,6 @@
 #include "corolab/detail/detached_task.hpp"
 
+#include "corolab/detail/tracer.hpp"
 #include "corolab/event_loop.hpp"
 
 namespace corolab::detail {
@@ -25,7 +26,9 @@ void DetachedTaskList::start(Task<void> task, TaskOwner& owner, std::stop_token 
   running_.push_back(promise.entry);
   // Like asyncio.create_task: the task starts on the loop's next tick, not now.
   promise.start.handle = driver.handle;
-  EventLoop::current().schedule(promise.start);
+  EventLoop& loop = EventLoop::current();
+  if (Tracer* tracer = loop.tracer()) [[unlikely]] tracer->task_started(driver.handle, promise.name);
+  loop.schedule(promise.start);
 }
 
 }  // namespace corolab::detail

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "corolab/detail/tracer.hpp"
 #include "corolab/thread_pool.hpp"
 
 namespace corolab {
@@ -47,6 +48,7 @@ EventLoop::EventLoop(LoopOptions options) : reactor_(make_reactor(options.reacto
   }
   if (options.time == TimeSource::virtual_) virtual_now_ = virtual_epoch;
   if (options.schedule_seed) shuffler_.emplace(*options.schedule_seed);
+  if (!options.trace_file.empty()) tracer_ = std::make_unique<detail::Tracer>(options.trace_file);
   current_loop = this;
 }
 
@@ -57,6 +59,7 @@ EventLoop::~EventLoop() {
   spawned_.destroy_all();
   thread_pool_.reset();
   ready_.clear();
+  tracer_.reset();  // finishes the trace file
   current_loop = nullptr;
 }
 
@@ -247,7 +250,9 @@ void EventLoop::run_ready_coroutines() {
   if (shuffler_) shuffle(batch);
   while (!batch.empty()) {
     std::coroutine_handle<> next = batch.pop_front().handle;
+    if (tracer_) [[unlikely]] tracer_->resuming(next);  // COROLAB_TRACE
     next.resume();
+    if (tracer_) [[unlikely]] tracer_->resumed();
   }
 }
 // #endregion run_ready_coroutines
@@ -265,7 +270,19 @@ void EventLoop::shuffle(detail::IntrusiveList<detail::Resumable>& batch) {
 void EventLoop::expire_timers() {
   if (timers_.empty()) return;
   const TimePoint current_time = now();
-  while (!timers_.empty() && timers_.next_deadline() <= current_time) timers_.pop().wake();
+  while (!timers_.empty() && timers_.next_deadline() <= current_time) {
+    detail::TimerNode& timer = timers_.pop();
+    if (tracer_) [[unlikely]] tracer_->timer_fired(timer.handle);
+    timer.wake();
+  }
+}
+
+// --- Tracing (COROLAB_TRACE) -------------------------------------------------
+
+void EventLoop::trace_ready(detail::Resumable& ready) noexcept { tracer_->became_ready(ready.handle); }
+
+void EventLoop::trace_timer(detail::TimerNode& timer, TimePoint deadline) noexcept {
+  tracer_->waits_for_timer(timer.handle, deadline - now());
 }
 
 void EventLoop::run_posted_functions() {

@@ -12,55 +12,59 @@ void TimerNode::detach() noexcept {
 void TimerHeap::insert(TimerNode& node, TimePoint deadline) {
   assert(!node.in_heap());
   node.deadline_ = deadline;
-  node.sequence_ = next_sequence_++;
   node.heap_ = this;
-  nodes_.push_back(&node);
-  node.index_ = nodes_.size() - 1;
+  entries_.push_back(Entry{deadline, next_sequence_++, &node});
+  node.index_ = entries_.size() - 1;
   sift_up(node.index_);
 }
 
 void TimerHeap::remove(TimerNode& node) noexcept {
   assert(node.heap_ == this);
-  std::size_t index = node.index_;
-  TimerNode* last = nodes_.back();
-  nodes_.pop_back();
+  const std::size_t index = node.index_;
+  const Entry last = entries_.back();
+  entries_.pop_back();
   node.heap_ = nullptr;
-  if (last == &node) return;  // it was the last slot: nothing to repair
-  // Fill the hole with the last node, then restore the heap order around it.
+  if (last.node == &node) return;  // it was the last slot: nothing to repair
+  // Fill the hole with the last entry, then restore the heap order around it.
   place(last, index);
   sift_up(index);
-  sift_down(last->index_);
+  sift_down(last.node->index_);
 }
 
 TimerNode& TimerHeap::pop() noexcept {
-  TimerNode& earliest = *nodes_.front();
+  TimerNode& earliest = *entries_.front().node;
   remove(earliest);
   return earliest;
 }
 
 void TimerHeap::sift_up(std::size_t index) noexcept {
-  TimerNode* node = nodes_[index];
+  const Entry entry = entries_[index];
   while (index > 0) {
-    std::size_t parent = (index - 1) / 2;
-    if (!earlier(*node, *nodes_[parent])) break;
-    place(nodes_[parent], index);
+    const std::size_t parent = (index - 1) / arity;
+    if (!earlier(entry, entries_[parent])) break;
+    place(entries_[parent], index);
     index = parent;
   }
-  place(node, index);
+  place(entry, index);
 }
 
 void TimerHeap::sift_down(std::size_t index) noexcept {
-  TimerNode* node = nodes_[index];
-  const std::size_t count = nodes_.size();
+  const Entry entry = entries_[index];
+  const std::size_t count = entries_.size();
   while (true) {
-    std::size_t child = 2 * index + 1;
-    if (child >= count) break;
-    if (child + 1 < count && earlier(*nodes_[child + 1], *nodes_[child])) ++child;
-    if (!earlier(*nodes_[child], *node)) break;
-    place(nodes_[child], index);
+    // The earliest of up to `arity` children.
+    const std::size_t first = arity * index + 1;
+    if (first >= count) break;
+    const std::size_t end = first + arity < count ? first + arity : count;
+    std::size_t child = first;
+    for (std::size_t other = first + 1; other < end; ++other) {
+      if (earlier(entries_[other], entries_[child])) child = other;
+    }
+    if (!earlier(entries_[child], entry)) break;
+    place(entries_[child], index);
     index = child;
   }
-  place(node, index);
+  place(entry, index);
 }
 
 }  // namespace corolab::detail

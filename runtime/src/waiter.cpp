@@ -1,5 +1,6 @@
 #include "corolab/detail/waiter.hpp"
 
+#include "corolab/detail/tracer.hpp"
 #include "corolab/event_loop.hpp"
 
 namespace corolab::detail {
@@ -12,6 +13,8 @@ bool Waiter::start_waiting(std::coroutine_handle<> suspended, const std::stop_to
     return false;
   }
   state_ = State::waiting;
+  // (A timer or an fd wait says more, right after this.)
+  if (detail::Tracer* tracer = loop_->tracer()) [[unlikely]] tracer->waits_in(suspended, typeid(*this));
   // If a stop is requested while we wait, the callback cancels this wait.
   if (token.stop_possible()) on_stop_.emplace(token, CancelOnStop{this});
   return true;

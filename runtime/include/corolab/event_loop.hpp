@@ -21,6 +21,8 @@
 // blocking. A schedule seed shuffles the coroutines that become ready
 // together, so a test can try many interleavings and replay a failing one.
 // #endregion virtual_time_idea
+//
+// COROLAB_TRACE=trace.json records each coroutine's runs and waits (detail/tracer.hpp).
 
 #include <atomic>
 #include <cstdint>
@@ -44,6 +46,12 @@
 namespace corolab {
 
 class ThreadPool;
+namespace detail {
+class Tracer;
+}
+
+// COROLAB_TRACE if set, else empty (no trace).
+std::string default_trace_file();
 
 enum class TimeSource {
   real,     // the monotonic clock
@@ -57,6 +65,8 @@ struct LoopOptions {
   // When set, coroutines that become ready in the same tick run in an order
   // shuffled by this seed (the same seed, the same order); else FIFO.
   std::optional<std::uint64_t> schedule_seed;
+  // When not empty, the loop records a trace to this file (detail/tracer.hpp).
+  std::string trace_file = default_trace_file();
 
   // For tests: `EventLoop loop(LoopOptions::virtual_time());`
   static LoopOptions virtual_time(std::optional<std::uint64_t> schedule_seed = std::nullopt) {
@@ -118,8 +128,16 @@ class EventLoop final : private detail::TaskOwner {
   std::size_t spawned_task_count() const noexcept { return spawned_count_; }
 
   // --- The interface awaiters use ------------------------------------------
-  void schedule(detail::Resumable& ready) noexcept { ready_.push_back(ready); }
-  void add_timer(detail::TimerNode& timer, TimePoint deadline) { timers_.insert(timer, deadline); }
+  void schedule(detail::Resumable& ready) noexcept {
+    if (tracer_) [[unlikely]] trace_ready(ready);
+    ready_.push_back(ready);
+  }
+  void add_timer(detail::TimerNode& timer, TimePoint deadline) {
+    timers_.insert(timer, deadline);
+    if (tracer_) [[unlikely]] trace_timer(timer, deadline);
+  }
+  // Null unless the loop records a trace (COROLAB_TRACE).
+  detail::Tracer* tracer() const noexcept { return tracer_.get(); }
 
   // Thread-safe: run `fn` on the loop thread soon. Used by background work
   // (run_blocking) and signal delivery to come back to the loop.
@@ -143,6 +161,9 @@ class EventLoop final : private detail::TaskOwner {
   void run_posted_functions();
   void rethrow_task_failure();
   void on_task_finished(const std::string& name, std::exception_ptr error) noexcept override;
+  // The slow paths of tracing, out of line.
+  void trace_ready(detail::Resumable& ready) noexcept;
+  void trace_timer(detail::TimerNode& timer, TimePoint deadline) noexcept;
 
   std::unique_ptr<Reactor> reactor_;
   detail::IntrusiveList<detail::Resumable> ready_;
@@ -162,6 +183,7 @@ class EventLoop final : private detail::TaskOwner {
 
   std::optional<TimePoint> virtual_now_;  // set: the loop runs on virtual time
   std::optional<std::mt19937_64> shuffler_;  // set: a schedule seed was given
+  std::unique_ptr<detail::Tracer> tracer_;   // set: COROLAB_TRACE (or LoopOptions::trace_file)
 };
 
 }  // namespace corolab

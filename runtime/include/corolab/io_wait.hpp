@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "corolab/cancellation.hpp"
+#include "corolab/detail/tracer.hpp"
 #include "corolab/detail/waiter.hpp"
 #include "corolab/event_loop.hpp"
 #include "corolab/reactor.hpp"
@@ -25,7 +26,8 @@ class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
   template <typename Promise>
   bool await_suspend(std::coroutine_handle<Promise> suspended) {
     if (!start_waiting(suspended, detail::stop_token_of(suspended))) return false;
-    Reactor& reactor = EventLoop::current().reactor();
+    EventLoop& loop = EventLoop::current();
+    Reactor& reactor = loop.reactor();
     try {
       reactor.watch(fd_, direction_, *this);
     } catch (...) {
@@ -33,6 +35,8 @@ class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
       throw;  // rethrown from the co_await
     }
     reactor_ = &reactor;
+    tracer_ = loop.tracer();
+    if (tracer_) [[unlikely]] tracer_->waits_for_fd(suspended, fd_, direction_);
     return true;
   }
 
@@ -42,6 +46,7 @@ class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
   // The reactor forgets a watch when it fires.
   void on_io_ready() noexcept override {
     reactor_ = nullptr;
+    if (tracer_) [[unlikely]] tracer_->fd_ready(handle, fd_, direction_);
     wake();
   }
   void detach() noexcept override {
@@ -51,6 +56,7 @@ class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
   int fd_;
   IoDirection direction_;
   Reactor* reactor_ = nullptr;  // set while a watch is registered
+  detail::Tracer* tracer_ = nullptr;  // set when the loop records a trace
 };
 
 inline IoWait wait_readable(int fd) noexcept { return IoWait{fd, IoDirection::read}; }

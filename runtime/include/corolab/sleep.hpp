@@ -7,7 +7,6 @@
 // the node from the heap and the sleep throws OperationCancelled.
 
 #include <coroutine>
-#include <optional>
 
 #include "corolab/cancellation.hpp"
 #include "corolab/clock.hpp"
@@ -20,8 +19,10 @@ class [[nodiscard]] SleepAwaiter final : public detail::TimerNode {
  public:
   // Until a deadline, or for a duration counted from the moment of the
   // await, on the loop's clock (which may be virtual: see event_loop.hpp).
-  static SleepAwaiter until(TimePoint deadline) noexcept { return SleepAwaiter{deadline, {}}; }
-  static SleepAwaiter lasting(Duration duration) noexcept { return SleepAwaiter{{}, duration}; }
+  static SleepAwaiter until(TimePoint deadline) noexcept { return SleepAwaiter{deadline, false}; }
+  static SleepAwaiter lasting(Duration duration) noexcept {
+    return SleepAwaiter{TimePoint{} + duration, true};
+  }
 
   bool await_ready() const noexcept { return false; }
 
@@ -29,18 +30,20 @@ class [[nodiscard]] SleepAwaiter final : public detail::TimerNode {
   bool await_suspend(std::coroutine_handle<Promise> suspended) {
     if (!start_waiting(suspended, detail::stop_token_of(suspended))) return false;
     EventLoop& loop = EventLoop::current();
-    loop.add_timer(*this, deadline_ ? *deadline_ : loop.now() + duration_);
+    loop.add_timer(*this, relative_ ? loop.now() + (when_ - TimePoint{}) : when_);
     return true;
   }
 
   void await_resume() { finish_waiting(); }
 
  private:
-  SleepAwaiter(std::optional<TimePoint> deadline, Duration duration) noexcept
-      : deadline_(deadline), duration_(duration) {}
+  SleepAwaiter(TimePoint when, bool relative) noexcept : when_(when), relative_(relative) {}
 
-  std::optional<TimePoint> deadline_;
-  Duration duration_;
+  // A deadline, or (relative_) a duration stored as a time point after the
+  // clock's epoch: one field instead of two, as this awaiter lives in the
+  // frame of every sleeping coroutine.
+  TimePoint when_;
+  bool relative_;
 };
 
 // Even a deadline in the past suspends once: the coroutine goes to the back

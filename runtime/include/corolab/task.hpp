@@ -23,6 +23,7 @@
 #include <variant>
 
 #include "corolab/cancellation.hpp"
+#include "corolab/detail/frame_allocator.hpp"
 
 namespace corolab {
 
@@ -66,16 +67,21 @@ class TaskPromiseBase : public StopTokenHolder {
   }
 
   // Every task frame is counted (per thread), so that a test can prove that
-  // none leaked: see task_frames_alive().
+  // none leaked: see task_frames_alive(). The memory comes from the
+  // recycling frame allocator (detail/frame_allocator.hpp): g++ never
+  // elides a child task's frame, so this is the cost of every co_await.
   static void* operator new(std::size_t size) {
     ++task_frames;
-    return ::operator new(size);
+    return frame_allocator::allocate(size);
   }
-  static void operator delete(void* frame, std::size_t) noexcept {
+  // The class-scope sized delete gets the frame's size from the compiler
+  // (clang 14 too, without -fsized-deallocation): the allocator needs it to
+  // find the size class.
+  static void operator delete(void* frame, std::size_t size) noexcept {
     --task_frames;
-    ::operator delete(frame);  // (the sized form needs -fsized-deallocation with clang 14)
+    frame_allocator::deallocate(frame, size);
   }
-  static inline thread_local std::ptrdiff_t task_frames = 0;
+  static constinit inline thread_local std::ptrdiff_t task_frames = 0;
 
  private:
   std::coroutine_handle<> continuation_ = std::noop_coroutine();

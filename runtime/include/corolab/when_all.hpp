@@ -10,6 +10,7 @@
 // std::reference_wrapper<T>.
 
 #include <optional>
+#include <string>
 #include <tuple>
 #include <type_traits>
 #include <utility>
@@ -25,7 +26,7 @@ namespace detail {
 template <typename... Ts, std::size_t... I>
 void spawn_into_slots(TaskGroup& group, std::tuple<std::optional<Stored<Ts>>...>& slots,
                       std::index_sequence<I...>, Task<Ts>... tasks) {
-  (group.spawn(store_result(std::move(tasks), &std::get<I>(slots))), ...);
+  (group.spawn(store_result(std::move(tasks), &std::get<I>(slots)), "when_all[" + std::to_string(I) + "]"), ...);
 }
 }  // namespace detail
 
@@ -44,7 +45,7 @@ auto when_all(std::vector<Task<T>> tasks)
   std::vector<std::optional<detail::Stored<T>>> slots(tasks.size());
   TaskGroup group;
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    group.spawn(detail::store_result(std::move(tasks[i]), &slots[i]));
+    group.spawn(detail::store_result(std::move(tasks[i]), &slots[i]), "when_all[" + std::to_string(i) + "]");
   }
   co_await group.join();
   if constexpr (!std::is_void_v<T>) {

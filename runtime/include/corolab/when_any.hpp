@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <exception>
 #include <optional>
+#include <string>
 #include <stdexcept>
 #include <utility>
 #include <variant>
@@ -69,7 +70,7 @@ struct PutInVariant {
 
 template <typename Variant, typename... Ts, std::size_t... I>
 void spawn_racers(Race<Variant>& race, std::index_sequence<I...>, Task<Ts>... tasks) {
-  (race.group.spawn(run_racer(std::move(tasks), &race, PutInVariant<Variant, I>{})), ...);
+  (race.group.spawn(run_racer(std::move(tasks), &race, PutInVariant<Variant, I>{}), "when_any[" + std::to_string(I) + "]"), ...);
 }
 
 template <typename Result>
@@ -98,7 +99,7 @@ Task<WhenAnyResult<T>> when_any(std::vector<Task<T>> tasks) {
     auto tag_with_index = [i](detail::Stored<T>&& value) {
       return WhenAnyResult<T>{i, std::move(value)};
     };
-    race.group.spawn(detail::run_racer(std::move(tasks[i]), &race, tag_with_index));
+    race.group.spawn(detail::run_racer(std::move(tasks[i]), &race, tag_with_index), "when_any[" + std::to_string(i) + "]");
   }
   co_await race.group.join();
   co_return detail::race_outcome(race);

@@ -1,9 +1,18 @@
 #pragma once
-// A binary min-heap of timers, ordered by deadline, then by arrival.
+// A min-heap of timers, ordered by deadline, then by arrival.
 //
 // Each timer remembers its own index in the heap, so cancelling one is a
 // removal in O(log n) instead of a search; and the tie-break on arrival order
 // makes timers with equal deadlines fire first-in, first-out.
+//
+// Two choices made for speed with many timers (a million sleeping tasks):
+// * The sort key (deadline, arrival) is stored in the heap's array, next to
+//   the pointer to the timer, so comparing two entries reads the array only.
+//   With the key in the timer itself (that is, in a coroutine frame somewhere
+//   in memory), every comparison was a cache miss.
+// * Each entry has four children instead of two: half as many levels to
+//   walk when the earliest timer is removed, and the four children sit side
+//   by side in memory.
 
 #include <cstddef>
 #include <cstdint>
@@ -31,16 +40,15 @@ class TimerNode : public Waiter {
  private:
   friend class TimerHeap;
   TimePoint deadline_{};
-  std::uint64_t sequence_ = 0;
   std::size_t index_ = 0;
   TimerHeap* heap_ = nullptr;
 };
 
 class TimerHeap {
  public:
-  bool empty() const noexcept { return nodes_.empty(); }
-  std::size_t size() const noexcept { return nodes_.size(); }
-  TimePoint next_deadline() const noexcept { return nodes_.front()->deadline_; }
+  bool empty() const noexcept { return entries_.empty(); }
+  std::size_t size() const noexcept { return entries_.size(); }
+  TimePoint next_deadline() const noexcept { return entries_.front().deadline; }
 
   void insert(TimerNode& node, TimePoint deadline);
   void remove(TimerNode& node) noexcept;
@@ -49,18 +57,25 @@ class TimerHeap {
   TimerNode& pop() noexcept;
 
  private:
-  static bool earlier(const TimerNode& a, const TimerNode& b) noexcept {
-    if (a.deadline_ != b.deadline_) return a.deadline_ < b.deadline_;
-    return a.sequence_ < b.sequence_;
+  struct Entry {
+    TimePoint deadline;
+    std::uint64_t sequence;  // arrival order: equal deadlines fire FIFO
+    TimerNode* node;
+  };
+  static constexpr std::size_t arity = 4;
+
+  static bool earlier(const Entry& a, const Entry& b) noexcept {
+    if (a.deadline != b.deadline) return a.deadline < b.deadline;
+    return a.sequence < b.sequence;
   }
-  void place(TimerNode* node, std::size_t index) noexcept {
-    nodes_[index] = node;
-    node->index_ = index;
+  void place(const Entry& entry, std::size_t index) noexcept {
+    entries_[index] = entry;
+    entry.node->index_ = index;
   }
   void sift_up(std::size_t index) noexcept;
   void sift_down(std::size_t index) noexcept;
 
-  std::vector<TimerNode*> nodes_;
+  std::vector<Entry> entries_;
   std::uint64_t next_sequence_ = 0;
 };
 
