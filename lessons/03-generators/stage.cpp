@@ -1,16 +1,14 @@
 // Lesson 03 stage: generators at work.
 //
 //   1. a lazy, endless sequence (Fibonacci) with the lesson's own Generator;
-//   2. a pipeline: the runtime's Generator is a std::ranges view, so
-//      std::views::filter and take compose with it, and nothing is computed
-//      that is not asked for;
+//   2. a pipeline of generators, each pulling from the one before: nothing
+//      is computed that is not asked for;
 //   3. recursion with `co_yield elements_of(...)` (Python's `yield from`):
 //      an in-order walk of a tree.
 #include <fmt/format.h>
 
 #include <corolab/generator.hpp>
 #include <memory>
-#include <ranges>
 
 #include "generator.hpp"
 
@@ -40,6 +38,22 @@ bool is_prime(int n) {
   }
   return n >= 2;
 }
+
+// Stages of a pipeline are generators too: each pulls from the one before
+// it (taken by value: the stage owns its source, and frees it when done).
+corolab::Generator<int> primes_in(corolab::Generator<int> numbers) {
+  for (int n : numbers) {
+    if (is_prime(n)) co_yield n;
+  }
+}
+
+corolab::Generator<int> first(int count, corolab::Generator<int> numbers) {
+  if (count <= 0) co_return;
+  for (int n : numbers) {
+    co_yield n;
+    if (--count == 0) co_return;  // stop pulling: nothing more is computed
+  }
+}
 // #endregion pipeline
 
 // #region tree
@@ -68,11 +82,9 @@ int main() {
     fmt::print("{} ", n);
   }
 
-  fmt::print("\n\n2. the first 3 primes from 20 on, through std::views (watch what gets computed):\n");
+  fmt::print("\n\n2. the first 3 primes from 20 on, through a pipeline of generators (watch what gets computed):\n");
   // #region pipeline_use
-  auto primes = naturals_from(20) | std::views::filter(is_prime)
-                | std::views::take(3);
-  for (int prime : primes) {
+  for (int prime : first(3, primes_in(naturals_from(20)))) {
     fmt::print("  prime: {}\n", prime);
   }
   // #endregion pipeline_use
