@@ -29,8 +29,11 @@ function(corolab_set_warnings target)
   # g++ 12 at -O2/-O3 warns that std::string's own memcpy may overlap when
   # strings are concatenated (GCC bug 105651, fixed in g++ 13): a false
   # positive in libstdc++, not in our code. Silenced for g++ < 13 only.
+  # Its -Warray-bounds and -Wstringop-overread have the same kind of false
+  # positive inside std::string's char_traits::copy, when strings are built
+  # at -O2.
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-    target_compile_options(${target} PRIVATE -Wno-restrict)
+    target_compile_options(${target} PRIVATE -Wno-restrict -Wno-array-bounds -Wno-stringop-overread)
   endif()
   corolab_tail_calls(${target} PRIVATE)
 endfunction()
