@@ -4,7 +4,8 @@
 #   TESTS <source>...      the Catch2 tests the exercise must pass
 #   [SOURCES <source>...]  other sources the tests (and the stage) need
 #   [LIBS <library>...]
-#   [STAGE <source>...])   the stage program (lesson_<NN>_stage)
+#   [STAGE <source>...]    the stage program (lesson_<NN>_stage)
+#   [COMPILE_OPTIONS <option>...])  for every program of the lesson
 #
 # Builds the same tests three times:
 #   lesson_<NN>_solution   against the files in ROOT (the reference)
@@ -22,7 +23,7 @@
 # objects come first on the link line, so their inline definitions are the
 # ones the program uses.
 function(corolab_add_lesson lesson)
-  cmake_parse_arguments(ARG "" "ROOT" "EXERCISE;TESTS;SOURCES;LIBS;STAGE" ${ARGN})
+  cmake_parse_arguments(ARG "" "ROOT" "EXERCISE;TESTS;SOURCES;LIBS;STAGE;COMPILE_OPTIONS" ${ARGN})
   string(REGEX MATCH "^[0-9]+" number "${lesson}")
   set(starter_dir ${PROJECT_BINARY_DIR}/lessons/${lesson}/starter)
   set(workspace_dir ${PROJECT_SOURCE_DIR}/workspace/${lesson})
@@ -71,7 +72,8 @@ function(corolab_add_lesson lesson)
 endfunction()
 
 # One program of a lesson (its tests, or its stage), with `dir` first on
-# the include path. (Uses ARG_ROOT, ARG_SOURCES and ARG_LIBS from the caller.)
+# the include path. (Uses ARG_ROOT, ARG_SOURCES, ARG_LIBS and
+# ARG_COMPILE_OPTIONS from the caller.)
 function(_corolab_lesson_program target dir exercise_sources main_sources)
   list(TRANSFORM exercise_sources PREPEND ${dir}/)
   add_executable(${target} ${main_sources} ${ARG_SOURCES} ${exercise_sources})
@@ -85,4 +87,5 @@ function(_corolab_lesson_program target dir exercise_sources main_sources)
     target_precompile_headers(${target} REUSE_FROM corolab_test_pch)
   endif()
   corolab_set_warnings(${target})
+  target_compile_options(${target} PRIVATE ${ARG_COMPILE_OPTIONS})
 endfunction()

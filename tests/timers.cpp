@@ -54,6 +54,23 @@ Task<void> measure_sleep_for(Duration duration, Duration* elapsed) {
   *elapsed = loop.now() - start;
 }
 
+// Three sleeps of 1, 10 and 25 ms and one sleep_until 7 ms ahead, all at
+// once on `loop`: how long each lasted on the loop's clock.
+struct SleepDurations {
+  Duration elapsed_1ms{}, elapsed_10ms{}, elapsed_25ms{};
+  bool woke_in_time = false;
+};
+
+SleepDurations measure_four_sleeps(EventLoop& loop) {
+  SleepDurations measured;
+  loop.spawn(measure_sleep_for(25ms, &measured.elapsed_25ms));
+  loop.spawn(measure_sleep_for(1ms, &measured.elapsed_1ms));
+  loop.spawn(measure_sleep_for(10ms, &measured.elapsed_10ms));
+  loop.spawn(sleep_until_and_check(loop.now() + 7ms, &measured.woke_in_time));
+  loop.run();
+  return measured;
+}
+
 Task<void> sleep_in_the_past(Log* log) {
   log->push_back("sleeper before");
   co_await corolab::sleep_until(EventLoop::current().now() - 1s);
@@ -186,34 +203,22 @@ TEST_CASE("sleepers with equal deadlines wake first-in, first-out") {
 
 TEST_CASE("on virtual time, a sleep lasts exactly as long as requested") {
   EventLoop loop(LoopOptions::virtual_time());
-  Duration elapsed_1ms{}, elapsed_10ms{}, elapsed_25ms{};
-  loop.spawn(measure_sleep_for(25ms, &elapsed_25ms));
-  loop.spawn(measure_sleep_for(1ms, &elapsed_1ms));
-  loop.spawn(measure_sleep_for(10ms, &elapsed_10ms));
-  bool woke_in_time = false;
-  loop.spawn(sleep_until_and_check(loop.now() + 7ms, &woke_in_time));
-  loop.run();
-  CHECK(elapsed_1ms == 1ms);
-  CHECK(elapsed_10ms == 10ms);
-  CHECK(elapsed_25ms == 25ms);
-  CHECK(woke_in_time);
+  const SleepDurations measured = measure_four_sleeps(loop);
+  CHECK(measured.elapsed_1ms == 1ms);
+  CHECK(measured.elapsed_10ms == 10ms);
+  CHECK(measured.elapsed_25ms == 25ms);
+  CHECK(measured.woke_in_time);
 }
 
 // The real clock: the kernel may wake us late, never early. (The one test
 // here that takes real time, about 25 ms.)
 TEST_CASE("a sleep lasts at least as long as requested") {
   EventLoop loop;
-  Duration elapsed_1ms{}, elapsed_10ms{}, elapsed_25ms{};
-  loop.spawn(measure_sleep_for(25ms, &elapsed_25ms));
-  loop.spawn(measure_sleep_for(1ms, &elapsed_1ms));
-  loop.spawn(measure_sleep_for(10ms, &elapsed_10ms));
-  bool woke_in_time = false;
-  loop.spawn(sleep_until_and_check(loop.now() + 7ms, &woke_in_time));
-  loop.run();
-  CHECK(elapsed_1ms >= 1ms);
-  CHECK(elapsed_10ms >= 10ms);
-  CHECK(elapsed_25ms >= 25ms);
-  CHECK(woke_in_time);
+  const SleepDurations measured = measure_four_sleeps(loop);
+  CHECK(measured.elapsed_1ms >= 1ms);
+  CHECK(measured.elapsed_10ms >= 10ms);
+  CHECK(measured.elapsed_25ms >= 25ms);
+  CHECK(measured.woke_in_time);
 }
 
 TEST_CASE("a deadline in the past still suspends: the sleeper goes to the back of the line") {
