@@ -2,6 +2,8 @@
 // lesson texts, slides and exercises in step with the real code.
 #include <catch2/catch.hpp>
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -31,9 +33,12 @@ const std::string solution =
     "  // #endregion nested\n"
     "};\n";
 
-// A throwaway repository root holding one source file.
+// A throwaway repository root holding one source file. Its own folder per
+// process: ctest runs these test cases side by side, and one removing a
+// shared folder under another made them fail at random.
 struct TempRoot {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / "corolab-lessonkit-test";
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("corolab-lessonkit-test-" + std::to_string(::getpid()));
   TempRoot() {
     std::filesystem::create_directories(dir / "src");
     write_file((dir / "src/answer.cpp").string(), solution);
