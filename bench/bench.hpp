@@ -41,6 +41,17 @@ double best_of(int repeats, Measure measure) {
   return best;
 }
 
+// The same for a rate (higher is better): keeps the highest.
+template <typename Measure>
+double best_rate_of(int repeats, Measure measure) {
+  double best = measure();
+  for (int i = 1; i < repeats; ++i) {
+    const double figure = measure();
+    if (figure > best) best = figure;
+  }
+  return best;
+}
+
 // One row of the table. `min_ratio` is the target: corolab at least that
 // many times better (0: no target). `max_corolab` is an absolute target on
 // corolab's figure (0: none).
@@ -64,6 +75,23 @@ inline void print_row(const std::string& name, const std::string& unit, double c
   std::printf("| %s | %.4g %s | %.4g %s | %.2fx | %s | %s |\n", name.c_str(), corolab,
               unit.c_str(), asio, unit.c_str(), ratio, target.c_str(),
               (min_ratio > 0 || max_corolab > 0) ? (met ? "yes" : "NO") : "-");
+  std::fflush(stdout);
+}
+
+// A row for a rate (requests or messages per second: higher is better); the
+// ratio is then corolab's figure over the other's, and `min_ratio` the target.
+inline void print_rate_row(const std::string& name, const std::string& unit, double corolab,
+                           double other, double min_ratio) {
+  const double ratio = corolab / other;
+  std::string target = "-";
+  if (min_ratio > 0) {
+    char text[32];
+    std::snprintf(text, sizeof text, ">= %gx", min_ratio);
+    target = text;
+  }
+  std::printf("| %s | %.4g %s | %.4g %s | %.2fx | %s | %s |\n", name.c_str(), corolab,
+              unit.c_str(), other, unit.c_str(), ratio, target.c_str(),
+              min_ratio > 0 ? (ratio >= min_ratio ? "yes" : "NO") : "-");
   std::fflush(stdout);
 }
 

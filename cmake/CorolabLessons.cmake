@@ -5,6 +5,8 @@
 #   [SOURCES <source>...]  other sources the tests (and the stage) need
 #   [LIBS <library>...]
 #   [STAGE <source>...]    the stage program (lesson_<NN>_stage)
+#   [TRACED]               the stage runs coroutines on a loop that records a
+#                          trace under COROLAB_TRACE: a test draws it
 #   [COMPILE_OPTIONS <option>...])  for every program of the lesson
 #
 # Builds the same tests three times:
@@ -23,7 +25,7 @@
 # objects come first on the link line, so their inline definitions are the
 # ones the program uses.
 function(corolab_add_lesson lesson)
-  cmake_parse_arguments(ARG "" "ROOT" "EXERCISE;TESTS;SOURCES;LIBS;STAGE;COMPILE_OPTIONS" ${ARGN})
+  cmake_parse_arguments(ARG "TRACED" "ROOT" "EXERCISE;TESTS;SOURCES;LIBS;STAGE;COMPILE_OPTIONS" ${ARGN})
   string(REGEX MATCH "^[0-9]+" number "${lesson}")
   set(starter_dir ${PROJECT_BINARY_DIR}/lessons/${lesson}/starter)
   set(workspace_dir ${PROJECT_SOURCE_DIR}/workspace/${lesson})
@@ -69,6 +71,22 @@ function(corolab_add_lesson lesson)
             -P ${PROJECT_SOURCE_DIR}/cmake/ExpectTestsToFail.cmake)
   set_tests_properties("lesson ${lesson}: the solution passes" "lesson ${lesson}: the starter fails"
     PROPERTIES LABELS lessons TIMEOUT 300)
+  if(ARG_TRACED)
+    corolab_add_trace_test("lesson ${lesson}: the stage program's trace draws" lesson_${number}_stage
+      ${PROJECT_BINARY_DIR}/lessons/${lesson}/stage-trace.json)
+    set_tests_properties("lesson ${lesson}: the stage program's trace draws" PROPERTIES LABELS lessons)
+  endif()
+endfunction()
+
+# corolab_add_trace_test(<test name> <program target> <trace.json> [ARGS <arg>...]):
+# the program, run under COROLAB_TRACE, writes a trace that corolab-trace-svg
+# draws (cmake/TraceDraws.cmake).
+function(corolab_add_trace_test name program trace)
+  cmake_parse_arguments(ARG "" "" "ARGS" ${ARGN})
+  add_test(NAME "${name}"
+    COMMAND ${CMAKE_COMMAND} -DPROGRAM=$<TARGET_FILE:${program}> "-DARGS=${ARG_ARGS}" -DTRACE=${trace}
+            -DDRAW=$<TARGET_FILE:corolab-trace-svg> -P ${PROJECT_SOURCE_DIR}/cmake/TraceDraws.cmake)
+  set_tests_properties("${name}" PROPERTIES TIMEOUT 120)
 endfunction()
 
 # One program of a lesson (its tests, or its stage), with `dir` first on

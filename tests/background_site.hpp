@@ -78,7 +78,11 @@ class BackgroundSite {
   void serve(corolab::demo_site::SiteOptions options, std::promise<void>* started) {
     std::future<void> stop = stop_requested_.get_future();
     try {
-      corolab::EventLoop loop;  // this thread's loop: the site's listener and timers live here
+      // This thread's loop: the site's listener and timers live here. It
+      // records no trace: under COROLAB_TRACE the picture is the client's.
+      corolab::LoopOptions untraced;
+      untraced.trace_file.clear();
+      corolab::EventLoop loop(untraced);
       corolab::demo_site::SiteServer served(std::move(options));
       loop_ = &loop;
       served_ = &served;

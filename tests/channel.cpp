@@ -115,6 +115,7 @@ struct Pace {
   int sent_at_first_receive = -1;
 };
 
+// #region fast_producer
 Task<void> produce_tracked(Channel<int>* channel, int count, Pace* pace) {
   for (int i = 0; i < count; ++i) {
     co_await channel->send(i);
@@ -124,6 +125,7 @@ Task<void> produce_tracked(Channel<int>* channel, int count, Pace* pace) {
   }
   channel->close();
 }
+// #endregion fast_producer
 
 Task<void> consume_slowly(Channel<int>* channel, Pace* pace) {
   while (true) {
@@ -352,6 +354,7 @@ TEST_CASE("a channel delivers items in FIFO order") {
   CHECK(received == expected);
 }
 
+// #region backpressure_test
 // With a slow consumer, the producer runs ahead by the capacity and then
 // waits: it is never more than `capacity` items ahead, and the buffer never
 // grows past it.
@@ -365,6 +368,7 @@ TEST_CASE("send waits while the channel is full (backpressure)") {
   CHECK(pace.max_lead == 2);
   CHECK(pace.max_size == 2);
 }
+// #endregion backpressure_test
 
 // A receiver on an empty channel waits until an item is sent.
 TEST_CASE("receive waits while the channel is empty") {

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -185,6 +186,7 @@ Task<void> body_control(std::string base, Client* client) {
 
 // On virtual time: the timeout fires exactly 30 ms after the request
 // started, and takes no real time; by then the handler has the request.
+// #region cancelled_mid_transfer
 Task<void> cancelled_mid_transfer(std::string base, Client* client, TestSite* site) {
   const corolab::TimePoint start = corolab::EventLoop::current().now();
   Task<ClientResponse> slow = client->get(base + "/slow");
@@ -196,6 +198,7 @@ Task<void> cancelled_mid_transfer(std::string base, Client* client, TestSite* si
   ClientResponse after = co_await client->get(base + "/hello");
   CHECK(after.status == 200);
 }
+// #endregion cancelled_mid_transfer
 
 Task<void> timeout_error(std::string base, Client* client, ErrorKind* kind) {
   RequestOptions options;
@@ -380,6 +383,37 @@ TEST_CASE("failures come back as typed HttpErrors") {
     CHECK(error_kind_of(&client, "file:///etc/passwd", {}) == ErrorKind::bad_url);
   }
   CHECK(client.in_flight() == 0);
+}
+
+// What curl asked of the bridge during one GET, and what the bridge told
+// curl back: the socket callback and the timer callback at work.
+TEST_CASE("the bridge watches the sockets curl names, and calls curl when they are ready") {
+  auto kind = GENERATE(from_range(every_reactor_kind()));
+  corolab::EventLoop loop{kind};
+  TestSite site;
+  std::vector<corolab::http::BridgeEvent> events;
+  Client client;
+  client.observe_bridge([&events](const corolab::http::BridgeEvent& event) { events.push_back(event); });
+  corolab::sync_wait(with_server(&site, [&](std::string base) { return get_and_head(base, &client); }));
+
+  using Kind = corolab::http::BridgeEvent::Kind;
+  auto count = [&events](auto matches) { return std::count_if(events.begin(), events.end(), matches); };
+  REQUIRE_FALSE(events.empty());
+  // Adding a transfer: curl asks to be called back at once (timeout 0).
+  CHECK(events.front().kind == Kind::timer);
+  CHECK(events.front().timeout_ms == 0);
+  CHECK(count([](const auto& e) { return e.kind == Kind::timer_fired; }) > 0);
+  // Connecting: curl wants to know when the socket is writable...
+  CHECK(count([](const auto& e) { return e.kind == Kind::watch && e.write; }) > 0);
+  // ...then, waiting for the response, readable; and the reactor said so.
+  CHECK(count([](const auto& e) { return e.kind == Kind::watch && e.read && !e.write; }) > 0);
+  CHECK(count([](const auto& e) { return e.kind == Kind::socket_ready && e.read; }) > 0);
+  CHECK(count([](const auto& e) { return e.kind == Kind::socket_ready && e.write; }) > 0);
+  // Only sockets curl named are ever reported ready.
+  for (const auto& ready : events) {
+    if (ready.kind != Kind::socket_ready) continue;
+    CHECK(count([&ready](const auto& e) { return e.kind == Kind::watch && e.fd == ready.fd; }) > 0);
+  }
 }
 
 // The traps of curl's multi-socket API, provoked for real; the counters say

@@ -1,6 +1,6 @@
 // Reactors: I/O waits on every backend (readiness, both directions, hang-up,
-// cancellation, destruction, fd reuse), wake() from another thread, and the
-// COROLAB_REACTOR environment variable.
+// errors, level-triggered readiness, cancellation, destruction, fd reuse),
+// wake() from another thread, and the COROLAB_REACTOR environment variable.
 #include "corolab/reactor.hpp"
 
 #include <fcntl.h>
@@ -180,6 +180,34 @@ Task<void> wait_readable_forever(int fd, bool* woke) {
   *woke = true;
 }
 
+// #region one_byte_per_wake
+// Reads one byte per wake. Level-triggered, bytes left unread make the next
+// wait complete at once; edge-triggered, it would wait for *new* data.
+Task<void> read_one_byte_per_wake(int fd, int wakes, Log* log, bool* done) {
+  try {
+    for (int i = 0; i < wakes; ++i) co_await read_when_ready(fd, log);
+    *done = true;
+  } catch (const OperationCancelled&) {
+    log->push_back("gave up: the bytes left unread woke nobody");
+  }
+}
+// #endregion one_byte_per_wake
+
+Task<void> close_read_end_after_yield(FdPair* pipe, Log* log) {
+  co_await corolab::yield();
+  log->push_back("closed");
+  pipe->close_read();
+}
+
+Task<void> wait_writable_or_give_up(int fd, Log* log, bool* done) {
+  try {
+    co_await wait_writable_and_log(fd, log);
+    *done = true;
+  } catch (const OperationCancelled&) {
+    log->push_back("gave up: the error woke nobody");
+  }
+}
+
 // Restores COROLAB_REACTOR when the test ends.
 class ReactorEnvironment {
  public:
@@ -252,6 +280,41 @@ TEST_CASE("a hang-up (the write end closed) wakes a reader, which then reads end
   loop.spawn(close_write_end_after_sleep(&pipe, &log));
   loop.run();
   CHECK(log == Log{"closed", "end of file"});
+  CHECK(loop.reactor().watch_count() == 0);
+}
+
+// #region level_triggered_test
+TEST_CASE("level-triggered: bytes left unread make the next wait complete at once") {
+  FOR_EVERY_REACTOR();
+  FdPair pipe = FdPair::pipe();
+  EventLoop loop{kind};
+  for (int i = 0; i < 3; ++i) write_byte(pipe.write_fd());  // all three before the first wait
+  Log log;
+  bool done = false;
+  std::stop_source give_up;
+  spawn_with_token(loop, read_one_byte_per_wake(pipe.read_fd(), 3, &log, &done), give_up.get_token());
+  loop.spawn(cancel_unless_done_within_ticks(100, &done, &give_up));
+  loop.run();
+  CHECK(log == Log{"read", "read", "read"});
+  CHECK(loop.reactor().watch_count() == 0);
+}
+// #endregion level_triggered_test
+
+// A pipe whose reader is gone reports an error (POLLERR, EPOLLERR) to its
+// writer, not "writable": an error must wake the writer all the same.
+TEST_CASE("an error wakes a writer: the read end of a full pipe is closed") {
+  FOR_EVERY_REACTOR();
+  FdPair pipe = FdPair::pipe();
+  fill(pipe.write_fd());  // a full pipe is not writable
+  EventLoop loop{kind};
+  Log log;
+  bool done = false;
+  std::stop_source give_up;
+  spawn_with_token(loop, wait_writable_or_give_up(pipe.write_fd(), &log, &done), give_up.get_token());
+  loop.spawn(close_read_end_after_yield(&pipe, &log));
+  loop.spawn(cancel_unless_done_within_ticks(100, &done, &give_up));
+  loop.run();
+  CHECK(log == Log{"closed", "writable"});
   CHECK(loop.reactor().watch_count() == 0);
 }
 

@@ -6,11 +6,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
+#include <csignal>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <tuple>
+#include <variant>
 #include <vector>
 
 #include "backends.hpp"
@@ -189,6 +193,161 @@ Task<std::vector<corolab::SocketAddress>> resolve_nothing() {
   co_return addresses;
 }
 
+
+// --- Lesson 09: try first, partial writes, resets --------------------------
+
+// One increment per tick of the loop, until *stop: a coroutine that waits
+// for the loop (instead of finishing at once) lets this count grow.
+Task<void> count_ticks(long* ticks, const bool* stop) {
+  while (!*stop) {
+    ++*ticks;
+    co_await corolab::yield();
+  }
+}
+
+struct TicksSpent {
+  long writing = -1;
+  long reading = -1;
+};
+
+// #region try_first_test_body
+// A write that fits in the kernel's buffer, and a read of data already
+// there: both can finish in their first system call, so neither should
+// wait a tick for the loop.
+Task<void> write_and_read_at_once(corolab::SocketAddress server, TcpListener* listener, TicksSpent* spent) {
+  TcpStream client = co_await TcpStream::connect(server);
+  TcpStream accepted = co_await listener->accept();
+  long ticks = 0;
+  bool stop = false;
+  corolab::EventLoop::current().spawn(count_ticks(&ticks, &stop), "tick counter");
+  co_await corolab::yield();  // the counter starts
+
+  long before = ticks;
+  co_await accepted.write_all(std::string_view("ping"));
+  spent->writing = ticks - before;
+
+  co_await corolab::wait_readable(client.native_handle());  // "ping" is there now
+  std::array<std::byte, 16> buffer;
+  before = ticks;
+  const std::size_t received = co_await client.read_some(buffer);
+  spent->reading = ticks - before;
+  CHECK(received == 4);
+  // #endregion try_first_test_body
+
+  stop = true;
+  co_await corolab::yield();  // the counter ends
+}
+
+// Bytes that say where they are (0, 1, ..., 250, 0, 1, ...): a piece sent
+// twice, or skipped, shows.
+std::string numbered_bytes(std::size_t size) {
+  std::string bytes(size, '\0');
+  for (std::size_t i = 0; i < size; ++i) bytes[i] = static_cast<char>(i % 251);
+  return bytes;
+}
+
+// Where two byte strings first differ (std::string::npos if they don't, up
+// to the shorter one's end): a readable message instead of a megabyte dump.
+std::size_t first_difference(const std::string& a, const std::string& b) {
+  const std::size_t common = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < common; ++i) {
+    if (a[i] != b[i]) return i;
+  }
+  return std::string::npos;
+}
+
+// Small kernel buffers on both sides, so a big write cannot go out in one
+// send(): the kernel takes part of it, then says EAGAIN until the reader
+// makes room.
+void shrink_buffers(TcpStream& writer, TcpStream& reader) {
+  const int size = 16 * 1024;
+  ::setsockopt(writer.native_handle(), SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
+  ::setsockopt(reader.native_handle(), SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+}
+
+struct SlowTransfer {
+  std::string received;
+  int reads = 0;
+  corolab::Duration write_all_took{};
+};
+
+Task<void> write_then_close(TcpStream* writer, const std::string* data, corolab::Duration* took) {
+  const corolab::TimePoint start = corolab::EventLoop::current().now();
+  co_await writer->write_all(*data);
+  *took = corolab::EventLoop::current().now() - start;
+  writer->shutdown_write();
+}
+
+// Reads 64 KiB at most, then naps 1 ms, until the end of the stream.
+Task<void> read_slowly(TcpStream* reader, SlowTransfer* transfer) {
+  std::vector<std::byte> buffer(64 * 1024);
+  while (true) {
+    const std::size_t received = co_await reader->read_some(buffer);
+    if (received == 0) co_return;
+    transfer->received.append(reinterpret_cast<const char*>(buffer.data()), received);
+    ++transfer->reads;
+    co_await corolab::sleep_for(1ms);
+  }
+}
+
+Task<void> large_write_to_slow_reader(corolab::SocketAddress server, TcpListener* listener,
+                                      const std::string* data, SlowTransfer* transfer) {
+  TcpStream client = co_await TcpStream::connect(server);
+  TcpStream accepted = co_await listener->accept();
+  shrink_buffers(client, accepted);
+  Task<void> writer = write_then_close(&client, data, &transfer->write_all_took);
+  Task<void> reader = read_slowly(&accepted, transfer);
+  Task<std::tuple<std::monostate, std::monostate>> both = corolab::when_all(std::move(writer), std::move(reader));
+  // A write_all that waits for the wrong thing fails here, instead of hanging.
+  co_await corolab::with_timeout(10s, std::move(both));
+}
+
+// Counts SIGPIPEs while it lives, instead of dying of the first one: a write
+// to a closed peer must be an error the caller can handle, never a signal
+// that kills the process.
+class SigpipeCounter {
+ public:
+  SigpipeCounter() {
+    count_ = 0;
+    struct sigaction counting {};
+    counting.sa_handler = [](int) { count_ = count_ + 1; };
+    sigemptyset(&counting.sa_mask);
+    ::sigaction(SIGPIPE, &counting, &saved_);
+  }
+  ~SigpipeCounter() { ::sigaction(SIGPIPE, &saved_, nullptr); }
+  SigpipeCounter(const SigpipeCounter&) = delete;
+  SigpipeCounter& operator=(const SigpipeCounter&) = delete;
+  int count() const noexcept { return count_; }
+
+ private:
+  static inline volatile std::sig_atomic_t count_ = 0;
+  struct sigaction saved_ {};
+};
+
+Task<void> write_forever(TcpStream* writer) {
+  const std::string chunk(64 * 1024, 'x');
+  while (true) co_await writer->write_all(chunk);
+}
+
+// Reads a little, then resets the connection (SO_LINGER 0: an RST, not a FIN).
+Task<void> read_then_reset(TcpStream* reader) {
+  std::array<std::byte, 1024> buffer;
+  co_await reader->read_exact(buffer);
+  linger abort_on_close{1, 0};
+  ::setsockopt(reader->native_handle(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+  reader->close();
+}
+
+Task<void> reset_during_a_large_write(corolab::SocketAddress server, TcpListener* listener) {
+  TcpStream client = co_await TcpStream::connect(server);
+  TcpStream accepted = co_await listener->accept();
+  shrink_buffers(client, accepted);
+  Task<void> writer = write_forever(&client);
+  Task<void> resetter = read_then_reset(&accepted);
+  Task<std::tuple<std::monostate, std::monostate>> both = corolab::when_all(std::move(writer), std::move(resetter));
+  co_await corolab::with_timeout(10s, std::move(both));
+}
+
 }  // namespace
 
 TEST_CASE("an echo server holds 1,000 concurrent clients on one thread") {
@@ -216,9 +375,12 @@ TEST_CASE("network errors are std::system_error naming the operation and the add
     CHECK_THAT(error.what(), Catch::Contains("connect to " + address.to_string()));
   }
   SECTION("writing to a closed peer: EPIPE or ECONNRESET, never SIGPIPE") {
+    SigpipeCounter sigpipes;
     auto error = expect_system_error(write_until_error(address, &listener));
     CHECK((error.code().value() == EPIPE || error.code().value() == ECONNRESET));
     CHECK_THAT(error.what(), Catch::Contains("write to 127.0.0.1:"));
+    INFO("a SIGPIPE was raised: send() needs MSG_NOSIGNAL to report EPIPE instead");
+    CHECK(sigpipes.count() == 0);
   }
   SECTION("reading from a reset connection: ECONNRESET") {
     auto error = expect_system_error(read_after_reset(address, &listener));
@@ -238,6 +400,51 @@ TEST_CASE("network errors are std::system_error naming the operation and the add
     auto bind_again = [&] { TcpListener::bind(address); };
     CHECK_THROWS_WITH(bind_again(), Catch::Contains("bind " + address.to_string()));
   }
+}
+
+// #region try_first_test
+TEST_CASE("try the system call first: a write that fits and a read of waiting data take no tick") {
+  auto kind = GENERATE(from_range(every_reactor_kind()));
+  CAPTURE(corolab::to_string(kind));
+  corolab::EventLoop loop{kind};
+  auto listener = TcpListener::bind(corolab::SocketAddress::loopback(0));
+  TicksSpent spent;
+  corolab::sync_wait(write_and_read_at_once(listener.local_address(), &listener, &spent));
+  INFO("waiting for readiness *before* the system call costs a trip through the loop");
+  CHECK(spent.writing == 0);
+  CHECK(spent.reading == 0);
+}
+// #endregion try_first_test
+
+// #region partial_write_test
+TEST_CASE("a large write to a slow reader arrives whole and in order (write_all loops over partial writes)") {
+  auto kind = GENERATE(from_range(every_reactor_kind()));
+  CAPTURE(corolab::to_string(kind));
+  corolab::EventLoop loop{kind};
+  auto listener = TcpListener::bind(corolab::SocketAddress::loopback(0));
+  const std::string data = numbered_bytes(1024 * 1024);
+  SlowTransfer transfer;
+  corolab::sync_wait(large_write_to_slow_reader(listener.local_address(), &listener, &data, &transfer));
+  CHECK(transfer.received.size() == data.size());
+  CHECK(first_difference(transfer.received, data) == std::string::npos);
+  CHECK(transfer.reads > 1);
+  // The kernel could not take it all at once: write_all had to wait for the reader.
+  CHECK(transfer.write_all_took >= 1ms);
+  CHECK(loop.reactor().watch_count() == 0);
+}
+// #endregion partial_write_test
+
+TEST_CASE("a peer that resets during a large write: write_all throws ECONNRESET or EPIPE, no SIGPIPE") {
+  auto kind = GENERATE(from_range(every_reactor_kind()));
+  CAPTURE(corolab::to_string(kind));
+  corolab::EventLoop loop{kind};
+  auto listener = TcpListener::bind(corolab::SocketAddress::loopback(0));
+  SigpipeCounter sigpipes;
+  auto error = expect_system_error(reset_during_a_large_write(listener.local_address(), &listener));
+  CHECK((error.code().value() == ECONNRESET || error.code().value() == EPIPE));
+  CHECK_THAT(error.what(), Catch::Contains("write to 127.0.0.1:"));
+  INFO("a SIGPIPE was raised: send() needs MSG_NOSIGNAL to report EPIPE instead");
+  CHECK(sigpipes.count() == 0);
 }
 
 // On virtual time: the 10 ms the reader waits before the cancel (or the

@@ -1,5 +1,6 @@
 // Timers: sleep ordering and duration, cancellation (and cancellation racing
-// completion), destroying sleepers, a million sleepers, and the TimerHeap.
+// completion), destroying sleepers, a million sleepers, and the TimerHeap
+// (a random walk against a model, then small cases one property at a time).
 // They run on virtual time (LoopOptions::virtual_time()): a sleep takes no
 // real time and lasts exactly its duration on the loop's clock. One test
 // keeps the real clock: a real sleep lasts at least its duration.
@@ -421,6 +422,91 @@ TEST_CASE("TimerHeap: random inserts and removals, pops in (deadline, insertion)
   CHECK(model.empty());
   CHECK(drained > 0);
   CHECK(mismatches == 0);
+}
+
+// --- TimerHeap on its own: small cases whose failures say what went wrong ---
+
+namespace {
+
+using corolab::detail::TimerHeap;
+using Ids = std::vector<int>;
+
+// `count` timers numbered 0, 1, 2, ... (a TimerNode cannot be copied or
+// moved: the heap points at it).
+std::vector<std::unique_ptr<TestTimer>> numbered_timers(int count) {
+  std::vector<std::unique_ptr<TestTimer>> timers;
+  for (int id = 0; id < count; ++id) {
+    timers.push_back(std::make_unique<TestTimer>());
+    timers.back()->id = id;
+  }
+  return timers;
+}
+
+TimePoint at_ms(long milliseconds) { return TimePoint{} + std::chrono::milliseconds(milliseconds); }
+
+// Pops everything; the ids in pop order.
+Ids pop_all(TimerHeap& heap) {
+  Ids order;
+  while (!heap.empty()) order.push_back(static_cast<TestTimer&>(heap.pop()).id);
+  return order;
+}
+
+}  // namespace
+
+// #region heap_order_test
+TEST_CASE("TimerHeap: timers pop in deadline order, whatever the insertion order") {
+  TimerHeap heap;  // declared first: the timers leave it when they die
+  auto timers = numbered_timers(9);
+  const long deadlines_ms[] = {40, 10, 80, 30, 0, 70, 20, 60, 50};  // timer i: deadlines_ms[i]
+  for (int i = 0; i < 9; ++i) heap.insert(*timers[static_cast<std::size_t>(i)], at_ms(deadlines_ms[i]));
+  CHECK(heap.size() == 9);
+  CHECK(heap.next_deadline().time_since_epoch() == 0ms);
+  CHECK(pop_all(heap) == Ids{4, 1, 6, 3, 0, 8, 7, 5, 2});
+}
+// #endregion heap_order_test
+
+TEST_CASE("TimerHeap: timers with equal deadlines pop first-in, first-out") {
+  TimerHeap heap;
+  auto timers = numbered_timers(7);
+  for (int id : {3, 0, 6, 1, 5}) heap.insert(*timers[static_cast<std::size_t>(id)], at_ms(5));
+  heap.insert(*timers[2], at_ms(9));
+  heap.insert(*timers[4], at_ms(1));
+  CHECK(pop_all(heap) == Ids{4, 3, 0, 6, 1, 5, 2});
+}
+
+TEST_CASE("TimerHeap: a removed timer never pops, and the others keep their order") {
+  TimerHeap heap;
+  auto timers = numbered_timers(10);
+  for (int id = 0; id < 10; ++id) heap.insert(*timers[static_cast<std::size_t>(id)], at_ms(100 - 10 * id));
+  heap.remove(*timers[9]);  // the earliest: at the root
+  heap.remove(*timers[4]);  // one in the middle
+  heap.remove(*timers[0]);  // the latest
+  CHECK_FALSE(timers[9]->in_heap());
+  CHECK(heap.size() == 7);
+  CHECK(heap.next_deadline().time_since_epoch() == 20ms);
+  CHECK(pop_all(heap) == Ids{8, 7, 6, 5, 3, 2, 1});
+}
+
+TEST_CASE("TimerHeap: 1,000 random deadlines pop in order") {
+  TimerHeap heap;
+  auto timers = numbered_timers(1000);
+  std::mt19937 random{1000};
+  for (auto& timer : timers) heap.insert(*timer, at_ms(static_cast<long>(random() % 5000)));
+  std::size_t popped = 0;
+  std::size_t out_of_order = 0;  // popped before an earlier deadline
+  std::size_t wrong_front = 0;   // next_deadline() was not the deadline of the timer pop() returned
+  TimePoint previous = TimePoint::min();
+  while (!heap.empty()) {
+    const TimePoint front = heap.next_deadline();
+    const TimePoint deadline = heap.pop().deadline();
+    if (deadline != front) ++wrong_front;
+    if (deadline < previous) ++out_of_order;
+    previous = deadline;
+    ++popped;
+  }
+  CHECK(popped == 1000);
+  CHECK(out_of_order == 0);
+  CHECK(wrong_front == 0);
 }
 
 namespace {

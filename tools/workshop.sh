@@ -133,7 +133,8 @@ warn_if_starter_changed() {
   while IFS=$'\t' read -r solution file; do
     if ! cmp -s "$WORKSHOP_BUILD/lessons/$lesson/starter/$file" "workspace/.starters/$lesson/$file"; then
       echo "note: lesson $(lesson_number "$lesson")'s starter for $file has changed since you started it."
-      echo "      If your copy no longer builds, ./corolab solution $(lesson_number "$lesson") shows the difference."
+      echo "      If your copy no longer builds, ./corolab solution $(lesson_number "$lesson") shows the difference,"
+      echo "      and ./corolab start $(lesson_number "$lesson") --force starts again from the new starter."
     fi
   done < <(exercise_files "$lesson")
 }
@@ -148,10 +149,14 @@ cmd_check() {
     return 1
   fi
   local log=$WORKSHOP_BUILD/check.log
+  if [[ ! -x $WORKSHOP_BUILD/lessons/$lesson/lesson_${number}_workspace ]]; then
+    echo "building lesson $number's tests against your copy (the first time also builds the runtime: a few minutes)..."
+  fi
   if ! workshop_build "lesson_${number}_starter_files" "lesson_${number}_workspace" >"$log" 2>&1; then
     # the compiler's messages, without ninja's progress and command lines
-    grep -v -E '^(\[[0-9]+/[0-9]+\]|FAILED:|ninja:|\+ |/usr/bin/)' "$log" | head -30
+    grep -v -E '^(\[[0-9]+/[0-9]+\]|FAILED:|ninja:|\+ |/usr/bin/|: && )' "$log" | head -30
     echo
+    warn_if_starter_changed "$lesson"
     if grep -E '^[^ ]+:[0-9]+:[0-9]+: error' "$log" | grep -q -v "/workspace/$lesson/"; then
       echo "✘ lesson $number: the build failed outside your workspace (see the first error above):"
       echo "  not your code. Is the rest of the tree in a good state (git status)?"

@@ -2,6 +2,7 @@
 //
 //   corolab-site [--port 8080] [--host 127.0.0.1] [--pages N] [--links N]
 //                [--depth N] [--seed N] [--latency-ms N] [--faults]
+//   corolab-site --write-to DIR [--port N] [--host IP] [--pages N] ...
 //
 // The same options always give the same site. It binds loopback unless told
 // otherwise: with --faults it sends 20 MiB pages to whoever asks.
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "corolab/demo_site/site_server.hpp"
+#include "corolab/demo_site/write_site.hpp"
 #include "corolab/signals.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/when_any.hpp"
@@ -39,6 +41,8 @@ Serves the corolab demo site (a generated web site for the crawler) until Ctrl-C
   --seed N        generator seed: same seed, same site (default 1)
   --latency-ms N  delay added to every response (default 0)
   --faults        also serve /faults/: redirects, errors, slow, huge and broken pages
+  --write-to DIR  do not serve: write the pages into DIR as files, linked for
+                  http://HOST:PORT/, for another web server to serve (no --faults)
   --help          show this help
 )";
 
@@ -46,6 +50,7 @@ struct Arguments {
   SiteOptions site;
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;
+  std::string write_to;  // set: write the site as files instead of serving it
   bool help = false;
 };
 
@@ -80,7 +85,7 @@ Arguments parse_arguments(int argc, char** argv) {
     }
     const bool takes_value = option == "--port" || option == "--host" || option == "--pages" ||
                              option == "--links" || option == "--depth" || option == "--seed" ||
-                             option == "--latency-ms";
+                             option == "--latency-ms" || option == "--write-to";
     if (!takes_value) throw UsageError(fmt::format("unknown option '{}'", option));
     if (i + 1 == argc) throw UsageError(fmt::format("{} needs a value", option));
     const std::string_view value = argv[++i];
@@ -89,6 +94,7 @@ Arguments parse_arguments(int argc, char** argv) {
     constexpr std::uint64_t kMaxSeed = std::numeric_limits<std::uint64_t>::max();
     if (option == "--port") args.port = static_cast<std::uint16_t>(parse_number(option, value, 0, 65535));
     if (option == "--host") args.host = value;
+    if (option == "--write-to") args.write_to = value;
     if (option == "--pages") args.site.pages = parse_number(option, value, 1, site::kMaxPages);
     if (option == "--links") {
       args.site.links_per_page = parse_number(option, value, 1, site::kMaxLinksPerPage);
@@ -98,6 +104,12 @@ Arguments parse_arguments(int argc, char** argv) {
     if (option == "--latency-ms") {
       args.site.latency = std::chrono::milliseconds(parse_number(option, value, 0, 60'000));
     }
+  }
+  if (!args.write_to.empty() && args.site.faults) {
+    throw UsageError("--write-to cannot write --faults: those pages need a live server");
+  }
+  if (!args.write_to.empty() && args.port == 0) {
+    throw UsageError("--write-to needs the --port the files will be served at (their links name it)");
   }
   try {
     corolab::demo_site::validate(args.site);
@@ -150,6 +162,14 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
+    if (!args.write_to.empty()) {
+      args.site.base_url = corolab::demo_site::base_url_for(address);
+      const corolab::demo_site::WrittenSite written = corolab::demo_site::write_site(args.site, args.write_to);
+      fmt::print("wrote {} pages ({:.1f} MB) to {}, linked for {}/; the crawl's URL list is {}/paths.txt\n",
+                 written.files, static_cast<double>(written.bytes) / 1e6, args.write_to, args.site.base_url,
+                 args.write_to);
+      return 0;
+    }
     corolab::sync_wait(serve_until_interrupted(args, address));
   } catch (const std::exception& e) {
     fmt::print(stderr, "corolab-site: {}\n", e.what());

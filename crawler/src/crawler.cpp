@@ -15,6 +15,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <stdexcept>
+#include <string>
 
 #include "corolab/crawler/links.hpp"
 #include "corolab/crawler/sitemap.hpp"
@@ -64,6 +66,7 @@ std::uint64_t Crawler::hash_url(std::string_view url) noexcept {
 
 // --- the main loop ------------------------------------------------------------
 
+// #region run
 Task<CrawlSummary> Crawler::run() {
   started_ = EventLoop::current().now();
   QueuedUrl root;
@@ -77,10 +80,18 @@ Task<CrawlSummary> Crawler::run() {
   if (pending_ == 0) frontier_.close();  // nothing to do at all
 
   if (options_.max_time > Duration{0}) timers_.spawn(end_at_time_limit(), "time limit");
+  // #region start_workers
   TaskGroup workers;
-  for (int i = 0; i < options_.concurrency; ++i) workers.spawn(worker(), "worker");
+  // #exercise start_workers: start options_.concurrency workers in the group
+  for (int i = 1; i <= options_.concurrency; ++i) {
+    workers.spawn(worker(), "worker " + std::to_string(i));  // (the name: its row in a trace)
+  }
+  // #starter
+  // throw std::logic_error("lesson 12: start the workers, in Crawler::run");
+  // #endexercise
   workers_ = &workers;
   co_await workers.join();
+  // #endregion start_workers
   workers_ = nullptr;
   timers_.cancel();
   co_await timers_.join();
@@ -89,9 +100,12 @@ Task<CrawlSummary> Crawler::run() {
   summary_.interrupted = stopping_;
   co_return summary_;
 }
+// #endregion run
 
+// #region worker
 // A worker: take the next URL, process it, repeat until the frontier closes.
 Task<void> Crawler::worker() {
+  // #exercise worker: take a URL, process it, finish it; until the frontier closes
   while (true) {
     std::optional<QueuedUrl> item = co_await frontier_.receive();
     if (!item) co_return;
@@ -104,19 +118,28 @@ Task<void> Crawler::worker() {
     if (cancelled) interrupted_.push_back(std::move(*item));
     finish_one();
   }
+  // #starter
+  // throw std::logic_error("lesson 12: write Crawler::worker");
+  // #endexercise
 }
+// #endregion worker
 
+// #region finish_one
 void Crawler::finish_one() {
   if (--pending_ == 0) frontier_.close();
 }
+// #endregion finish_one
 
 // A link was found (or a redirect pointed somewhere): decide its fate now if
 // it has one already, else queue it.
+// #region discover
 void Crawler::discover(const std::string& url, const QueuedUrl& from, int redirect_hops) {
+  // #region dedup
   if (!seen_.insert(hash_url(url)).second) {
     ++summary_.outcomes[static_cast<std::size_t>(Outcome::duplicate)];
     return;
   }
+  // #endregion dedup
   QueuedUrl item;
   item.url = url;
   item.parent = from.url;
@@ -141,13 +164,16 @@ void Crawler::discover(const std::string& url, const QueuedUrl& from, int redire
     interrupted_.push_back(std::move(item));  // not lost: it goes to the journal
     return;
   }
+  // #region enqueue
   if (!frontier_.try_send(item)) {
     record.outcome = Outcome::limit_reached;
     record.error = "frontier full";
     return report_outcome(std::move(record));
   }
   ++pending_;
+  // #endregion enqueue
 }
+// #endregion discover
 
 // --- one URL --------------------------------------------------------------------
 
@@ -225,6 +251,7 @@ Task<void> Crawler::process(QueuedUrl item) {
   // Count the page now, before any wait: the workers run concurrently, and
   // counting after the waits would let several of them pass --max-pages.
   ++pages_started_;
+  // #region politeness
   if (options_.obey_robots) {
     const bool allowed = co_await allowed_by_robots(item.url);
     if (!allowed) {
@@ -242,6 +269,7 @@ Task<void> Crawler::process(QueuedUrl item) {
     ~ReleaseSlot() { slots.release(); }
   } release{host.slots};
   co_await wait_politely(host);
+  // #endregion politeness
 
   summary_.max_in_flight = std::max(summary_.max_in_flight, ++in_flight_);
   struct LeaveFlight {
@@ -266,6 +294,7 @@ Task<void> Crawler::process(QueuedUrl item) {
   record.content_type = reader.content_type;
   record.bytes = response->body_size;
 
+  // #region outcomes
   if (response->status >= 300 && response->status < 400 && response->location) {
     record.outcome = Outcome::redirect;
     follow_redirect(item, *response->location, &record);
@@ -278,6 +307,7 @@ Task<void> Crawler::process(QueuedUrl item) {
     record.links_found = add_links(item, reader.extractor->finish());
   }
   co_return report_outcome(std::move(record));
+  // #endregion outcomes
 }
 
 // Redirects are followed by the crawler, not by curl, so each hop passes the
@@ -316,6 +346,7 @@ std::size_t Crawler::add_links(const QueuedUrl& item, const ExtractedLinks& link
   return count;
 }
 
+// #region fetch_with_retries
 // Network errors, 429 and 5xx are worth another try, after a growing pause
 // (with jitter, so many crawlers do not retry in lockstep), or after what
 // Retry-After asks.
@@ -338,9 +369,11 @@ Task<http::ClientResponse> Crawler::fetch_with_retries(const QueuedUrl& item, Pa
     co_await sleep_for(pause ? std::min(*pause, options_.max_backoff) : jittered(backoff));
   }
 }
+// #endregion fetch_with_retries
 
 // --- robots.txt, sitemaps and politeness ---------------------------------------
 
+// #region allowed_by_robots
 Task<bool> Crawler::allowed_by_robots(const std::string& url) {
   std::optional<UrlParts> parts = split_url(url);
   Host& host = host_for(origin_of(*parts));
@@ -356,6 +389,7 @@ Task<bool> Crawler::allowed_by_robots(const std::string& url) {
   }
   co_return host.robots->allows(parts->path_and_query);
 }
+// #endregion allowed_by_robots
 
 Task<RobotsRules> Crawler::fetch_robots(UrlParts origin) {
   const std::string base = origin.scheme + "://" + origin_of(origin);
@@ -406,6 +440,7 @@ Task<void> Crawler::seed_from_sitemaps(std::vector<std::string> sitemaps, std::s
   }
 }
 
+// #region wait_politely
 Task<void> Crawler::wait_politely(Host& host) {
   Duration delay = options_.delay;
   if (host.robots && host.robots->crawl_delay()) delay = std::max(delay, *host.robots->crawl_delay());
@@ -414,6 +449,7 @@ Task<void> Crawler::wait_politely(Host& host) {
   host.next_request = turn + jittered(delay);  // book the next turn before sleeping
   if (turn > now) co_await sleep_until(turn);
 }
+// #endregion wait_politely
 
 Duration Crawler::jittered(Duration delay) {
   if (delay <= Duration{0} || options_.jitter <= 0) return delay;

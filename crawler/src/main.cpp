@@ -125,11 +125,13 @@ class Outputs {
 
   crawler::CrawlSink& sink() { return sinks_; }
 
+  // #region write_reports
   void write_reports() const {
     write_file(settings_.graph, [&](std::ostream& out) { collector_.write_dot(out); });
     write_file(settings_.sitemap, [&](std::ostream& out) { collector_.write_sitemap(out); });
     write_file(settings_.broken_links, [&](std::ostream& out) { collector_.write_broken_links(out); });
   }
+  // #endregion write_reports
   std::size_t broken_links() const { return collector_.broken_link_count(); }
 
  private:
@@ -148,6 +150,7 @@ class Outputs {
   crawler::FanOut sinks_;
 };
 
+// #region stop_on_signals
 // Ctrl-C once: stop gracefully. Twice: stop now.
 Task<void> stop_on_signals(crawler::Crawler* crawl) {
   const std::vector<int> signals{SIGINT, SIGTERM};
@@ -157,8 +160,10 @@ Task<void> stop_on_signals(crawler::Crawler* crawl) {
   co_await corolab::wait_for_signal(signals);
   crawl->stop();
 }
+// #endregion stop_on_signals
 
 Task<int> crawl(Settings settings) {
+  // #region resume
   crawler::Journal resumed;
   if (!settings.resume.empty()) {
     resumed = crawler::read_journal(settings.resume);
@@ -167,6 +172,7 @@ Task<int> crawl(Settings settings) {
   Outputs outputs(settings);
   crawler::Crawler site_crawler(settings.crawl, outputs.sink());
   if (!settings.resume.empty()) site_crawler.restore(resumed.seen, resumed.frontier);
+  // #endregion resume
 
   corolab::TaskGroup helpers;
   if (!settings.quiet) helpers.spawn(crawler::show_progress(&site_crawler, "crawl", stderr), "progress");
@@ -177,6 +183,7 @@ Task<int> crawl(Settings settings) {
 
   outputs.write_reports();
   if (!settings.quiet) crawler::print_summary(stderr, summary);
+  // #region journal
   if (summary.interrupted) {
     crawler::write_journal(settings.journal,
                            {settings.crawl.seeds, site_crawler.seen_hashes(), site_crawler.remaining()});
@@ -184,6 +191,7 @@ Task<int> crawl(Settings settings) {
                settings.journal);
     co_return 130;
   }
+  // #endregion journal
   if (!settings.quiet && outputs.broken_links() > 0) {
     fmt::print(stderr, "{} broken links{}\n", outputs.broken_links(),
                settings.broken_links.empty() ? " (--broken-links FILE lists them)" : ": see " + settings.broken_links);

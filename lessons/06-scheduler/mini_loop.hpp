@@ -14,12 +14,15 @@
 #include <deque>
 #include <exception>
 #include <map>
+#include <memory>
+#include <string>
 #include <optional>
 #include <stdexcept>
 #include <type_traits>
 #include <vector>
 #include <utility>
 
+#include <corolab/detail/tracer.hpp>
 #include <corolab/task.hpp>
 
 namespace lesson06 {
@@ -34,7 +37,8 @@ class MiniLoop {
   static MiniLoop& current();
 
   // Starts `task` on the next run(). The loop owns it until it finishes.
-  void spawn(corolab::Task<void> task);
+  // (The name is for COROLAB_TRACE's picture: one row per task.)
+  void spawn(corolab::Task<void> task, std::string name = "task");
 
   // Runs until no coroutine is ready and none waits for I/O. Rethrows the
   // first exception a spawned task let escape.
@@ -42,7 +46,10 @@ class MiniLoop {
 
   // #region syscalls
   // --- The interface awaiters use (the "system calls") ---------------------
-  void schedule(std::coroutine_handle<> ready) { ready_.push_back(ready); }
+  void schedule(std::coroutine_handle<> ready) {
+    if (tracer_) tracer_->became_ready(ready);
+    ready_.push_back(ready);
+  }
   // Resume `waiting` once `fd` is ready for `events` (POLLIN or POLLOUT).
   void wait_for(int fd, short events, std::coroutine_handle<> waiting);
   // #endregion syscalls
@@ -63,6 +70,9 @@ class MiniLoop {
   std::vector<std::coroutine_handle<>> spawned_;  // spawned tasks' roots
   std::exception_ptr failure_;  // the first one a spawned task threw
   // #endregion state
+  // Set under COROLAB_TRACE=file: the runtime's own tracer, told what this
+  // loop does, draws the same pictures (tools/trace-svg).
+  std::unique_ptr<corolab::detail::Tracer> tracer_;
 };
 
 // #region yield

@@ -51,7 +51,7 @@ int main() {
   int ok = 0;
   lesson06::MiniLoop loop;
   for (int i = 0; i < count; ++i) {
-    loop.spawn(fetch_and_trace(i, site.port(), paths[i], &ok));
+    loop.spawn(fetch_and_trace(i, site.port(), paths[i], &ok), fmt::format("fetch {}", i));
   }
   const long started = elapsed_ms();
   loop.run();

@@ -48,7 +48,14 @@ EventLoop::EventLoop(LoopOptions options) : reactor_(make_reactor(options.reacto
   }
   if (options.time == TimeSource::virtual_) virtual_now_ = virtual_epoch;
   if (options.schedule_seed) shuffler_.emplace(*options.schedule_seed);
-  if (!options.trace_file.empty()) tracer_ = std::make_unique<detail::Tracer>(options.trace_file);
+  if (!options.trace_file.empty()) {
+    if (tracing_compiled_in) {
+      tracer_ = std::make_unique<detail::Tracer>(options.trace_file);
+    } else {
+      fmt::print(stderr, "corolab: no trace written to {}: tracing was compiled out (COROLAB_TRACING=OFF)\n",
+                 options.trace_file);
+    }
+  }
   current_loop = this;
 }
 
@@ -248,11 +255,12 @@ void EventLoop::run_ready_coroutines() {
   detail::IntrusiveList<detail::Resumable> batch;
   batch.splice_back(ready_);
   if (shuffler_) shuffle(batch);
+  const bool tracing = this->tracing();  // COROLAB_TRACE; read once, kept in a register
   while (!batch.empty()) {
     std::coroutine_handle<> next = batch.pop_front().handle;
-    if (tracer_) [[unlikely]] tracer_->resuming(next);  // COROLAB_TRACE
+    if (tracing) [[unlikely]] tracer_->resuming(next);
     next.resume();
-    if (tracer_) [[unlikely]] tracer_->resumed();
+    if (tracing) [[unlikely]] tracer_->resumed();
   }
 }
 // #endregion run_ready_coroutines
@@ -267,15 +275,17 @@ void EventLoop::shuffle(detail::IntrusiveList<detail::Resumable>& batch) {
 }
 // #endregion shuffle
 
+// #region expire_timers
 void EventLoop::expire_timers() {
   if (timers_.empty()) return;
   const TimePoint current_time = now();
   while (!timers_.empty() && timers_.next_deadline() <= current_time) {
     detail::TimerNode& timer = timers_.pop();
-    if (tracer_) [[unlikely]] tracer_->timer_fired(timer.handle);
-    timer.wake();
+    if (tracing()) [[unlikely]] tracer_->timer_fired(timer.handle);
+    timer.on_timer_fired();
   }
 }
+// #endregion expire_timers
 
 // --- Tracing (COROLAB_TRACE) -------------------------------------------------
 

@@ -23,9 +23,11 @@
 namespace corolab {
 namespace {
 
+// #region epoll_events
 constexpr std::uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
 constexpr std::uint32_t kWriteEvents = EPOLLOUT;
 constexpr std::uint32_t kTrouble = EPOLLERR | EPOLLHUP;
+// #endregion epoll_events
 
 class EpollReactor final : public Reactor {
  public:
@@ -40,6 +42,7 @@ class EpollReactor final : public Reactor {
 
   ReactorKind kind() const noexcept override { return ReactorKind::epoll; }
 
+  // #region epoll_watch
   void watch(int fd, IoDirection direction, IoCallback& callback) override {
     watches_.set(fd, direction, callback);
     const std::uint32_t needed = direction == IoDirection::read ? kReadEvents : kWriteEvents;
@@ -51,6 +54,7 @@ class EpollReactor final : public Reactor {
       throw;
     }
   }
+  // #endregion epoll_watch
 
   void unwatch(int fd, IoDirection direction) noexcept override { watches_.take(fd, direction); }
 
@@ -67,6 +71,7 @@ class EpollReactor final : public Reactor {
   std::size_t watch_count() const noexcept override { return watches_.count(); }
   void wake() noexcept override { wake_pipe_.wake(); }
 
+  // #region epoll_poll
   void poll(std::optional<std::chrono::nanoseconds> timeout) override {
     int count = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()),
                              detail::timeout_to_milliseconds(timeout));
@@ -86,14 +91,17 @@ class EpollReactor final : public Reactor {
     // A full batch: next time, ask for more at once.
     if (static_cast<std::size_t>(count) == events_.size()) events_.resize(events_.size() * 2);
   }
+  // #endregion epoll_poll
 
  private:
+  // #region epoll_dispatch
   void dispatch(int fd, std::uint32_t happened) noexcept {
     auto watchers = watches_.get(fd);
     const bool readable = happened & (kReadEvents | kTrouble);
     const bool writable = happened & (kWriteEvents | kTrouble);
     // Readiness nobody waits for any more: shrink the registration now, or
     // level-triggered epoll would report it again on every wait.
+    // #region dispatch_shrink
     if ((readable && watchers.reader == nullptr) || (writable && watchers.writer == nullptr)) {
       std::uint32_t wanted = 0;
       if (watchers.reader != nullptr) wanted |= kReadEvents;
@@ -105,9 +113,11 @@ class EpollReactor final : public Reactor {
         registered_[static_cast<std::size_t>(fd)] = 0;
       }
     }
+    // #endregion dispatch_shrink
     if (readable && watchers.reader != nullptr) watches_.take(fd, IoDirection::read)->on_io_ready();
     if (writable && watchers.writer != nullptr) watches_.take(fd, IoDirection::write)->on_io_ready();
   }
+  // #endregion epoll_dispatch
 
   std::uint32_t registered(int fd) const noexcept {
     auto index = static_cast<std::size_t>(fd);
@@ -119,6 +129,7 @@ class EpollReactor final : public Reactor {
   // between two calls), MOD on an fd the kernel does not know becomes ADD, and
   // ADD on a known one becomes MOD. A watch whose interest we believe is
   // still registered makes no call at all: hence the forget() contract.
+  // #region set_registration
   void set_registration(int fd, std::uint32_t events) {
     auto index = static_cast<std::size_t>(fd);
     if (index >= registered_.size()) registered_.resize(index + 1, 0);
@@ -141,6 +152,7 @@ class EpollReactor final : public Reactor {
     }
     registered_[index] = events;
   }
+  // #endregion set_registration
 
   int epoll_fd_;
   detail::WakePipe wake_pipe_;

@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <stdexcept>
 #include <system_error>
 #include <vector>
 
@@ -17,9 +18,11 @@ class PollReactor final : public Reactor {
  public:
   ReactorKind kind() const noexcept override { return ReactorKind::poll; }
 
+  // #region poll_watch
   void watch(int fd, IoDirection direction, IoCallback& callback) override {
     watches_.set(fd, direction, callback);
   }
+  // #endregion poll_watch
   void unwatch(int fd, IoDirection direction) noexcept override { watches_.take(fd, direction); }
   // Anyone still waiting is woken: their next call on the fd reports the error.
   void forget(int fd) noexcept override {
@@ -29,10 +32,13 @@ class PollReactor final : public Reactor {
   std::size_t watch_count() const noexcept override { return watches_.count(); }
   void wake() noexcept override { wake_pipe_.wake(); }
 
+  // #region poll_reactor_poll
   void poll(std::optional<std::chrono::nanoseconds> timeout) override {
+    // #region interest_list
     // 1. Build the interest list: the wake-up pipe, then every watched fd.
     pollfds_.clear();
     pollfds_.push_back({wake_pipe_.read_fd(), POLLIN, 0});
+    // #exercise interest_list: one pollfd per watched fd, asking for POLLIN if it has a reader, POLLOUT if a writer
     for (int fd = 0; fd < static_cast<int>(watches_.fd_limit()); ++fd) {
       auto watchers = watches_.get(fd);
       if (watchers.empty()) continue;
@@ -41,29 +47,44 @@ class PollReactor final : public Reactor {
       if (watchers.writer != nullptr) events |= POLLOUT;
       pollfds_.push_back({fd, events, 0});
     }
+    // #starter
+    // if (watches_.count() > 0) throw std::logic_error("lesson 08: write step 1 of PollReactor::poll (the interest list)");
+    // #endexercise
+    // #endregion interest_list
 
+    // #region block_in_kernel
     // 2. Block in the kernel.
     int ready = ::poll(pollfds_.data(), pollfds_.size(), detail::timeout_to_milliseconds(timeout));
     if (ready < 0) {
       if (errno == EINTR) return;  // a signal arrived: the loop simply goes round again
       throw std::system_error(errno, std::generic_category(), "poll");
     }
+    // #endregion block_in_kernel
 
+    // #region tell_watchers
     // 3. Tell the watchers. Errors and hang-ups wake both directions: the
     //    next read or write reports what happened.
     if (pollfds_[0].revents != 0) wake_pipe_.drain();
+    // #exercise tell_watchers: for each watched fd the kernel marked (revents), notify its reader and/or writer
     constexpr short trouble = POLLERR | POLLHUP | POLLNVAL;
     for (std::size_t i = 1; i < pollfds_.size(); ++i) {
       const pollfd& p = pollfds_[i];
       if (p.revents & (POLLIN | trouble)) notify(p.fd, IoDirection::read);
       if (p.revents & (POLLOUT | trouble)) notify(p.fd, IoDirection::write);
     }
+    // #starter
+    // if (pollfds_.size() > 1) throw std::logic_error("lesson 08: write step 3 of PollReactor::poll (tell the watchers)");
+    // #endexercise
+    // #endregion tell_watchers
   }
+  // #endregion poll_reactor_poll
 
  private:
+  // #region notify
   void notify(int fd, IoDirection direction) noexcept {
     if (IoCallback* callback = watches_.take(fd, direction)) callback->on_io_ready();
   }
+  // #endregion notify
 
   detail::WatchTable watches_;
   detail::WakePipe wake_pipe_;

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <exception>
+#include <stdexcept>
 #include <system_error>
 
 #include "corolab/io_wait.hpp"
@@ -17,13 +18,16 @@ namespace corolab {
 
 namespace {
 
+// ([[maybe_unused]]: lesson 09's starter leaves read_some and write_all unwritten.)
+// #region send_flags
 #if defined(MSG_NOSIGNAL)
-constexpr int kSendFlags = MSG_NOSIGNAL;  // EPIPE instead of SIGPIPE
+[[maybe_unused]] constexpr int kSendFlags = MSG_NOSIGNAL;  // EPIPE instead of SIGPIPE
 #else
-constexpr int kSendFlags = 0;  // macOS: SO_NOSIGPIPE is set on the socket instead
+[[maybe_unused]] constexpr int kSendFlags = 0;  // macOS: SO_NOSIGPIPE is set on the socket instead
 #endif
 
-bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
+[[maybe_unused]] bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
+// #endregion send_flags
 
 Task<TcpStream> connect_once(SocketAddress address) {
   detail::FileDescriptor socket(::socket(address.family(), SOCK_STREAM, 0));
@@ -72,7 +76,9 @@ Task<TcpStream> TcpStream::connect(std::string host, std::uint16_t port, Duratio
   std::rethrow_exception(last_error);
 }
 
+// #region read_some
 Task<std::size_t> TcpStream::read_some(std::span<std::byte> buffer) {
+  // #exercise read_some: try recv() first; only on EAGAIN wait until readable, then try again
   while (true) {
     const ssize_t received = ::recv(socket_.get(), buffer.data(), buffer.size(), 0);
     if (received >= 0) co_return static_cast<std::size_t>(received);
@@ -80,7 +86,12 @@ Task<std::size_t> TcpStream::read_some(std::span<std::byte> buffer) {
     if (!would_block(errno)) detail::throw_socket_error(errno, "read from", peer_);
     co_await wait_readable(socket_.get());
   }
+  // #starter
+  // (void)buffer;
+  // throw std::logic_error("lesson 09: write TcpStream::read_some");
+  // #endexercise
 }
+// #endregion read_some
 
 Task<void> TcpStream::read_exact(std::span<std::byte> buffer) {
   std::size_t filled = 0;
@@ -96,7 +107,9 @@ Task<void> TcpStream::read_exact(std::span<std::byte> buffer) {
   }
 }
 
+// #region write_all
 Task<void> TcpStream::write_all(std::span<const std::byte> data) {
+  // #exercise write_all: send() until all of `data` has gone; only on EAGAIN wait until writable
   while (!data.empty()) {
     const ssize_t sent = ::send(socket_.get(), data.data(), data.size(), kSendFlags);
     if (sent >= 0) {
@@ -107,7 +120,12 @@ Task<void> TcpStream::write_all(std::span<const std::byte> data) {
     if (!would_block(errno)) detail::throw_socket_error(errno, "write to", peer_);
     co_await wait_writable(socket_.get());
   }
+  // #starter
+  // (void)data;
+  // throw std::logic_error("lesson 09: write TcpStream::write_all");
+  // #endexercise
 }
+// #endregion write_all
 
 Task<void> TcpStream::write_all(std::string_view text) {
   return write_all(std::as_bytes(std::span(text.data(), text.size())));

@@ -5,10 +5,13 @@
 
 namespace corolab::detail {
 
+// #region detach
 void TimerNode::detach() noexcept {
   if (heap_ != nullptr) heap_->remove(*this);
 }
+// #endregion detach
 
+// #region insert
 void TimerHeap::insert(TimerNode& node, TimePoint deadline) {
   assert(!node.in_heap());
   node.deadline_ = deadline;
@@ -17,7 +20,9 @@ void TimerHeap::insert(TimerNode& node, TimePoint deadline) {
   node.index_ = entries_.size() - 1;
   sift_up(node.index_);
 }
+// #endregion insert
 
+// #region remove
 void TimerHeap::remove(TimerNode& node) noexcept {
   assert(node.heap_ == this);
   const std::size_t index = node.index_;
@@ -30,14 +35,20 @@ void TimerHeap::remove(TimerNode& node) noexcept {
   sift_up(index);
   sift_down(last.node->index_);
 }
+// #endregion remove
 
+// #region pop
 TimerNode& TimerHeap::pop() noexcept {
   TimerNode& earliest = *entries_.front().node;
   remove(earliest);
   return earliest;
 }
+// #endregion pop
 
+// #region sift_up
 void TimerHeap::sift_up(std::size_t index) noexcept {
+  // #exercise sift_up: move the entry at `index` up, past every parent that is later than it
+  // Later parents move down into the hole; the entry is written once, at the end.
   const Entry entry = entries_[index];
   while (index > 0) {
     const std::size_t parent = (index - 1) / arity;
@@ -46,9 +57,17 @@ void TimerHeap::sift_up(std::size_t index) noexcept {
     index = parent;
   }
   place(entry, index);
+  // #starter
+  // // For now the entry stays where it is: the heap is an unsorted array,
+  // // and pop() takes whichever timer happens to be first.
+  // (void)index;
+  // #endexercise
 }
+// #endregion sift_up
 
+// #region sift_down
 void TimerHeap::sift_down(std::size_t index) noexcept {
+  // #exercise sift_down: move the entry at `index` down, past every child that is earlier than it
   const Entry entry = entries_[index];
   const std::size_t count = entries_.size();
   while (true) {
@@ -65,6 +84,11 @@ void TimerHeap::sift_down(std::size_t index) noexcept {
     index = child;
   }
   place(entry, index);
+  // #starter
+  // // For now the entry stays where it is (see sift_up).
+  // (void)index;
+  // #endexercise
 }
+// #endregion sift_down
 
 }  // namespace corolab::detail

@@ -20,6 +20,7 @@ bool Waiter::start_waiting(std::coroutine_handle<> suspended, const std::stop_to
   return true;
 }
 
+// #region wake_and_cancel
 void Waiter::wake() noexcept {
   if (state_ != State::waiting) return;  // already cancelled: cancellation won
   state_ = State::woken;
@@ -27,12 +28,15 @@ void Waiter::wake() noexcept {
   loop_->schedule(*this);
 }
 
+// #region cancel
 void Waiter::cancel() noexcept {
   if (state_ != State::waiting) return;  // already woken: completion won
   state_ = State::cancelled;
   detach();
   loop_->schedule(*this);
 }
+// #endregion cancel
+// #endregion wake_and_cancel
 
 void Waiter::finish_waiting() {
   on_stop_.reset();

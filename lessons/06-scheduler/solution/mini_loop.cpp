@@ -3,13 +3,20 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <string>
 #include <system_error>
+
+#include <corolab/event_loop.hpp>  // default_trace_file(): COROLAB_TRACE
 
 namespace lesson06 {
 
 namespace {
 
 thread_local MiniLoop* current_loop = nullptr;
+
+corolab::IoDirection direction_of(short poll_events) {
+  return poll_events == POLLIN ? corolab::IoDirection::read : corolab::IoDirection::write;
+}
 
 // The owner of a spawned task: a coroutine that only awaits it, and keeps
 // what it threw. It waits at its end until the loop frees it.
@@ -38,6 +45,9 @@ RootTask own(corolab::Task<void> task, std::exception_ptr* failure) {
 
 MiniLoop::MiniLoop() {
   if (current_loop != nullptr) throw std::logic_error("lesson06: one MiniLoop per thread");
+  if (const std::string trace_file = corolab::default_trace_file(); !trace_file.empty()) {
+    tracer_ = std::make_unique<corolab::detail::Tracer>(trace_file);
+  }
   current_loop = this;
 }
 
@@ -53,8 +63,9 @@ MiniLoop& MiniLoop::current() {
 }
 
 // #region spawn
-void MiniLoop::spawn(corolab::Task<void> task) {
+void MiniLoop::spawn(corolab::Task<void> task, std::string name) {
   std::coroutine_handle<> root = own(std::move(task), &failure_).handle;
+  if (tracer_) tracer_->task_started(root, name);
   spawned_.push_back(root);
   ready_.push_back(root);
 }
@@ -82,7 +93,9 @@ void MiniLoop::run_ready_coroutines() {
   for (std::size_t count = ready_.size(); count > 0; --count) {
     std::coroutine_handle<> next = ready_.front();
     ready_.pop_front();
+    if (tracer_) tracer_->resuming(next);
     next.resume();  // runs until its next co_await that suspends
+    if (tracer_) tracer_->resumed();
   }
 }
 // #endregion run_ready_coroutines
@@ -101,6 +114,7 @@ void MiniLoop::wait_for_io() {
   }
   for (const pollfd& ready : fds) {
     if (ready.revents == 0) continue;  // (errors and hang-ups wake the waiter too)
+    if (tracer_) tracer_->fd_ready(io_waits_.at(ready.fd).waiting, ready.fd, direction_of(ready.events));
     schedule(io_waits_.at(ready.fd).waiting);
     io_waits_.erase(ready.fd);
   }
@@ -111,6 +125,7 @@ void MiniLoop::wait_for(int fd, short events, std::coroutine_handle<> waiting) {
   if (!io_waits_.try_emplace(fd, IoWait{events, waiting}).second) {
     throw std::logic_error("lesson06: two coroutines wait on the same file descriptor");
   }
+  if (tracer_) tracer_->waits_for_fd(waiting, fd, direction_of(events));
 }
 
 void MiniLoop::forget_finished_tasks() {

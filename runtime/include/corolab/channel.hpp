@@ -1,6 +1,7 @@
 #pragma once
 // Channel<T>: a bounded queue between coroutines.
 //
+// #region idea
 //   corolab::Channel<Order> orders{16};
 //   co_await orders.send(order);                  // waits while the channel is full
 //   std::optional<Order> next = co_await orders.receive();  // waits while empty
@@ -11,6 +12,7 @@
 // std::nullopt once the channel is closed and drained; send() on a closed
 // channel throws ChannelClosed. close() wakes every waiting sender and
 // receiver. Capacity 0 makes a rendezvous: each send waits for a receiver.
+// #endregion idea
 
 #include <coroutine>
 #include <cstddef>
@@ -45,6 +47,7 @@ class Channel {
    public:
     SendAwaiter(Channel& channel, T value) : channel_(channel), value_(std::move(value)) {}
 
+    // #region send_awaiter
     bool await_ready() {
       if (channel_.closed_) return true;  // await_resume throws ChannelClosed
       delivered_ = channel_.try_send_from(value_);
@@ -62,6 +65,7 @@ class Channel {
       finish_waiting();
       if (!delivered_) throw ChannelClosed();
     }
+    // #endregion send_awaiter
 
    private:
     friend class Channel;
@@ -79,6 +83,7 @@ class Channel {
       if (is_woken() && item_.has_value()) channel_.give_back(std::move(*item_));
     }
 
+    // #region receive_awaiter
     bool await_ready() {
       item_ = channel_.try_receive();
       return item_.has_value() || channel_.closed_;
@@ -95,6 +100,7 @@ class Channel {
       finish_waiting();
       return std::move(item_);
     }
+    // #endregion receive_awaiter
 
    private:
     friend class Channel;
@@ -111,7 +117,9 @@ class Channel {
     return try_send_from(value);
   }
 
+  // #region try_receive
   std::optional<T> try_receive() {
+    // #exercise try_receive: take the oldest item; a waiting sender fills the freed slot (or, with capacity 0, hands its item straight over)
     if (!buffer_.empty()) {
       std::optional<T> item{std::move(buffer_.front())};
       buffer_.pop_front();
@@ -131,8 +139,13 @@ class Channel {
       return std::move(sender.value_);
     }
     return std::nullopt;
+    // #starter
+    // throw std::logic_error("lesson 10: write Channel::try_receive");
+    // #endexercise
   }
+  // #endregion try_receive
 
+  // #region close
   void close() noexcept {
     closed_ = true;
     // Receivers waiting means the buffer is empty: they get std::nullopt.
@@ -140,10 +153,13 @@ class Channel {
     // Senders still waiting were not delivered: they get ChannelClosed.
     while (!senders_.empty()) senders_.pop_front().wake();
   }
+  // #endregion close
 
  private:
+  // #region try_send_from
   // Hands `value` to a waiting receiver, or buffers it if there is room.
   bool try_send_from(T& value) {
+    // #exercise try_send_from: a waiting receiver gets `value` at once; else buffer it if there is room; else false (the sender will wait)
     if (!receivers_.empty()) {
       ReceiveAwaiter& receiver = receivers_.pop_front();
       receiver.item_.emplace(std::move(value));
@@ -155,7 +171,12 @@ class Channel {
       return true;
     }
     return false;
+    // #starter
+    // (void)value;
+    // throw std::logic_error("lesson 10: write Channel::try_send_from");
+    // #endexercise
   }
+  // #endregion try_send_from
 
   // An undelivered item returns to the head of the line (to a waiting
   // receiver if there is one). The buffer may exceed capacity by one then.

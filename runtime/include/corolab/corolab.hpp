@@ -9,6 +9,7 @@
 #include "corolab/event_loop.hpp"
 #include "corolab/generator.hpp"
 #include "corolab/io_wait.hpp"
+#include "corolab/io_wait_until.hpp"
 #include "corolab/mutex.hpp"
 #include "corolab/reactor.hpp"
 #include "corolab/resolve.hpp"

@@ -43,6 +43,13 @@
 #include "corolab/reactor.hpp"
 #include "corolab/task.hpp"
 
+// Tracing can be compiled out: `cmake -DCOROLAB_TRACING=OFF` defines
+// COROLAB_TRACING=0. Every hook's condition is then false at compile time and
+// the hook disappears; bench/tracing_cost.cpp measures what that saves.
+#ifndef COROLAB_TRACING
+#define COROLAB_TRACING 1
+#endif
+
 namespace corolab {
 
 class ThreadPool;
@@ -129,15 +136,17 @@ class EventLoop final : private detail::TaskOwner {
 
   // --- The interface awaiters use ------------------------------------------
   void schedule(detail::Resumable& ready) noexcept {
-    if (tracer_) [[unlikely]] trace_ready(ready);
+    if (tracing()) [[unlikely]] trace_ready(ready);
     ready_.push_back(ready);
   }
   void add_timer(detail::TimerNode& timer, TimePoint deadline) {
     timers_.insert(timer, deadline);
-    if (tracer_) [[unlikely]] trace_timer(timer, deadline);
+    if (tracing()) [[unlikely]] trace_timer(timer, deadline);
   }
   // Null unless the loop records a trace (COROLAB_TRACE).
-  detail::Tracer* tracer() const noexcept { return tracer_.get(); }
+  detail::Tracer* tracer() const noexcept { return tracing() ? tracer_.get() : nullptr; }
+  bool tracing() const noexcept { return tracing_compiled_in && tracer_ != nullptr; }
+  static constexpr bool tracing_compiled_in = COROLAB_TRACING != 0;
 
   // Thread-safe: run `fn` on the loop thread soon. Used by background work
   // (run_blocking) and signal delivery to come back to the loop.

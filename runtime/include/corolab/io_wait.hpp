@@ -23,35 +23,41 @@ class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
 
   bool await_ready() const noexcept { return false; }
 
+  // #region io_wait_await_suspend
   template <typename Promise>
   bool await_suspend(std::coroutine_handle<Promise> suspended) {
     if (!start_waiting(suspended, detail::stop_token_of(suspended))) return false;
     EventLoop& loop = EventLoop::current();
     Reactor& reactor = loop.reactor();
+    // #region io_wait_register
     try {
       reactor.watch(fd_, direction_, *this);
     } catch (...) {
       abandon_wait();
       throw;  // rethrown from the co_await
     }
+    // #endregion io_wait_register
     reactor_ = &reactor;
     tracer_ = loop.tracer();
-    if (tracer_) [[unlikely]] tracer_->waits_for_fd(suspended, fd_, direction_);
+    if (EventLoop::tracing_compiled_in && tracer_) [[unlikely]] tracer_->waits_for_fd(suspended, fd_, direction_);
     return true;
   }
+  // #endregion io_wait_await_suspend
 
   void await_resume() { finish_waiting(); }
 
  private:
+  // #region io_wait_on_io_ready
   // The reactor forgets a watch when it fires.
   void on_io_ready() noexcept override {
     reactor_ = nullptr;
-    if (tracer_) [[unlikely]] tracer_->fd_ready(handle, fd_, direction_);
+    if (EventLoop::tracing_compiled_in && tracer_) [[unlikely]] tracer_->fd_ready(handle, fd_, direction_);
     wake();
   }
   void detach() noexcept override {
     if (reactor_ != nullptr) std::exchange(reactor_, nullptr)->unwatch(fd_, direction_);
   }
+  // #endregion io_wait_on_io_ready
 
   int fd_;
   IoDirection direction_;

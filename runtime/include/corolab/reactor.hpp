@@ -43,6 +43,7 @@ class IoCallback {
   ~IoCallback() = default;
 };
 
+// #region reactor_interface
 class Reactor {
  public:
   virtual ~Reactor() = default;
@@ -70,6 +71,7 @@ class Reactor {
   // Interrupt a blocking poll(). The only member safe to call from any thread.
   virtual void wake() noexcept = 0;
 };
+// #endregion reactor_interface
 
 std::unique_ptr<Reactor> make_reactor(ReactorKind kind);
 

@@ -29,6 +29,9 @@ Client::~Client() = default;
 
 std::size_t Client::in_flight() const noexcept { return bridge_->in_flight(); }
 const BridgeStats& Client::bridge_stats() const noexcept { return bridge_->stats(); }
+void Client::observe_bridge(std::function<void(const BridgeEvent&)> observer) {
+  bridge_->observe(std::move(observer));
+}
 
 Task<ClientResponse> Client::get(std::string url) { return fetch(std::move(url), RequestOptions{}, false); }
 

@@ -32,6 +32,7 @@ class CurlMultiBridge::SocketWatch {
 
   // curl's CURL_POLL_IN / OUT / INOUT: watch what is wanted, drop the rest.
   void want(bool read, bool write) {
+    bridge_.tell({.kind = BridgeEvent::Kind::watch, .fd = fd_, .read = read, .write = write});
     reader_.wanted = read;
     writer_.wanted = write;
     arm();
@@ -77,10 +78,12 @@ class CurlMultiBridge::SocketWatch {
 CurlMultiBridge::CurlMultiBridge(const ClientOptions& options)
     : multi_((initialise_curl_once(), curl_multi_init())), reactor_(EventLoop::current().reactor()) {
   if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
+  // #region register_callbacks
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlMultiBridge::on_socket);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlMultiBridge::on_timer);
   curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
+  // #endregion register_callbacks
   curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, options.max_total_connections);
   curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, options.max_host_connections);
   timer_task_.spawn(run_timer(), "curl timer");
@@ -111,10 +114,12 @@ void CurlMultiBridge::remove(Transfer& transfer) noexcept {
 
 // --- sockets ---------------------------------------------------------------
 
+// #region on_socket
 int CurlMultiBridge::on_socket(CURL*, curl_socket_t fd, int what, void* user, void*) {
   auto& bridge = *static_cast<CurlMultiBridge*>(user);
   ++bridge.stats_.socket_callbacks;
   if (what == CURL_POLL_REMOVE) {
+    bridge.tell({.kind = BridgeEvent::Kind::remove, .fd = fd});
     bridge.stop_watching(fd);
     return 0;
   }
@@ -127,16 +132,25 @@ int CurlMultiBridge::on_socket(CURL*, curl_socket_t fd, int what, void* user, vo
   }
   return 0;
 }
+// #endregion on_socket
 
+// #region watch_socket
 void CurlMultiBridge::watch_socket(curl_socket_t fd, int what) {
   auto [entry, is_new] = sockets_.try_emplace(fd);
   if (is_new) {
     entry->second = std::make_unique<SocketWatch>(*this, fd);
     if (removed_fds_.erase(fd) > 0) ++stats_.fd_numbers_reused;
   }
-  entry->second->want(what == CURL_POLL_IN || what == CURL_POLL_INOUT,
-                      what == CURL_POLL_OUT || what == CURL_POLL_INOUT);
+  // #exercise watch_socket: watch for what curl asks (CURL_POLL_IN, _OUT, _INOUT)
+  const bool read = what == CURL_POLL_IN || what == CURL_POLL_INOUT;
+  const bool write = what == CURL_POLL_OUT || what == CURL_POLL_INOUT;
+  entry->second->want(read, write);
+  // #starter
+  // (void)what;
+  // throw std::logic_error("lesson 11: write watch_socket");
+  // #endexercise
 }
+// #endregion watch_socket
 
 void CurlMultiBridge::stop_watching(curl_socket_t fd) noexcept {
   auto entry = sockets_.find(fd);
@@ -160,8 +174,12 @@ int CurlMultiBridge::close_socket(void* user, curl_socket_t fd) {
   return ::close(fd);
 }
 
+// #region on_socket_ready
 void CurlMultiBridge::on_socket_ready(curl_socket_t fd, IoDirection direction) noexcept {
-  socket_action(fd, direction == IoDirection::read ? CURL_CSELECT_IN : CURL_CSELECT_OUT);
+  const bool readable = direction == IoDirection::read;
+  tell({.kind = BridgeEvent::Kind::socket_ready, .fd = fd,
+        .read = readable, .write = !readable});
+  socket_action(fd, readable ? CURL_CSELECT_IN : CURL_CSELECT_OUT);
   // The reactor's watch fired once; curl still wants it unless it said REMOVE.
   auto entry = sockets_.find(fd);
   if (entry == sockets_.end()) return;
@@ -171,7 +189,9 @@ void CurlMultiBridge::on_socket_ready(curl_socket_t fd, IoDirection direction) n
     fmt::print(stderr, "corolab: cannot re-watch curl's socket {}: {}\n", fd, error.what());
   }
 }
+// #endregion on_socket_ready
 
+// #region socket_action
 void CurlMultiBridge::socket_action(curl_socket_t fd, int event_mask) noexcept {
   ++action_depth_;
   int still_running = 0;
@@ -180,7 +200,9 @@ void CurlMultiBridge::socket_action(curl_socket_t fd, int event_mask) noexcept {
   finish_completed_transfers();
   if (action_depth_ == 0) retired_.clear();
 }
+// #endregion socket_action
 
+// #region finish_completed_transfers
 void CurlMultiBridge::finish_completed_transfers() noexcept {
   int messages_left = 0;
   while (CURLMsg* message = curl_multi_info_read(multi_, &messages_left)) {
@@ -192,25 +214,47 @@ void CurlMultiBridge::finish_completed_transfers() noexcept {
     transfer->on_done(result);  // wakes its coroutine (on a later tick)
   }
 }
+// #endregion finish_completed_transfers
 
 // --- the timer ---------------------------------------------------------------
 
+// #region on_timer
 int CurlMultiBridge::on_timer(CURLM*, long timeout_ms, void* user) {
   auto& bridge = *static_cast<CurlMultiBridge*>(user);
+  if (timeout_ms < 0) ++bridge.stats_.timer_deletes;
+  if (timeout_ms == 0) ++bridge.stats_.timer_immediate;
+  bridge.tell({.kind = BridgeEvent::Kind::timer, .timeout_ms = timeout_ms});
+  try {
+    bridge.set_timer(timeout_ms);
+  } catch (const std::exception& error) {
+    // As in on_socket: no exception may cross curl's C code.
+    fmt::print(stderr, "corolab: cannot set curl's timer: {}\n", error.what());
+    return -1;
+  }
+  return 0;
+}
+// #endregion on_timer
+
+// #region set_timer
+void CurlMultiBridge::set_timer(long timeout_ms) {
+  // #exercise set_timer: keep curl's deadline (-1: none), wake the timer coroutine
   if (timeout_ms < 0) {
-    ++bridge.stats_.timer_deletes;
-    bridge.timer_deadline_.reset();
+    timer_deadline_.reset();
   } else {
-    if (timeout_ms == 0) ++bridge.stats_.timer_immediate;
-    bridge.timer_deadline_ = EventLoop::current().now() + std::chrono::milliseconds(timeout_ms);
+    timer_deadline_ = EventLoop::current().now() + std::chrono::milliseconds(timeout_ms);
   }
   // Only tell the timer coroutine; it calls curl on a later tick. Calling
   // curl_multi_socket_action from inside this callback is forbidden.
-  if (bridge.timer_moved_) bridge.timer_moved_->request_stop();
-  bridge.timer_changed_.set();
-  return 0;
+  if (timer_moved_) timer_moved_->request_stop();
+  timer_changed_.set();
+  // #starter
+  // (void)timeout_ms;
+  // throw std::logic_error("lesson 11: write set_timer");
+  // #endexercise
 }
+// #endregion set_timer
 
+// #region run_timer
 Task<void> CurlMultiBridge::run_timer() {
   while (true) {
     if (!timer_deadline_) {
@@ -219,6 +263,7 @@ Task<void> CurlMultiBridge::run_timer() {
     timer_changed_.reset();
     if (!timer_deadline_) continue;
 
+    // #region timer_sleeps
     // Sleep until curl's deadline, unless curl moves it first.
     Task<void> sleep = sleep_until_task(*timer_deadline_);
     timer_moved_.emplace();
@@ -234,8 +279,11 @@ Task<void> CurlMultiBridge::run_timer() {
 
     ++stats_.timer_fired;
     timer_deadline_.reset();
+    tell({.kind = BridgeEvent::Kind::timer_fired});
     socket_action(CURL_SOCKET_TIMEOUT, 0);
+    // #endregion timer_sleeps
   }
 }
+// #endregion run_timer
 
 }  // namespace corolab::http

@@ -27,6 +27,7 @@
 
 #include <curl/curl.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <stop_token>
@@ -56,6 +57,7 @@ class CurlMultiBridge {
 
   std::size_t in_flight() const noexcept { return in_flight_; }
   const BridgeStats& stats() const noexcept { return stats_; }
+  void observe(std::function<void(const BridgeEvent&)> observer) { on_event_ = std::move(observer); }
 
   // For CURLOPT_CLOSESOCKETFUNCTION, set on every easy handle.
   static int close_socket(void* bridge, curl_socket_t fd);
@@ -68,11 +70,15 @@ class CurlMultiBridge {
   static int on_timer(CURLM* multi, long timeout_ms, void* user);
 
   void watch_socket(curl_socket_t fd, int what);
+  void set_timer(long timeout_ms);
   void stop_watching(curl_socket_t fd) noexcept;
   void on_socket_ready(curl_socket_t fd, IoDirection direction) noexcept;
   void socket_action(curl_socket_t fd, int event_mask) noexcept;
   void finish_completed_transfers() noexcept;
   Task<void> run_timer();
+  void tell(const BridgeEvent& event) const noexcept {
+    if (on_event_) on_event_(event);
+  }
 
   CURLM* multi_;
   Reactor& reactor_;
@@ -90,6 +96,7 @@ class CurlMultiBridge {
   TaskGroup timer_task_;  // owns the timer coroutine; destroyed with the bridge
 
   BridgeStats stats_;
+  std::function<void(const BridgeEvent&)> on_event_;  // Client::observe_bridge
 };
 
 }  // namespace corolab::http

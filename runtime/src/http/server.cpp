@@ -19,6 +19,7 @@
 #include "corolab/cancellation.hpp"
 #include "corolab/http/request_parser.hpp"
 #include "corolab/sleep.hpp"
+#include "corolab/io_wait_until.hpp"
 #include "corolab/timeout.hpp"
 #include "corolab/when_any.hpp"
 
@@ -45,7 +46,6 @@ Task<std::size_t> read_into(TcpStream* stream, std::string* buffer) {
 
 Task<void> wait_until_set(Event* event) { co_await event->wait(); }
 
-Task<void> sleep_until_deadline(TimePoint deadline) { co_await sleep_until(deadline); }
 
 // Reads and drops everything until the client closes its side.
 Task<void> discard_until_end(TcpStream* stream) {
@@ -181,7 +181,9 @@ Incoming client_closed() { return Incoming{}; }
 
 // --- One connection --------------------------------------------------------
 
-class Server::Connection {
+// (A ListHook: while it waits for its next request, it is in the server's
+// list of idle connections.)
+class Server::Connection : public detail::ListHook {
  public:
   Connection(Server& server, TcpStream stream) noexcept : server_(server), stream_(std::move(stream)) {}
 
@@ -189,20 +191,43 @@ class Server::Connection {
   // serve() escapes: a connection's troubles must not stop its siblings.
   Task<void> run();
 
+  // From Server::stop(): if it waits for a next request, stop waiting.
+  void stop_waiting() noexcept {
+    if (idle_wait_ != nullptr) idle_wait_->interrupt();
+  }
+
  private:
   Task<void> serve_requests();
   Task<bool> wait_for_request_start(TimePoint deadline);
   Task<Incoming> receive_request(TimePoint deadline);
   Task<Incoming> read_request();
+  bool request_is_buffered() const;
   Task<bool> answer(Request request);
   Task<Response> call_handler(Request request, bool* failed);
   Task<void> refuse(int status, std::string reason);
   Task<void> send_response(Response response, bool head_only, std::string_view connection);
   Task<void> close_gracefully();
 
+  // While it lives, the connection is on the server's idle list, waiting in
+  // `wait` (whichever way the wait ends, even by an exception).
+  struct IdleRegistration {
+    Connection* connection;
+    IdleRegistration(Connection* idle, IoWaitUntil* wait) noexcept : connection(idle) {
+      connection->idle_wait_ = wait;
+      connection->server_.idle_.push_back(*connection);
+    }
+    ~IdleRegistration() {
+      connection->unlink();
+      connection->idle_wait_ = nullptr;
+    }
+    IdleRegistration(const IdleRegistration&) = delete;
+    IdleRegistration& operator=(const IdleRegistration&) = delete;
+  };
+
   Server& server_;
   TcpStream stream_;
   std::string buffer_;  // received but not used yet: the start of the next request
+  IoWaitUntil* idle_wait_ = nullptr;  // set while waiting for the next request
 };
 
 Task<void> Server::Connection::run() {
@@ -242,17 +267,27 @@ Task<void> Server::Connection::serve_requests() {
 
 // Waits for the first byte of the next request. False if the connection
 // should close instead: the client closed it, it stayed silent past
-// `deadline`, or the server is stopping.
+// `deadline`, or the server is stopping. This runs once per request, so it
+// is one wait (IoWaitUntil), not a race of three tasks.
 Task<bool> Server::Connection::wait_for_request_start(TimePoint deadline) {
-  Task<std::size_t> reading = read_into(&stream_, &buffer_);
-  Task<void> stopping = wait_until_set(&server_.stopping_);
-  Task<void> silence = sleep_until_deadline(deadline);
-  auto first = co_await when_any(std::move(reading), std::move(stopping), std::move(silence));
-  co_return first.index() == 0 && std::get<0>(first) > 0;
+  if (server_.stopping_.is_set()) co_return false;
+  IoWaitUntil wait(stream_.native_handle(), IoDirection::read, deadline);
+  IdleRegistration idle(this, &wait);
+  const IoWaitUntil::Outcome outcome = co_await wait;
+  if (outcome != IoWaitUntil::Outcome::ready) co_return false;
+  const std::size_t received = co_await read_into(&stream_, &buffer_);
+  co_return received > 0;
 }
 
 // read_request, but the client only has until `deadline`: then 408.
 Task<Incoming> Server::Connection::receive_request(TimePoint deadline) {
+  // Usually the whole request came in one piece: nothing to wait for, so no
+  // deadline to race against (a race spawns two tasks, and cancelling the
+  // loser is an exception).
+  if (request_is_buffered()) {
+    Incoming incoming = co_await read_request();
+    co_return std::move(incoming);
+  }
   Task<Incoming> reading = read_request();
   try {
     Incoming incoming = co_await with_deadline(deadline, std::move(reading));
@@ -261,6 +296,16 @@ Task<Incoming> Server::Connection::receive_request(TimePoint deadline) {
     // Fall through: answer 408.
   }
   co_return refused(408, "request not received in time");
+}
+
+// True when read_request() can answer without reading: the head (or an
+// error in it) and the whole body are in buffer_ already.
+bool Server::Connection::request_is_buffered() const {
+  const ParsedHead head = parse_request_head(buffer_, server_.options_.max_head_size);
+  if (head.status == ParsedHead::Status::incomplete) return false;
+  if (head.status == ParsedHead::Status::error) return true;
+  const BodyLength body = request_body_length(head.request.headers);
+  return !body.ok() || buffer_.size() - head.head_size >= body.length;
 }
 
 // Reads until the head is complete, then the Content-Length body. Bytes
@@ -387,7 +432,13 @@ Task<void> Server::serve() {
   co_await connections.join();
 }
 
-void Server::stop() noexcept { stopping_.set(); }
+Server::~Server() = default;
+
+void Server::stop() noexcept {
+  stopping_.set();
+  // Idle connections close at once: end their waits for a next request.
+  while (!idle_.empty()) idle_.pop_front().stop_waiting();
+}
 
 Task<void> Server::accept_loop(TaskGroup* connections) {
   while (!stopping_.is_set()) {

@@ -137,11 +137,13 @@ class Crawler {
   CrawlOptions options_;
   CrawlSink& sink_;
   std::unique_ptr<http::Client> client_;
+  // #region crawl_state
   Channel<QueuedUrl> frontier_;
   std::unordered_set<std::uint64_t> seen_;  // 8 bytes of hash per URL, not the URL itself
   std::unordered_map<std::string, std::unique_ptr<Host>> hosts_;
   std::vector<std::string> seed_origins_;   // hosts of the seeds: the scope
   std::size_t pending_ = 0;  // queued + being processed; 0 means the crawl is over
+  // #endregion crawl_state
   std::size_t pages_started_ = 0;
   std::size_t in_flight_ = 0;
   std::size_t errors_ = 0;

@@ -70,11 +70,13 @@ struct ClientResponse {
 };
 
 struct RequestOptions {
+  // #region request_timeouts
   Duration connect_timeout = std::chrono::seconds(10);
   Duration total_timeout = std::chrono::seconds(30);
   // Abort when slower than this many bytes/s for low_speed_time (0: off).
   long low_speed_limit = 0;
   Duration low_speed_time = std::chrono::seconds(30);
+  // #endregion request_timeouts
   // The transfer is aborted as soon as the body would exceed this, including
   // at once when Content-Length announces more.
   std::size_t max_body_size = 16 * 1024 * 1024;
@@ -88,6 +90,24 @@ struct RequestOptions {
   // Called with each piece of the body; the response's body then stays empty.
   std::function<void(std::string_view chunk)> on_body_chunk;
 };
+
+// #region bridge_event
+// One conversation step between curl and the bridge, as it happens.
+struct BridgeEvent {
+  enum class Kind {
+    watch,         // curl: "wait until socket `fd` is readable / writable"
+    remove,        // curl: "stop watching socket `fd`"
+    timer,         // curl: "call me back in `timeout_ms`" (-1: no timer)
+    socket_ready,  // the reactor: `fd` is ready; the bridge tells curl
+    timer_fired,   // the deadline came; the bridge tells curl
+  };
+  Kind kind = Kind::watch;
+  int fd = -1;
+  bool read = false;
+  bool write = false;
+  long timeout_ms = 0;
+};
+// #endregion bridge_event
 
 struct ClientOptions {
   long max_total_connections = 64;  // CURLMOPT_MAX_TOTAL_CONNECTIONS
@@ -131,6 +151,9 @@ class Client {
 
   std::size_t in_flight() const noexcept;
   const BridgeStats& bridge_stats() const noexcept;
+  // From now on, `observer` is told every BridgeEvent: for tests, and for
+  // watching the bridge work (lesson 11's stage). It must not throw.
+  void observe_bridge(std::function<void(const BridgeEvent&)> observer);
 
  private:
   Task<ClientResponse> fetch(std::string url, RequestOptions options, bool head_only);

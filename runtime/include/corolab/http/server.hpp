@@ -15,6 +15,7 @@
 #include <optional>
 
 #include "corolab/clock.hpp"
+#include "corolab/detail/intrusive_list.hpp"
 #include "corolab/event.hpp"
 #include "corolab/http/message.hpp"
 #include "corolab/task.hpp"
@@ -45,6 +46,7 @@ struct ServerStats {
 class Server {
  public:
   Server(TcpListener listener, Handler handler, ServerOptions options = {});
+  ~Server();
 
   const SocketAddress& local_address() const noexcept { return listener_.local_address(); }
   const ServerStats& stats() const noexcept { return stats_; }
@@ -70,6 +72,8 @@ class Server {
   ServerOptions options_;
   ServerStats stats_;
   Event stopping_;
+  // Connections waiting for their next request: stop() ends those waits.
+  detail::IntrusiveList<Connection> idle_;
 };
 
 }  // namespace corolab::http

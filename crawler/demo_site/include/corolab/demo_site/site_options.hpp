@@ -31,7 +31,7 @@ struct SiteOptions {
 };
 
 // Limits that keep the generated site (all of it in memory) small and quick to build.
-inline constexpr std::size_t kMaxPages = 10'000;
+inline constexpr std::size_t kMaxPages = 1'000'000;
 inline constexpr std::size_t kMaxLinksPerPage = 50;
 inline constexpr std::size_t kMaxDepth = 5;
 
