@@ -14,6 +14,7 @@ using corolab::crawler::registrable_domain;
 using corolab::crawler::resolve_url;
 using corolab::crawler::split_url;
 using corolab::crawler::UrlParts;
+using corolab::crawler::UrlResolver;
 
 namespace {
 
@@ -238,7 +239,18 @@ TEST_CASE("what is not an http(s) URL the crawler wants resolves to nothing") {
     CAPTURE(href);
     CHECK(or_none(resolve_url("http://example.com/page", href)) == "(none)");
     CHECK(or_none(normalize_url(href)) == "(none)");
-  }
+  }  // A relative link on a page whose URL has a zone id has it too.
+  CHECK(or_none(resolve_url("http://[fe80::1%25eth0]/a", "b")) == "(none)");
+}
+
+TEST_CASE("one UrlResolver resolves a page's links one after another, each on its own") {
+  const UrlResolver resolver("http://example.com/a/page");
+  CHECK(or_none(resolver.resolve("b")) == "http://example.com/a/b");
+  CHECK(or_none(resolver.resolve("../c?x=%7e")) == "http://example.com/c?x=~");
+  CHECK(or_none(resolver.resolve("http://Other.example:80/d#f")) == "http://other.example/d");
+  CHECK(or_none(resolver.resolve("mailto:x@y")) == "(none)");
+  CHECK(or_none(resolver.resolve("")) == "http://example.com/a/page");  // the base, untouched by the others
+  CHECK(or_none(resolver.resolve("#top")) == "http://example.com/a/page");
 }
 
 TEST_CASE("a base that is no http(s) URL resolves only absolute hrefs") {

@@ -335,9 +335,10 @@ void Crawler::follow_redirect(const QueuedUrl& item, const std::string& location
 std::size_t Crawler::add_links(const QueuedUrl& item, const ExtractedLinks& links) {
   std::string base = item.url;
   if (links.base_href) base = resolve_url(item.url, *links.base_href).value_or(item.url);
+  const UrlResolver resolver(base);
   std::size_t count = 0;
   for (const std::string& href : links.hrefs) {
-    std::optional<std::string> url = resolve_url(base, href);
+    std::optional<std::string> url = resolver.resolve(href);
     if (!url) continue;  // mailto:, javascript:, malformed: not something to crawl
     ++count;
     sink_.on_link(item.url, *url);

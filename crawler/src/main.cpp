@@ -106,7 +106,10 @@ void finish_settings(Settings& s) {
 // crawl leaves valid files; when resuming, records are appended.
 class Outputs {
  public:
-  explicit Outputs(const Settings& s) : settings_(s) {
+  // The link graph is kept only for the reports that need it: memory then
+  // grows with the pages, not with the links.
+  explicit Outputs(const Settings& s)
+      : settings_(s), collector_(!s.graph.empty() || !s.broken_links.empty()) {
     const auto mode = s.resume.empty() ? std::ios::trunc : std::ios::app;
     std::ostream* records = &std::cout;
     if (s.output != "-") {

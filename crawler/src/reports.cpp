@@ -89,7 +89,9 @@ void CrawlCollector::on_page(const PageRecord& record) {
   }
 }
 
-void CrawlCollector::on_link(const std::string& from, const std::string& to) { edges_.emplace(from, to); }
+void CrawlCollector::on_link(const std::string& from, const std::string& to) {
+  if (keep_links_) edges_.emplace(from, to);
+}
 
 void CrawlCollector::write_dot(std::ostream& out) const {
   out << "digraph crawl {\n  rankdir=LR;\n  node [shape=box, style=filled, fontsize=9];\n";

@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <charconv>
 #include <memory>
+#include <new>
+#include <unordered_map>
 
 namespace corolab::crawler {
 namespace {
@@ -136,13 +138,23 @@ std::optional<std::string> reread_host(std::string_view host) {
 // numbers (above), case, and refusing names that are not plain ASCII (curl
 // 7.88 can only punycode them in a UTF-8 locale; the crawler cannot depend
 // on the locale).
-std::optional<std::string> canonical_host(std::string_view host) {
+std::optional<std::string> canonical_host_uncached(std::string_view host) {
   if (host.starts_with('[') && host.ends_with(']')) return canonical_ipv6(host);
   const auto is_host_char = [](char c) {
     return is_alpha(c) || is_digit(c) || c == '-' || c == '.' || c == '_';
   };
   if (host.empty() || !std::all_of(host.begin(), host.end(), is_host_char)) return std::nullopt;
   return reread_host(to_lower(host));
+}
+
+// Every link of a crawl names one of a few hosts, and rereading a host is a
+// whole URL parse: remember the answers (a bounded memo, per thread).
+std::optional<std::string> canonical_host(const std::string& host) {
+  constexpr std::size_t kMaxRemembered = 4096;
+  thread_local std::unordered_map<std::string, std::optional<std::string>> remembered;
+  if (auto found = remembered.find(host); found != remembered.end()) return found->second;
+  if (remembered.size() == kMaxRemembered) remembered.clear();
+  return remembered.emplace(host, canonical_host_uncached(host)).first->second;
 }
 
 int default_port(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
@@ -276,23 +288,53 @@ std::string normalize_percent_escapes(std::string_view path_or_query) {
   return out;
 }
 
-std::optional<std::string> resolve_url(std::string_view base, std::string_view href) {
-  const CurlUrl url(curl_url());
-  if (!url) return std::nullopt;
-  // Without a usable base, an absolute href still resolves (to itself).
-  const bool has_base = set_url(url.get(), without_ignored_whitespace(base));
+struct UrlResolver::Parsed {
+  std::string text;
+  CurlUrl url{curl_url()};
+  bool has_base = false;  // without a usable base, an absolute href still resolves (to itself)
+  bool has_zone_id = false;
+  std::string scheme;
 
+  // A handle holding the base, to resolve an href against. curl 7.88's
+  // curl_url_dup() loses an IPv6 zone id, so such a base is parsed afresh.
+  CurlUrl copy() const {
+    if (!has_zone_id) return CurlUrl(curl_url_dup(url.get()));
+    CurlUrl fresh(curl_url());
+    if (fresh) set_url(fresh.get(), text);
+    return fresh;
+  }
+};
+
+UrlResolver::UrlResolver(std::string_view base) : base_(std::make_unique<Parsed>()) {
+  if (!base_->url) throw std::bad_alloc();
+  base_->text = without_ignored_whitespace(base);
+  base_->has_base = set_url(base_->url.get(), base_->text);
+  if (base_->has_base) {
+    base_->scheme = get_part(base_->url.get(), CURLUPART_SCHEME).value_or("");
+    base_->has_zone_id = get_part(base_->url.get(), CURLUPART_ZONEID).has_value();
+  }
+}
+
+UrlResolver::~UrlResolver() = default;
+
+std::optional<std::string> UrlResolver::resolve(std::string_view href) const {
   const std::string cleaned = without_ignored_whitespace(href);
-  const std::string base_scheme = has_base ? get_part(url.get(), CURLUPART_SCHEME).value_or("") : "";
-  const std::string_view relative = without_base_scheme(cleaned, base_scheme);
+  const std::string_view relative = without_base_scheme(cleaned, base_->scheme);
   // "" and "#top" mean the base itself; curl 7.88 would drop its last segment.
   const bool means_base = relative.empty() || relative.starts_with('#');
-  if (means_base && !has_base) return std::nullopt;
+  if (means_base && !base_->has_base) return std::nullopt;
+  // A copy of the parsed base: cheaper than parsing it again.
+  const CurlUrl url = base_->copy();
+  if (!url) return std::nullopt;
   if (!means_base && !set_url(url.get(), relative)) return std::nullopt;
 
   const std::optional<UrlParts> parts = canonical_parts(url.get());
   if (!parts) return std::nullopt;
   return to_string(*parts);
+}
+
+std::optional<std::string> resolve_url(std::string_view base, std::string_view href) {
+  return UrlResolver(base).resolve(href);
 }
 
 std::optional<std::string> normalize_url(std::string_view url) { return resolve_url(url, ""); }

@@ -39,6 +39,11 @@ class CsvWriter final : public CrawlSink {
 // Remembers what the report files need; written once the crawl ends.
 class CrawlCollector final : public CrawlSink {
  public:
+  // The link graph (every link between two pages) is what grows fastest, ten
+  // times the pages: without `keep_links` it is not kept, and write_dot and
+  // write_broken_links have no edges to write.
+  explicit CrawlCollector(bool keep_links = true) : keep_links_(keep_links) {}
+
   void on_page(const PageRecord& record) override;
   void on_link(const std::string& from, const std::string& to) override;
 
@@ -53,6 +58,7 @@ class CrawlCollector final : public CrawlSink {
  private:
   std::map<std::string, Outcome> outcomes_;
   std::map<std::string, std::string> failures_;  // url -> "404" or the error
+  bool keep_links_;
   std::set<std::pair<std::string, std::string>> edges_;
   std::vector<std::string> pages_;
   std::vector<std::string> broken_;

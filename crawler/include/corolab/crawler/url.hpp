@@ -6,6 +6,7 @@
 // "http://example.com/a/c" are one URL. Resolution and parsing are done by
 // libcurl's URL API (curl_url); the rules it does not apply are ours.
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +31,22 @@ namespace corolab::crawler {
 // "http:g" against an http base means "g", as in browsers (RFC 3986 5.4.2
 // allows either reading).
 std::optional<std::string> resolve_url(std::string_view base, std::string_view href);
+
+// resolve_url for many hrefs against one base (a page's links): the base is
+// parsed once, not once per link.
+class UrlResolver {
+ public:
+  explicit UrlResolver(std::string_view base);
+  ~UrlResolver();
+  UrlResolver(const UrlResolver&) = delete;
+  UrlResolver& operator=(const UrlResolver&) = delete;
+
+  std::optional<std::string> resolve(std::string_view href) const;
+
+ private:
+  struct Parsed;  // libcurl's handle of the base (url.cpp)
+  std::unique_ptr<Parsed> base_;
+};
 
 // normalize_url(u) == resolve_url(u, "") for an absolute URL.
 std::optional<std::string> normalize_url(std::string_view url);
