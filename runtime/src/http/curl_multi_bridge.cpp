@@ -101,7 +101,7 @@ void CurlMultiBridge::add(Transfer& transfer) {
   const CURLMcode code = curl_multi_add_handle(multi_, transfer.easy());
   if (code != CURLM_OK) throw std::runtime_error(std::string("curl_multi_add_handle: ") + curl_multi_strerror(code));
   transfer.set_added(true);
-  ++in_flight_;
+  added_.insert(&transfer);
   // curl now calls on_timer with 0: the transfer starts on the next tick.
 }
 
@@ -109,7 +109,7 @@ void CurlMultiBridge::remove(Transfer& transfer) noexcept {
   if (!transfer.is_added()) return;
   curl_multi_remove_handle(multi_, transfer.easy());
   transfer.set_added(false);
-  --in_flight_;
+  added_.erase(&transfer);
 }
 
 // --- sockets ---------------------------------------------------------------
@@ -195,8 +195,9 @@ void CurlMultiBridge::on_socket_ready(curl_socket_t fd, IoDirection direction) n
 void CurlMultiBridge::socket_action(curl_socket_t fd, int event_mask) noexcept {
   ++action_depth_;
   int still_running = 0;
-  curl_multi_socket_action(multi_, fd, event_mask, &still_running);
+  const CURLMcode code = curl_multi_socket_action(multi_, fd, event_mask, &still_running);
   --action_depth_;
+  if (code != CURLM_OK) fail_every_transfer();
   finish_completed_transfers();
   if (action_depth_ == 0) retired_.clear();
 }
@@ -215,6 +216,17 @@ void CurlMultiBridge::finish_completed_transfers() noexcept {
   }
 }
 // #endregion finish_completed_transfers
+
+// One of our callbacks failed (a socket could not be watched, say): curl
+// gives up on the whole multi handle, and would report nothing, ever. Every
+// transfer ends with an error instead of waiting forever.
+void CurlMultiBridge::fail_every_transfer() noexcept {
+  const std::vector<Transfer*> failed(added_.begin(), added_.end());
+  for (Transfer* transfer : failed) {
+    remove(*transfer);
+    transfer->on_done(CURLE_ABORTED_BY_CALLBACK);
+  }
+}
 
 // --- the timer ---------------------------------------------------------------
 

@@ -55,7 +55,7 @@ class CurlMultiBridge {
   void add(Transfer& transfer);
   void remove(Transfer& transfer) noexcept;
 
-  std::size_t in_flight() const noexcept { return in_flight_; }
+  std::size_t in_flight() const noexcept { return added_.size(); }
   const BridgeStats& stats() const noexcept { return stats_; }
   void observe(std::function<void(const BridgeEvent&)> observer) { on_event_ = std::move(observer); }
 
@@ -75,6 +75,7 @@ class CurlMultiBridge {
   void on_socket_ready(curl_socket_t fd, IoDirection direction) noexcept;
   void socket_action(curl_socket_t fd, int event_mask) noexcept;
   void finish_completed_transfers() noexcept;
+  void fail_every_transfer() noexcept;
   Task<void> run_timer();
   void tell(const BridgeEvent& event) const noexcept {
     if (on_event_) on_event_(event);
@@ -85,7 +86,7 @@ class CurlMultiBridge {
   std::unordered_map<curl_socket_t, std::unique_ptr<SocketWatch>> sockets_;
   std::vector<std::unique_ptr<SocketWatch>> retired_;  // freed once curl has returned
   std::unordered_set<curl_socket_t> removed_fds_;      // to notice fd numbers coming back
-  std::size_t in_flight_ = 0;
+  std::unordered_set<Transfer*> added_;  // in curl's hands now
   int action_depth_ = 0;
 
   // The timer: curl sets timer_deadline_; the timer coroutine sleeps until
