@@ -51,7 +51,8 @@ int main() {
   int ok = 0;
   lesson06::MiniLoop loop;
   for (int i = 0; i < count; ++i) {
-    loop.spawn(fetch_and_trace(i, site.port(), paths[i], &ok), fmt::format("fetch {}", i));
+    const std::string name = fmt::format("fetch {}", i);  // a trace row
+    loop.spawn(fetch_and_trace(i, site.port(), paths[i], &ok), name);
   }
   const long started = elapsed_ms();
   loop.run();
