@@ -1,11 +1,15 @@
 # Shared by the web benchmarks (http_vs_nginx.sh, crawl_vs_curl.sh): a free
 # port, an nginx of our own on loopback, and wrk's figure. Sourced, not run.
 
-# A port nothing on loopback listens on (bash's /dev/tcp: a refused connect).
+# A port nothing on loopback listens on (bash's /dev/tcp: a refused connect),
+# below the kernel's range of ephemeral ports: the benchmarks' own client
+# connections take ports from that range, and one of them still holding a
+# port makes a later bind to it fail ("Address already in use").
 free_port() {
-  local port
+  local port first_ephemeral
+  first_ephemeral=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
   while true; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (first_ephemeral - 10000)))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
       echo "$port"
       return
