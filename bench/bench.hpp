@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <functional>
 #include <string>
 
 namespace bench {
@@ -29,25 +30,15 @@ inline bool smoke_mode(int argc, char** argv) {
   return false;
 }
 
-// Runs `measure` (which returns a figure, lower is better) `repeats` times
-// and keeps the lowest: the run least disturbed by other load.
-template <typename Measure>
-double best_of(int repeats, Measure measure) {
+// Runs `measure` `repeats` times and keeps the best figure: the run least
+// disturbed by other load. Best is lowest (a time, a size) unless told
+// otherwise: `std::greater<>{}` for a rate.
+template <typename Measure, typename Better = std::less<>>
+double best_of(int repeats, Measure measure, Better better = {}) {
   double best = measure();
   for (int i = 1; i < repeats; ++i) {
     const double figure = measure();
-    if (figure < best) best = figure;
-  }
-  return best;
-}
-
-// The same for a rate (higher is better): keeps the highest.
-template <typename Measure>
-double best_rate_of(int repeats, Measure measure) {
-  double best = measure();
-  for (int i = 1; i < repeats; ++i) {
-    const double figure = measure();
-    if (figure > best) best = figure;
+    if (better(figure, best)) best = figure;
   }
   return best;
 }

@@ -25,9 +25,9 @@ chmod 755 "$work"  # nginx's worker runs as another user (nobody), and must read
 trap 'stop_nginx; kill "${site_pid:-}" 2>/dev/null || true; rm -rf "$work"' EXIT
 
 now() { date +%s.%N; }
-best() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > a ? b : a) }'; }
 
-# crawl PORT [TIME_FILE]: pages per second of a crawl at concurrency 64.
+# crawl PORT: pages per second of a crawl at concurrency 64 (its CPU time
+# and peak memory are left in $work/time).
 crawl() {
   local start pages_done seconds
   start=$(now)
@@ -43,7 +43,8 @@ crawl() {
   awk -v n="$pages_done" -v s="$seconds" 'BEGIN { print n / s }'
 }
 
-# fetch_all PORT SITE_DIR: pages per second of curl fetching paths.txt.
+# fetch_all PORT SITE_DIR: pages per second of curl fetching paths.txt (its
+# CPU time and peak memory are left in $work/time).
 fetch_all() {
   local start seconds count
   sed "s|^|url = \"http://127.0.0.1:$1|; s|\$|\"\noutput = \"/dev/null\"|" "$2/paths.txt" >"$work/curl.config"
@@ -62,9 +63,9 @@ start_nginx "$work/nginx" "$port" "$work/site"
 best_crawl=0 best_curl=0
 for run in $(seq "$runs"); do
   rate=$(fetch_all "$port" "$work/site")  # (a plain assignment, so that a failure stops the script)
-  best_curl=$(best "$best_curl" "$rate")
+  best_curl=$(higher "$best_curl" "$rate")
   rate=$(crawl "$port")
-  best_crawl=$(best "$best_crawl" "$rate")
+  best_crawl=$(higher "$best_crawl" "$rate")
 done
 stop_nginx
 rate_row "crawl $pages pages from nginx vs curl --parallel-max 64, same URLs" "pages/s" "$best_crawl" "$best_curl" 0.5

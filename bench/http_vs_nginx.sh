@@ -24,12 +24,12 @@ for run in $(seq "$runs"); do
   wait_for_port "$port"
   rate=$(wrk_rate "http://127.0.0.1:$port/" "$connections" "$seconds")
   kill "$hello_pid"; wait "$hello_pid" || true
-  best_corolab=$(awk -v a="$best_corolab" -v b="$rate" 'BEGIN { print (b > a ? b : a) }')
+  best_corolab=$(higher "$best_corolab" "$rate")
 
   port=$(free_port)
   start_nginx "$work/nginx" "$port"
   rate=$(wrk_rate "http://127.0.0.1:$port/" "$connections" "$seconds")
   stop_nginx
-  best_nginx=$(awk -v a="$best_nginx" -v b="$rate" 'BEGIN { print (b > a ? b : a) }')
+  best_nginx=$(higher "$best_nginx" "$rate")
 done
 rate_row "HTTP hello world vs nginx (1 worker), wrk -t1 -c$connections" "req/s" "$best_corolab" "$best_nginx" 0.95

@@ -70,6 +70,9 @@ stop_nginx() {
   wait "$NGINX_PID" 2>/dev/null || true
 }
 
+# higher A B: the larger of two figures (the best of several rates).
+higher() { awk -v a="$1" -v b="$2" 'BEGIN { print (b > a ? b : a) }'; }
+
 # wrk_rate URL CONNECTIONS SECONDS: requests per second, one wrk thread.
 wrk_rate() {
   wrk -t1 -c"$2" -d"$3"s "$1" | awk '/^Requests\/sec:/ { print $2 }'

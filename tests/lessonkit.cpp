@@ -2,14 +2,13 @@
 // lesson texts, slides and exercises in step with the real code.
 #include <catch2/catch.hpp>
 
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "markers.hpp"
 #include "quotes.hpp"
+#include "temporary_folder.hpp"
 
 using namespace lessonkit;
 
@@ -33,18 +32,14 @@ const std::string solution =
     "  // #endregion nested\n"
     "};\n";
 
-// A throwaway repository root holding one source file. Its own folder per
-// process: ctest runs these test cases side by side, and one removing a
-// shared folder under another made them fail at random.
+// A throwaway repository root holding one source file.
 struct TempRoot {
-  std::filesystem::path dir =
-      std::filesystem::temp_directory_path() / ("corolab-lessonkit-test-" + std::to_string(::getpid()));
+  TemporaryFolder folder{"lessonkit-test"};
   TempRoot() {
-    std::filesystem::create_directories(dir / "src");
-    write_file((dir / "src/answer.cpp").string(), solution);
+    std::filesystem::create_directories(folder.path / "src");
+    write_file((folder.path / "src/answer.cpp").string(), solution);
   }
-  ~TempRoot() { std::filesystem::remove_all(dir); }
-  std::string root() const { return dir.string(); }
+  std::string root() const { return folder.path.string(); }
 };
 
 }  // namespace

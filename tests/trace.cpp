@@ -1,7 +1,5 @@
 // COROLAB_TRACE: the loop's trace (runtime/include/corolab/detail/tracer.hpp)
 // and its SVG rendering (tools/trace-svg).
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
@@ -13,6 +11,7 @@
 
 #include "corolab/corolab.hpp"
 #include "corolab/detail/tracer.hpp"
+#include "temporary_folder.hpp"
 #include "trace_svg.hpp"
 
 using namespace std::chrono_literals;
@@ -23,15 +22,11 @@ using nlohmann::json;
 
 namespace {
 
-// A file name of this test's own, removed at the end of the scope.
+// A trace file in a folder of the test's own, removed at the end of the scope.
 struct TempFile {
+  TemporaryFolder folder;
   std::filesystem::path path;
-  explicit TempFile(const std::string& name)
-      : path(std::filesystem::temp_directory_path() /
-             ("corolab-trace-" + std::to_string(::getpid()) + "-" + name + ".json")) {
-    std::filesystem::remove(path);
-  }
-  ~TempFile() { std::filesystem::remove(path); }
+  explicit TempFile(const std::string& name) : folder("trace-" + name), path(folder.path / "trace.json") {}
 };
 
 // Sleeps and yields, twice: five runs, with a timer and a yield between.
@@ -223,13 +218,13 @@ TEST_CASE("the SVG of a trace has one labelled row per task") {
 
 TEST_CASE("a second loop traced to the same file writes a numbered file of its own") {
   TempFile file("twice");
-  TempFile second("twice.2");
+  const std::filesystem::path second = file.folder.path / "trace.2.json";
   run_three_tasks(traced(file));
   {
     EventLoop loop(traced(file));
     REQUIRE(loop.tracer() != nullptr);
-    CHECK(loop.tracer()->path() == second.path.string());
+    CHECK(loop.tracer()->path() == second.string());
   }
   CHECK(rows_of(read_json(file.path)).tid_of.size() == 3);
-  CHECK(rows_of(read_json(second.path)).tid_of.empty());
+  CHECK(rows_of(read_json(second)).tid_of.empty());
 }

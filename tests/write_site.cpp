@@ -2,8 +2,6 @@
 // requests is there, byte for byte what the live site answers.
 #include "corolab/demo_site/write_site.hpp"
 
-#include <unistd.h>
-
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -14,19 +12,13 @@
 
 #include "corolab/demo_site/demo_site.hpp"
 #include "corolab/sync_wait.hpp"
+#include "temporary_folder.hpp"
 
 namespace fs = std::filesystem;
 using corolab::demo_site::DemoSite;
 using corolab::demo_site::SiteOptions;
 
 namespace {
-
-// A folder of this process's own (ctest runs test cases in parallel).
-struct TemporaryFolder {
-  fs::path path = fs::temp_directory_path() / ("corolab-write-site-" + std::to_string(::getpid()));
-  TemporaryFolder() { fs::remove_all(path); }
-  ~TemporaryFolder() { fs::remove_all(path); }
-};
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -60,7 +52,7 @@ SiteOptions small_site() {
 }  // namespace
 
 TEST_CASE("a written site holds every page a polite crawler requests, as the live site serves it") {
-  TemporaryFolder folder;
+  TemporaryFolder folder("write-site");
   const corolab::demo_site::WrittenSite written = write_site(small_site(), folder.path);
   DemoSite live(small_site());
 
@@ -86,7 +78,7 @@ TEST_CASE("a written site holds every page a polite crawler requests, as the liv
 }
 
 TEST_CASE("the /faults/ section cannot be written: it needs a live server") {
-  TemporaryFolder folder;
+  TemporaryFolder folder("write-site");
   SiteOptions options = small_site();
   options.faults = true;
   CHECK_THROWS_AS(write_site(options, folder.path), std::invalid_argument);

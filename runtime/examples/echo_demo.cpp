@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "corolab/corolab.hpp"
+#include "echo_server.hpp"
 
 using namespace std::chrono_literals;
 
@@ -40,25 +41,6 @@ struct Stats {
 };
 
 constexpr std::size_t kMessageSize = 32;
-
-// The server side of one connection: send back whatever arrives.
-corolab::Task<void> echo(corolab::TcpStream client) {
-  std::array<std::byte, 4096> buffer;
-  while (true) {
-    const std::size_t received = co_await client.read_some(buffer);
-    if (received == 0) co_return;  // the client closed its side
-    co_await client.write_all(std::span(buffer.data(), received));
-  }
-}
-
-// Accepts connections until cancelled; each one is served by its own task.
-corolab::Task<void> serve(corolab::TcpListener* listener) {
-  corolab::TaskGroup connections;
-  while (true) {
-    corolab::TcpStream client = co_await listener->accept();
-    connections.spawn(echo(std::move(client)), "echo");
-  }
-}
 
 // One client: connect, then send messages one at a time and check each echo.
 corolab::Task<void> client(corolab::SocketAddress server, int id, int messages, Stats* stats) {
@@ -119,7 +101,7 @@ corolab::Task<void> demo(Options options) {
   // (The tasks are named first: g++ 12 mishandles some temporaries inside a
   // co_await expression, such as an initializer list.)
   corolab::Task<void> clients = all_clients(listener.local_address(), options, &stats);
-  corolab::Task<void> server = serve(&listener);
+  corolab::Task<void> server = corolab::examples::serve_echo(&listener);
   corolab::Task<void> progress = report_progress(&options, &stats);
   corolab::Task<int> ctrl_c = corolab::wait_for_signal(std::vector<int>{SIGINT, SIGTERM});
   auto finished = co_await corolab::when_any(std::move(clients), std::move(server),

@@ -444,6 +444,8 @@ Task<void> Server::serve() {
   co_await connections.join();
 }
 
+// Here, not in the header: the list of idle connections needs Connection
+// whole to be destroyed.
 Server::~Server() = default;
 
 void Server::stop() noexcept {
