@@ -253,6 +253,44 @@ TEST_CASE("one UrlResolver resolves a page's links one after another, each on it
   CHECK(or_none(resolver.resolve("#top")) == "http://example.com/a/page");
 }
 
+// Links of the base's own site in canonical spelling skip libcurl
+// (url.cpp); the others must not: each answer here is libcurl's.
+TEST_CASE("links that skip libcurl resolve as the ones that do not") {
+  const UrlResolver resolver("http://example.com:8080/a/page");
+  CHECK(or_none(resolver.resolve("/b/c.html")) == "http://example.com:8080/b/c.html");
+  CHECK(or_none(resolver.resolve("http://example.com:8080/b?x=1#f")) == "http://example.com:8080/b?x=1");
+  CHECK(or_none(resolver.resolve("/b?#f")) == "http://example.com:8080/b");
+  CHECK(or_none(resolver.resolve("/b??")) == "http://example.com:8080/b??");
+  CHECK(or_none(resolver.resolve("/a/./b/../c")) == "http://example.com:8080/a/c");
+  CHECK(or_none(resolver.resolve("/%7e/b%2f")) == "http://example.com:8080/~/b%2F");
+  CHECK(or_none(resolver.resolve("//other.example/x")) == "http://other.example/x");
+  CHECK(or_none(resolver.resolve("http://example.com:80800/x")) == "(none)");
+  CHECK(or_none(resolver.resolve("http://example.com:8080@evil.example/x")) == "(none)");
+  CHECK(or_none(resolver.resolve(" /b\tc ")) == "http://example.com:8080/bc");
+  CHECK(or_none(resolver.resolve(std::string_view("/b#x\0y", 6))) == "(none)");  // libcurl refuses a NUL
+  // An href that names its scheme is remembered: the second answer is the first.
+  for (int twice = 0; twice < 2; ++twice) {
+    CHECK(or_none(resolver.resolve("HTTP://Other.example/x#f")) == "http://other.example/x");
+    CHECK(or_none(resolver.resolve("mailto:a@example.com")) == "(none)");
+    CHECK(or_none(UrlResolver("https://example.com/a").resolve("http:b")) == "(none)");
+    CHECK(or_none(UrlResolver("http://example.com/a").resolve("http:b")) == "http://example.com/b");
+  }
+}
+
+TEST_CASE("split_url of a known site's URL skips libcurl, and says the same") {
+  REQUIRE(split_url("http://example.com:8080/"));  // the site is known from now on
+  const std::optional<UrlParts> parts = split_url("http://example.com:8080/a/b?x=1");
+  REQUIRE(parts);
+  CHECK(parts->host == "example.com");
+  CHECK(parts->port == 8080);
+  CHECK(parts->path_and_query == "/a/b?x=1");
+  CHECK_FALSE(split_url("http://example.com:8080/a/./b"));
+  CHECK_FALSE(split_url("http://example.com:8080/a?"));
+  CHECK_FALSE(split_url("http://example.com:8080/a#f"));
+  CHECK_FALSE(split_url("http://example.com:8080/%7e"));
+  CHECK_FALSE(split_url("http://example.com:80800/a"));
+}
+
 TEST_CASE("a base that is no http(s) URL resolves only absolute hrefs") {
   CHECK_FALSE(resolve_url("", "page.html"));
   CHECK_FALSE(resolve_url("not a url", "page.html"));

@@ -40,7 +40,16 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
 // libxml2 hands out UTF-8 as `const xmlChar*`, NUL-terminated.
 std::string_view as_view(const xmlChar* text) { return reinterpret_cast<const char*>(text); }
 
+// Most pages are plain ASCII: one pass with no branch per byte (the
+// compiler vectorizes it) spares them the byte-by-byte walk below.
+bool is_ascii(std::string_view bytes) {
+  unsigned char high_bits = 0;
+  for (const char c : bytes) high_bits |= static_cast<unsigned char>(c);
+  return high_bits < 0x80;
+}
+
 bool is_utf8(std::string_view bytes) {
+  if (is_ascii(bytes)) return true;
   const auto* at = reinterpret_cast<const unsigned char*>(bytes.data());
   const auto* const end = at + bytes.size();
   while (at < end) {

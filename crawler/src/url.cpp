@@ -11,6 +11,7 @@
 #include <memory>
 #include <new>
 #include <unordered_map>
+#include <vector>
 
 namespace corolab::crawler {
 namespace {
@@ -242,6 +243,82 @@ std::string to_string(const UrlParts& parts) {
   return url + parts.path_and_query;
 }
 
+// --- links that need no parser ---
+//
+// Most links of a site name a page of the same site ("/a/b.html", or the
+// site's own "http://host/a/b.html"), spelled as the crawler would spell
+// them. Parsing those with libcurl only to get the same string back is most
+// of a crawl's URL work, so they take a shorter way; everything else still
+// goes through libcurl.
+
+// The canonical "scheme://host[:port]" of a URL already split.
+std::string origin_prefix(const UrlParts& parts) {
+  UrlParts origin = parts;
+  origin.path_and_query.clear();
+  return to_string(origin);
+}
+
+// Characters that need no escaping and no decoding: not even '%'.
+bool are_plain_characters(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c != '%' && may_appear_raw(c); });
+}
+
+// Is `segment` a dot segment, which remove_dot_segments() would change?
+bool is_dot_segment(std::string_view segment) { return segment == "." || segment == ".."; }
+
+// A path and query ("/a/b?x=1") that normalization leaves as it is and
+// every URL parser reads alike: only characters that appear raw (no '%',
+// so no escapes; no '#', space, control or non-ASCII byte), no dot
+// segments, no empty query. Long ones are left to libcurl (it has a limit).
+bool is_plain_path_and_query(std::string_view text) {
+  constexpr std::size_t kMaxPlainLength = 4096;
+  if (!text.starts_with('/') || text.starts_with("//") || text.size() > kMaxPlainLength) return false;
+  if (!are_plain_characters(text)) return false;
+  const std::size_t question = text.find('?');
+  if (question + 1 == text.size()) return false;  // "/a?": the empty query would go
+  for (std::string_view path = text.substr(0, question); !path.empty();) {
+    path.remove_prefix(1);  // the '/'
+    const std::size_t slash = std::min(path.find('/'), path.size());
+    if (is_dot_segment(path.substr(0, slash))) return false;
+    path.remove_prefix(slash);
+  }
+  return true;
+}
+
+// The origins of URLs split_url() has split with libcurl: a URL of one of
+// them with a plain path splits without it (a bounded memo, per thread; a
+// crawl visits few sites).
+struct KnownOrigin {
+  std::string prefix;  // "http://host:port"
+  UrlParts parts;      // its scheme, host and port
+};
+
+std::vector<KnownOrigin>& known_origins() {
+  thread_local std::vector<KnownOrigin> known;
+  return known;
+}
+
+void remember_origin(const UrlParts& parts) {
+  constexpr std::size_t kMaxRemembered = 64;
+  std::vector<KnownOrigin>& known = known_origins();
+  std::string prefix = origin_prefix(parts);
+  if (std::any_of(known.begin(), known.end(), [&](const KnownOrigin& k) { return k.prefix == prefix; })) return;
+  if (known.size() == kMaxRemembered) known.clear();
+  known.push_back({std::move(prefix), {parts.scheme, parts.host, parts.port, {}}});
+}
+
+std::optional<UrlParts> split_with_known_origin(std::string_view url) {
+  for (const KnownOrigin& known : known_origins()) {
+    if (!url.starts_with(known.prefix)) continue;
+    const std::string_view path_and_query = url.substr(known.prefix.size());
+    if (!is_plain_path_and_query(path_and_query)) continue;
+    UrlParts parts = known.parts;
+    parts.path_and_query = path_and_query;
+    return parts;
+  }
+  return std::nullopt;
+}
+
 // --- the Public Suffix List ---
 
 struct PslFree {
@@ -288,12 +365,49 @@ std::string normalize_percent_escapes(std::string_view path_or_query) {
   return out;
 }
 
+namespace {
+
+std::optional<std::string> canonical_url(CURLU* url) {
+  const std::optional<UrlParts> parts = canonical_parts(url);
+  if (!parts) return std::nullopt;
+  return to_string(*parts);
+}
+
+// Does the href start with a scheme ("mailto:", "https:")? Then libcurl
+// reads it without the base. (RFC 3986 3.1: a letter, then letters, digits,
+// '+', '-', '.'; a long one is left to the general way.)
+bool names_its_scheme(std::string_view href) {
+  constexpr std::size_t kMaxSchemeLength = 16;
+  const std::size_t colon = href.find(':');
+  if (colon == 0 || colon > kMaxSchemeLength || colon == std::string_view::npos || !is_alpha(href[0])) return false;
+  return std::all_of(href.begin(), href.begin() + static_cast<std::ptrdiff_t>(colon),
+                     [](char c) { return is_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.'; });
+}
+
+// An href that names its scheme means the same on every page: the links to
+// other sites, mailto: and javascript: come back page after page, so their
+// answers are remembered (a bounded memo, per thread).
+std::optional<std::string> resolve_absolute(std::string_view href) {
+  constexpr std::size_t kMaxRemembered = 4096;
+  thread_local std::unordered_map<std::string, std::optional<std::string>> remembered;
+  const std::string key(href);
+  if (auto found = remembered.find(key); found != remembered.end()) return found->second;
+  if (remembered.size() == kMaxRemembered) remembered.clear();
+  const CurlUrl url(curl_url());
+  if (!url) return std::nullopt;  // out of memory: not an answer to remember
+  std::optional<std::string> resolved = set_url(url.get(), href) ? canonical_url(url.get()) : std::nullopt;
+  return remembered.emplace(key, std::move(resolved)).first->second;
+}
+
+}  // namespace
+
 struct UrlResolver::Parsed {
   std::string text;
   CurlUrl url{curl_url()};
   bool has_base = false;  // without a usable base, an absolute href still resolves (to itself)
   bool has_zone_id = false;
   std::string scheme;
+  std::string origin;  // "http://host:port" of a canonical base, else empty
 
   // A handle holding the base, to resolve an href against. curl 7.88's
   // curl_url_dup() loses an IPv6 zone id, so such a base is parsed afresh.
@@ -313,13 +427,29 @@ UrlResolver::UrlResolver(std::string_view base) : base_(std::make_unique<Parsed>
     base_->scheme = get_part(base_->url.get(), CURLUPART_SCHEME).value_or("");
     base_->has_zone_id = get_part(base_->url.get(), CURLUPART_ZONEID).has_value();
   }
+  if (const std::optional<UrlParts> parts = split_url(base_->text)) base_->origin = origin_prefix(*parts);
+}
+
+// The link, if it names a page of the base's own site in canonical
+// spelling: "/a/b.html", or the base's origin and that; a plain fragment
+// goes. std::nullopt when libcurl has to decide.
+std::optional<std::string> UrlResolver::resolve_plain(std::string_view href) const {
+  if (base_->origin.empty()) return std::nullopt;
+  const std::size_t hash = std::min(href.find('#'), href.size());
+  if (!are_plain_characters(href.substr(std::min(hash + 1, href.size())))) return std::nullopt;
+  std::string_view path_and_query = href.substr(0, hash);
+  if (path_and_query.starts_with(base_->origin)) path_and_query.remove_prefix(base_->origin.size());
+  if (!is_plain_path_and_query(path_and_query)) return std::nullopt;
+  return base_->origin + std::string(path_and_query);
 }
 
 UrlResolver::~UrlResolver() = default;
 
 std::optional<std::string> UrlResolver::resolve(std::string_view href) const {
+  if (std::optional<std::string> plain = resolve_plain(href)) return plain;
   const std::string cleaned = without_ignored_whitespace(href);
   const std::string_view relative = without_base_scheme(cleaned, base_->scheme);
+  if (names_its_scheme(relative)) return resolve_absolute(relative);
   // "" and "#top" mean the base itself; curl 7.88 would drop its last segment.
   const bool means_base = relative.empty() || relative.starts_with('#');
   if (means_base && !base_->has_base) return std::nullopt;
@@ -327,10 +457,7 @@ std::optional<std::string> UrlResolver::resolve(std::string_view href) const {
   const CurlUrl url = base_->copy();
   if (!url) return std::nullopt;
   if (!means_base && !set_url(url.get(), relative)) return std::nullopt;
-
-  const std::optional<UrlParts> parts = canonical_parts(url.get());
-  if (!parts) return std::nullopt;
-  return to_string(*parts);
+  return canonical_url(url.get());
 }
 
 std::optional<std::string> resolve_url(std::string_view base, std::string_view href) {
@@ -340,11 +467,13 @@ std::optional<std::string> resolve_url(std::string_view base, std::string_view h
 std::optional<std::string> normalize_url(std::string_view url) { return resolve_url(url, ""); }
 
 std::optional<UrlParts> split_url(std::string_view url) {
+  if (std::optional<UrlParts> parts = split_with_known_origin(url)) return parts;
   const CurlUrl handle(curl_url());
   if (!handle || !set_url(handle.get(), url)) return std::nullopt;
   std::optional<UrlParts> parts = canonical_parts(handle.get());
   // Only a URL already in canonical form splits: the parts must spell it.
   if (!parts || to_string(*parts) != url) return std::nullopt;
+  remember_origin(*parts);
   return parts;
 }
 

@@ -14,10 +14,9 @@ void TimerNode::detach() noexcept {
 // #region insert
 void TimerHeap::insert(TimerNode& node, TimePoint deadline) {
   assert(!node.in_heap());
-  node.deadline_ = deadline;
   node.heap_ = this;
   entries_.push_back(Entry{deadline, next_sequence_++, &node});
-  node.index_ = entries_.size() - 1;
+  node.index_ = static_cast<std::uint32_t>(entries_.size() - 1);
   sift_up(node.index_);
 }
 // #endregion insert

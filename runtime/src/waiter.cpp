@@ -1,5 +1,9 @@
 #include "corolab/detail/waiter.hpp"
 
+#include <new>
+#include <utility>
+
+#include "corolab/detail/frame_allocator.hpp"
 #include "corolab/detail/tracer.hpp"
 #include "corolab/event_loop.hpp"
 
@@ -12,12 +16,23 @@ bool Waiter::start_waiting(std::coroutine_handle<> suspended, const std::stop_to
     state_ = State::cancelled;
     return false;
   }
+  // If a stop is requested while we wait, the callback cancels this wait.
+  if (token.stop_possible()) listen_for_stop(token);
   state_ = State::waiting;
   // (A timer or an fd wait says more, right after this.)
   if (detail::Tracer* tracer = loop_->tracer()) [[unlikely]] tracer->waits_in(suspended, typeid(*this));
-  // If a stop is requested while we wait, the callback cancels this wait.
-  if (token.stop_possible()) on_stop_.emplace(token, CancelOnStop{this});
   return true;
+}
+
+void Waiter::listen_for_stop(const std::stop_token& token) {
+  void* block = frame_allocator::allocate(sizeof(StopCallback));
+  on_stop_ = ::new (block) StopCallback(token, CancelOnStop{this});
+}
+
+void Waiter::stop_listening() noexcept {
+  if (on_stop_ == nullptr) return;
+  on_stop_->~StopCallback();
+  frame_allocator::deallocate(std::exchange(on_stop_, nullptr), sizeof(StopCallback));
 }
 
 // #region wake_and_cancel
@@ -39,7 +54,7 @@ void Waiter::cancel() noexcept {
 // #endregion wake_and_cancel
 
 void Waiter::finish_waiting() {
-  on_stop_.reset();
+  stop_listening();
   if (state_ == State::cancelled) {
     state_ = State::idle;
     throw OperationCancelled();

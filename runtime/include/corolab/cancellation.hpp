@@ -15,6 +15,7 @@
 #include <coroutine>
 #include <stdexcept>
 #include <stop_token>
+#include <type_traits>
 
 namespace corolab {
 
@@ -26,28 +27,45 @@ class OperationCancelled : public std::runtime_error {
 namespace detail {
 
 // Mixed into promise types that take part in cancellation.
+//
+// A child keeps a *pointer* to the token it inherits, not a copy: a
+// std::stop_token copy is an atomic reference count, up and down again, on
+// every co_await. The pointer is safe because an awaited child never outlives
+// the await, and the token it points to belongs to a frame up the chain (the
+// one that was given its own token), which is suspended until the child ends.
 class StopTokenHolder {
  public:
-  const std::stop_token& stop_token() const noexcept { return stop_token_; }
-  void set_stop_token(std::stop_token token) noexcept { stop_token_ = std::move(token); }
+  StopTokenHolder() = default;
+  StopTokenHolder(const StopTokenHolder&) = delete;  // token_ may point into *this
+  StopTokenHolder& operator=(const StopTokenHolder&) = delete;
+
+  const std::stop_token& stop_token() const noexcept { return *token_; }
+  void set_stop_token(std::stop_token token) noexcept {
+    own_token_ = std::move(token);
+    token_ = &own_token_;
+  }
 
   // An awaited child takes its parent's token unless it was given its own.
   void inherit_stop_token(const std::stop_token& parent) noexcept {
-    if (!stop_token_.stop_possible()) stop_token_ = parent;
+    if (!own_token_.stop_possible()) token_ = &parent;
   }
 
  private:
-  std::stop_token stop_token_;
+  std::stop_token own_token_;
+  const std::stop_token* token_ = &own_token_;
 };
+
+// The token of a coroutine that does not take part in cancellation.
+inline const std::stop_token no_stop_token;
 
 // The stop token of whoever is awaiting, or an empty token when the awaiting
 // coroutine does not take part in cancellation (a generator, a user type).
 template <typename Promise>
-std::stop_token stop_token_of(std::coroutine_handle<Promise> handle) noexcept {
+const std::stop_token& stop_token_of(std::coroutine_handle<Promise> handle) noexcept {
   if constexpr (std::is_base_of_v<StopTokenHolder, Promise>) {
     return handle.promise().stop_token();
   } else {
-    return {};
+    return no_stop_token;
   }
 }
 

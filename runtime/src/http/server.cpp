@@ -7,8 +7,10 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <exception>
+#include <optional>
 #include <stop_token>
 #include <span>
 #include <string>
@@ -28,7 +30,11 @@ namespace corolab::http {
 
 namespace {
 
+using namespace std::string_view_literals;
+
 constexpr std::size_t kReadChunk = 4096;
+// Room for a response head with a few headers, reserved at once.
+constexpr std::size_t kTypicalHeadSize = 256;
 // After a response with "Connection: close": how long we wait for the
 // client to close its side (see close_gracefully).
 constexpr Duration kLingerTime = std::chrono::seconds(1);
@@ -101,7 +107,8 @@ bool is_framing_field(std::string_view name) noexcept {
 }
 
 bool has_line_break(std::string_view text) noexcept {
-  return text.find_first_of("\r\n") != std::string_view::npos;
+  // (Not find_first_of("\r\n"): libstdc++ calls memchr once per character.)
+  return std::ranges::any_of(text, [](char c) { return c == '\r' || c == '\n'; });
 }
 
 // Why a handler's response cannot be sent as it is; empty if it can.
@@ -126,17 +133,34 @@ std::string_view connection_header(bool keep_alive, int version_minor) noexcept 
   return version_minor == 0 ? "keep-alive" : "";
 }
 
-// "HTTP/1.1 200 OK", the handler's headers, then the framing fields we own.
-std::string response_head(const Response& response, std::string_view connection) {
-  std::string head = fmt::format("HTTP/1.1 {} {}\r\n", response.status, reason_phrase(response.status));
+// Plain appends rather than fmt::format: this runs for every response, and
+// the head is a handful of short pieces.
+void append_number(std::string& text, std::size_t number) {
+  std::array<char, 20> digits;
+  const auto end = std::to_chars(digits.data(), digits.data() + digits.size(), number).ptr;
+  text.append(digits.data(), end);
+}
+
+void append_field(std::string& head, std::string_view name, std::string_view value) {
+  head.append(name).append(": "sv).append(value).append("\r\n"sv);
+}
+
+// Appends "HTTP/1.1 200 OK", the handler's headers, then the framing fields we own.
+void append_response_head(std::string& message, const Response& response, std::string_view connection) {
+  message.append("HTTP/1.1 "sv);
+  append_number(message, static_cast<std::size_t>(response.status));  // 200..599: checked before
+  message.append(" "sv).append(reason_phrase(response.status)).append("\r\n"sv);
   for (const Headers::Field& field : response.headers) {
-    if (!is_framing_field(field.name)) head += fmt::format("{}: {}\r\n", field.name, field.value);
+    if (!is_framing_field(field.name)) append_field(message, field.name, field.value);
   }
   // For HEAD too: the length the body of a GET would have.
-  if (status_has_body(response.status)) head += fmt::format("Content-Length: {}\r\n", response.body.size());
-  if (!connection.empty()) head += fmt::format("Connection: {}\r\n", connection);
-  head += "\r\n";
-  return head;
+  if (status_has_body(response.status)) {
+    message.append("Content-Length: "sv);
+    append_number(message, response.body.size());
+    message.append("\r\n"sv);
+  }
+  if (!connection.empty()) append_field(message, "Connection", connection);
+  message.append("\r\n"sv);
 }
 
 // ResponseFaults: the body in chunk_size pieces, pausing between them.
@@ -211,9 +235,11 @@ class Server::Connection : public detail::ListHook {
  private:
   Task<void> serve_requests();
   Task<bool> wait_for_request_start(TimePoint deadline);
+  std::optional<Incoming> take_buffered_request();
   Task<Incoming> receive_request(TimePoint deadline);
   Task<Incoming> read_request();
-  bool request_is_buffered() const;
+  std::optional<Incoming> refusal(const ParsedHead& head, const BodyLength& body) const;
+  Incoming take_request(ParsedHead& head, std::size_t body_length);
   Task<bool> answer(Request request);
   Task<Response> call_handler(Request request, bool* failed);
   Task<void> refuse(int status, std::string reason);
@@ -264,8 +290,15 @@ Task<void> Server::Connection::serve_requests() {
       const bool started = co_await wait_for_request_start(silence_ends);
       if (!started) co_return;
     }
-    const TimePoint head_due = EventLoop::current().now() + options.head_timeout;
-    Incoming incoming = co_await receive_request(head_due);
+    // Usually the whole request came in one piece: take it at once, with no
+    // task to start and no deadline to race against.
+    std::optional<Incoming> buffered = take_buffered_request();
+    if (!buffered) {
+      const TimePoint head_due = EventLoop::current().now() + options.head_timeout;
+      Incoming received = co_await receive_request(head_due);
+      buffered = std::move(received);
+    }
+    Incoming& incoming = *buffered;
     if (incoming.kind == Incoming::Kind::closed) co_return;
     if (incoming.kind == Incoming::Kind::refused) {
       co_await refuse(incoming.status, std::move(incoming.reason));
@@ -291,15 +324,20 @@ Task<bool> Server::Connection::wait_for_request_start(TimePoint deadline) {
   co_return received > 0;
 }
 
+// The request at the start of buffer_, if its head and body have all
+// arrived (or its head is already known to be bad); nothing if bytes are
+// still missing. The head is parsed once.
+std::optional<Incoming> Server::Connection::take_buffered_request() {
+  ParsedHead head = parse_request_head(buffer_, server_.options_.max_head_size);
+  if (head.status == ParsedHead::Status::incomplete) return std::nullopt;
+  const BodyLength body = request_body_length(head.request.headers);
+  if (std::optional<Incoming> bad = refusal(head, body)) return bad;
+  if (buffer_.size() - head.head_size < body.length) return std::nullopt;
+  return take_request(head, body.length);
+}
+
 // read_request, but the client only has until `deadline`: then 408.
 Task<Incoming> Server::Connection::receive_request(TimePoint deadline) {
-  // Usually the whole request came in one piece: nothing to wait for, so no
-  // deadline to race against (a race spawns two tasks, and cancelling the
-  // loser is an exception).
-  if (request_is_buffered()) {
-    Incoming incoming = co_await read_request();
-    co_return std::move(incoming);
-  }
   Task<Incoming> reading = read_request();
   try {
     Incoming incoming = co_await with_deadline(deadline, std::move(reading));
@@ -308,16 +346,6 @@ Task<Incoming> Server::Connection::receive_request(TimePoint deadline) {
     // Fall through: answer 408.
   }
   co_return refused(408, "request not received in time");
-}
-
-// True when read_request() can answer without reading: the head (or an
-// error in it) and the whole body are in buffer_ already.
-bool Server::Connection::request_is_buffered() const {
-  const ParsedHead head = parse_request_head(buffer_, server_.options_.max_head_size);
-  if (head.status == ParsedHead::Status::incomplete) return false;
-  if (head.status == ParsedHead::Status::error) return true;
-  const BodyLength body = request_body_length(head.request.headers);
-  return !body.ok() || buffer_.size() - head.head_size >= body.length;
 }
 
 // Reads until the head is complete, then the Content-Length body. Bytes
@@ -335,22 +363,33 @@ Task<Incoming> Server::Connection::read_request() {
       head = parse_request_head(buffer_, options.max_head_size);
     }
   }
-  if (head.status == ParsedHead::Status::error) co_return refused(head.error_status, std::move(head.error));
-
   const BodyLength body = request_body_length(head.request.headers);
-  if (!body.ok()) co_return refused(body.error_status, body.error);
-  if (body.length > options.max_body_size) co_return refused(413, "request body too large");
-  buffer_.erase(0, head.head_size);
-  if (buffer_.size() < body.length && expects_continue(head.request)) {
+  if (std::optional<Incoming> bad = refusal(head, body)) co_return std::move(*bad);
+  const auto body_received = [&] { return buffer_.size() - head.head_size >= body.length; };
+  if (!body_received() && expects_continue(head.request)) {
     co_await stream_.write_all(std::string_view("HTTP/1.1 100 Continue\r\n\r\n"));
   }
-  while (buffer_.size() < body.length) {
+  while (!body_received()) {
     const std::size_t received = co_await read_into(&stream_, &buffer_);
     if (received == 0) co_return client_closed();
   }
-  head.request.body = buffer_.substr(0, body.length);
-  buffer_.erase(0, body.length);
-  co_return complete_request(std::move(head.request));
+  co_return take_request(head, body.length);
+}
+
+// Why a complete head must be refused, if it must: it is malformed, or its
+// body is badly framed or too large.
+std::optional<Incoming> Server::Connection::refusal(const ParsedHead& head, const BodyLength& body) const {
+  if (head.status == ParsedHead::Status::error) return refused(head.error_status, head.error);
+  if (!body.ok()) return refused(body.error_status, body.error);
+  if (body.length > server_.options_.max_body_size) return refused(413, "request body too large");
+  return std::nullopt;
+}
+
+// Moves a request whose head and body are both in buffer_ out of it.
+Incoming Server::Connection::take_request(ParsedHead& head, std::size_t body_length) {
+  head.request.body = buffer_.substr(head.head_size, body_length);
+  buffer_.erase(0, head.head_size + body_length);
+  return complete_request(std::move(head.request));
 }
 
 // Runs the handler and sends its response. True if the connection stays open.
@@ -373,7 +412,6 @@ Task<bool> Server::Connection::answer(Request request) {
 // The handler's response. If the handler throws, or returns something we
 // cannot send, a 500 instead, and `*failed` is set: the connection closes.
 Task<Response> Server::Connection::call_handler(Request request, bool* failed) {
-  const std::stop_token cancellation = co_await get_stop_token();
   const std::string what = request.method + " " + request.target;
   std::string error;
   try {
@@ -387,6 +425,8 @@ Task<Response> Server::Connection::call_handler(Request request, bool* failed) {
     error = "an exception that is not a std::exception";
   }
   // If serve() itself is being cancelled, that is not the handler's fault.
+  // (The token is looked at only now: copying it costs two atomic operations.)
+  const std::stop_token cancellation = co_await get_stop_token();
   if (cancellation.stop_requested()) throw OperationCancelled();
   fmt::print(stderr, "corolab::http: handler for {} failed: {}\n", what, error);
   *failed = true;
@@ -404,13 +444,15 @@ Task<void> Server::Connection::refuse(int status, std::string reason) {
 // The status line and headers, then the body (none for HEAD), with the
 // response's faults applied.
 Task<void> Server::Connection::send_response(Response response, bool head_only, std::string_view connection) {
-  std::string message = response_head(response, connection);
   const ResponseFaults faults = response.faults;
   std::string_view body = response.body;
   if (head_only || !status_has_body(response.status)) body = {};
   if (faults.reset_mid_body) body = body.substr(0, body.size() / 2);
-
   const bool slow = faults.delay_between_chunks > Duration::zero();
+
+  std::string message;
+  message.reserve(kTypicalHeadSize + (slow ? 0 : body.size()));  // one allocation, usually
+  append_response_head(message, response, connection);
   if (!slow) message += body;  // the usual case: a single write
   co_await stream_.write_all(message);
   if (slow) co_await write_slowly(&stream_, body, faults);

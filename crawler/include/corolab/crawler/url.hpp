@@ -44,6 +44,8 @@ class UrlResolver {
   std::optional<std::string> resolve(std::string_view href) const;
 
  private:
+  std::optional<std::string> resolve_plain(std::string_view href) const;
+
   struct Parsed;  // libcurl's handle of the base (url.cpp)
   std::unique_ptr<Parsed> base_;
 };

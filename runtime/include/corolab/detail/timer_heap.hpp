@@ -29,7 +29,6 @@ class TimerHeap;
 // #region timer_node
 class TimerNode : public Waiter {
  public:
-  TimePoint deadline() const noexcept { return deadline_; }
   bool in_heap() const noexcept { return heap_ != nullptr; }
 
   // The loop took it out of the heap: the deadline has come. A node that
@@ -44,8 +43,10 @@ class TimerNode : public Waiter {
 
  private:
   friend class TimerHeap;
-  TimePoint deadline_{};
-  std::size_t index_ = 0;
+  // Small, because a timer node sits in the frame of every sleeping
+  // coroutine: the deadline is kept in the heap's entry only, and a 32-bit
+  // index fits in the padding at the end of Waiter.
+  std::uint32_t index_ = 0;
   TimerHeap* heap_ = nullptr;
 };
 // #endregion timer_node
@@ -81,7 +82,7 @@ class TimerHeap {
   }
   void place(const Entry& entry, std::size_t index) noexcept {
     entries_[index] = entry;
-    entry.node->index_ = index;
+    entry.node->index_ = static_cast<std::uint32_t>(index);
   }
   // #endregion entry
   void sift_up(std::size_t index) noexcept;

@@ -13,7 +13,6 @@
 // runs someone else's code in the middle of its own work.
 
 #include <coroutine>
-#include <optional>
 #include <stop_token>
 
 #include "corolab/cancellation.hpp"
@@ -45,7 +44,7 @@ class Waiter : public Resumable {
   // From await_suspend, when registering the wait failed with an exception:
   // undo start_waiting() before the exception resumes the coroutine.
   void abandon_wait() noexcept {
-    on_stop_.reset();
+    stop_listening();
     state_ = State::idle;
   }
 
@@ -55,7 +54,7 @@ class Waiter : public Resumable {
   bool is_woken() const noexcept { return state_ == State::woken; }
 
  protected:
-  ~Waiter() = default;
+  ~Waiter() { stop_listening(); }  // a frame destroyed mid-wait leaves no callback behind
 
   // Leave the wait structure. The default suits waiters kept in an
   // IntrusiveList; the timer and I/O waiters override it.
@@ -69,9 +68,18 @@ class Waiter : public Resumable {
     void operator()() const noexcept { waiter->cancel(); }
   };
 
+  using StopCallback = std::stop_callback<CancelOnStop>;
+
+  void listen_for_stop(const std::stop_token& token);
+  void stop_listening() noexcept;
+
   EventLoop* loop_ = nullptr;
+  // Only while a wait that can be stopped is on. It lives outside the
+  // waiter, in a recycled block: a std::stop_callback is 48 bytes, and a
+  // waiter sits in the frame of every suspended coroutine, most of which
+  // (a spawned task without a group) cannot be stopped at all.
+  StopCallback* on_stop_ = nullptr;
   State state_ = State::idle;
-  std::optional<std::stop_callback<CancelOnStop>> on_stop_;
 };
 
 }  // namespace corolab::detail
