@@ -277,6 +277,28 @@ TEST_CASE("links that skip libcurl resolve as the ones that do not") {
   }
 }
 
+// Plain relative paths are merged with the base's directory without
+// libcurl (url.cpp); the answers here are libcurl's, quirks included.
+TEST_CASE("relative links that skip libcurl resolve as the ones that do not") {
+  const UrlResolver resolver("http://example.com:8080/a/page?q");
+  CHECK(or_none(resolver.resolve("b.html")) == "http://example.com:8080/a/b.html");
+  CHECK(or_none(resolver.resolve("./c?y=1#f")) == "http://example.com:8080/a/c?y=1");
+  CHECK(or_none(resolver.resolve("../../../x/y.html#f")) == "http://example.com:8080/x/y.html");  // not above the root
+  CHECK(or_none(resolver.resolve("b/.")) == "http://example.com:8080/a/b/");
+  CHECK(or_none(resolver.resolve("b/..")) == "http://example.com:8080/a/");
+  CHECK(or_none(resolver.resolve("b//c")) == "http://example.com:8080/a/b//c");
+  CHECK(or_none(resolver.resolve("a?")) == "http://example.com:8080/a/a");
+  CHECK(or_none(resolver.resolve("..//x")) == "http://example.com:8080//x");
+  // libcurl 7.88 reads these two its own way (RFC 3986: "/a//x", "/a/?y").
+  CHECK(or_none(resolver.resolve(".//x")) == "http://example.com:8080/a/x");
+  CHECK(or_none(resolver.resolve("./?y")) == "http://example.com:8080/a?y");
+  CHECK(or_none(resolver.resolve("?y")) == "http://example.com:8080/a/page?y");
+  CHECK(or_none(resolver.resolve("x:y/z")) == "(none)");  // a scheme, not a path
+  CHECK(or_none(resolver.resolve("a%2Fb")) == "http://example.com:8080/a/a%2Fb");
+  CHECK(or_none(UrlResolver("http://[::1]/d/e").resolve("../f")) == "http://[::1]/f");
+  CHECK(or_none(UrlResolver("http://example.com/%7e/e").resolve("f")) == "http://example.com/~/f");
+}
+
 TEST_CASE("split_url of a known site's URL skips libcurl, and says the same") {
   REQUIRE(split_url("http://example.com:8080/"));  // the site is known from now on
   const std::optional<UrlParts> parts = split_url("http://example.com:8080/a/b?x=1");

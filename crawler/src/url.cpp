@@ -266,12 +266,14 @@ bool are_plain_characters(std::string_view text) {
 // Is `segment` a dot segment, which remove_dot_segments() would change?
 bool is_dot_segment(std::string_view segment) { return segment == "." || segment == ".."; }
 
+// Longer links are left to libcurl (it has a limit).
+constexpr std::size_t kMaxPlainLength = 4096;
+
 // A path and query ("/a/b?x=1") that normalization leaves as it is and
 // every URL parser reads alike: only characters that appear raw (no '%',
 // so no escapes; no '#', space, control or non-ASCII byte), no dot
-// segments, no empty query. Long ones are left to libcurl (it has a limit).
+// segments, no empty query, not too long.
 bool is_plain_path_and_query(std::string_view text) {
-  constexpr std::size_t kMaxPlainLength = 4096;
   if (!text.starts_with('/') || text.starts_with("//") || text.size() > kMaxPlainLength) return false;
   if (!are_plain_characters(text)) return false;
   const std::size_t question = text.find('?');
@@ -283,6 +285,42 @@ bool is_plain_path_and_query(std::string_view text) {
     path.remove_prefix(slash);
   }
   return true;
+}
+
+// libcurl 7.88 takes a leading "./" and "../"s off a relative path before
+// it merges, which goes wrong when a '/' or '?' follows them: against
+// "/a/b/c", ".//x" gives "/a/b/x" and "../?q" "/a?q" (RFC 3986 says
+// "/a/b//x" and "/a/?q"). Such paths are left to it, to keep its answers.
+bool has_segment_after_leading_dots(std::string_view text) {
+  if (text.starts_with("./")) text.remove_prefix(2);
+  while (text.starts_with("../")) text.remove_prefix(3);
+  return !text.starts_with('/') && !text.starts_with('?');
+}
+
+// A relative path ("page.html", "../a/b.html?x=1") in plain characters.
+// Not "", "?q" (they keep the base's path, a case of their own), nor a
+// first segment with a ':' ("mailto:x" names a scheme).
+bool is_plain_relative_path(std::string_view text) {
+  if (text.empty() || text.starts_with('/') || text.starts_with('?') || text.size() > kMaxPlainLength) return false;
+  const std::string_view first_segment = text.substr(0, text.find_first_of("/?"));
+  return first_segment.find(':') == std::string_view::npos && are_plain_characters(text) &&
+         has_segment_after_leading_dots(text);
+}
+
+// "/a/b.html?x=1" -> "/a/": what a relative path is resolved against.
+// Empty when the base's path is not plain, which leaves its links to libcurl.
+std::string directory_of(std::string_view path_and_query) {
+  const std::string_view path = path_and_query.substr(0, path_and_query.find('?'));
+  const std::string_view directory = path.substr(0, path.rfind('/') + 1);
+  return are_plain_characters(directory) ? std::string(directory) : std::string();
+}
+
+// RFC 3986 5.2.2 and 5.2.3: the relative path goes after the base's
+// directory, then the dot segments go. Its query is kept as written.
+std::string merge_paths(std::string_view directory, std::string_view relative) {
+  const std::size_t question = std::min(relative.find('?'), relative.size());
+  std::string merged = remove_dot_segments(std::string(directory).append(relative.substr(0, question)));
+  return merged.append(relative.substr(question));
 }
 
 // The origins of URLs split_url() has split with libcurl: a URL of one of
@@ -407,7 +445,8 @@ struct UrlResolver::Parsed {
   bool has_base = false;  // without a usable base, an absolute href still resolves (to itself)
   bool has_zone_id = false;
   std::string scheme;
-  std::string origin;  // "http://host:port" of a canonical base, else empty
+  std::string origin;     // "http://host:port" of a canonical base, else empty
+  std::string directory;  // "/a/" of a canonical base with a plain path, else empty
 
   // A handle holding the base, to resolve an href against. curl 7.88's
   // curl_url_dup() loses an IPv6 zone id, so such a base is parsed afresh.
@@ -427,20 +466,33 @@ UrlResolver::UrlResolver(std::string_view base) : base_(std::make_unique<Parsed>
     base_->scheme = get_part(base_->url.get(), CURLUPART_SCHEME).value_or("");
     base_->has_zone_id = get_part(base_->url.get(), CURLUPART_ZONEID).has_value();
   }
-  if (const std::optional<UrlParts> parts = split_url(base_->text)) base_->origin = origin_prefix(*parts);
+  if (const std::optional<UrlParts> parts = split_url(base_->text)) {
+    base_->origin = origin_prefix(*parts);
+    base_->directory = directory_of(parts->path_and_query);
+  }
 }
 
-// The link, if it names a page of the base's own site in canonical
-// spelling: "/a/b.html", or the base's origin and that; a plain fragment
-// goes. std::nullopt when libcurl has to decide.
+// The link, if it names a page of the base's own site in plain spelling:
+// "/a/b.html", or the base's origin and that, or a relative path such as
+// "../b.html"; a plain fragment goes. std::nullopt when libcurl has to decide.
 std::optional<std::string> UrlResolver::resolve_plain(std::string_view href) const {
   if (base_->origin.empty()) return std::nullopt;
   const std::size_t hash = std::min(href.find('#'), href.size());
   if (!are_plain_characters(href.substr(std::min(hash + 1, href.size())))) return std::nullopt;
   std::string_view path_and_query = href.substr(0, hash);
+  if (is_plain_relative_path(path_and_query)) return resolve_plain_relative(path_and_query);
   if (path_and_query.starts_with(base_->origin)) path_and_query.remove_prefix(base_->origin.size());
   if (!is_plain_path_and_query(path_and_query)) return std::nullopt;
   return base_->origin + std::string(path_and_query);
+}
+
+// "../b.html" against the base's directory. The merged path must be plain
+// as well ("..//b" could make "//b"); if not, libcurl decides.
+std::optional<std::string> UrlResolver::resolve_plain_relative(std::string_view relative) const {
+  if (base_->directory.empty()) return std::nullopt;
+  const std::string path_and_query = merge_paths(base_->directory, relative);
+  if (!is_plain_path_and_query(path_and_query)) return std::nullopt;
+  return base_->origin + path_and_query;
 }
 
 UrlResolver::~UrlResolver() = default;

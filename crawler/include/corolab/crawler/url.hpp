@@ -45,6 +45,7 @@ class UrlResolver {
 
  private:
   std::optional<std::string> resolve_plain(std::string_view href) const;
+  std::optional<std::string> resolve_plain_relative(std::string_view relative) const;
 
   struct Parsed;  // libcurl's handle of the base (url.cpp)
   std::unique_ptr<Parsed> base_;
