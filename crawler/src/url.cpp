@@ -148,14 +148,31 @@ std::optional<std::string> canonical_host_uncached(std::string_view host) {
   return reread_host(to_lower(host));
 }
 
+// Answers that do not depend on the page, remembered. Bounded: when full, it
+// forgets everything at once (simpler than least-recently-used, and a crawl
+// asks about the same few hosts and links again and again). One per thread.
+class Memo {
+ public:
+  const std::optional<std::string>* recall(const std::string& question) const {
+    const auto found = answers_.find(question);
+    return found == answers_.end() ? nullptr : &found->second;
+  }
+  const std::optional<std::string>& remember(const std::string& question, std::optional<std::string> answer) {
+    if (answers_.size() == kCapacity) answers_.clear();
+    return answers_.emplace(question, std::move(answer)).first->second;
+  }
+
+ private:
+  static constexpr std::size_t kCapacity = 4096;
+  std::unordered_map<std::string, std::optional<std::string>> answers_;
+};
+
 // Every link of a crawl names one of a few hosts, and rereading a host is a
-// whole URL parse: remember the answers (a bounded memo, per thread).
+// whole URL parse: remember the answers.
 std::optional<std::string> canonical_host(const std::string& host) {
-  constexpr std::size_t kMaxRemembered = 4096;
-  thread_local std::unordered_map<std::string, std::optional<std::string>> remembered;
-  if (auto found = remembered.find(host); found != remembered.end()) return found->second;
-  if (remembered.size() == kMaxRemembered) remembered.clear();
-  return remembered.emplace(host, canonical_host_uncached(host)).first->second;
+  thread_local Memo memo;
+  if (const std::optional<std::string>* known = memo.recall(host)) return *known;
+  return memo.remember(host, canonical_host_uncached(host));
 }
 
 int default_port(std::string_view scheme) { return scheme == "https" ? 443 : 80; }
@@ -291,10 +308,10 @@ bool is_plain_path_and_query(std::string_view text) {
 // it merges, which goes wrong when a '/' or '?' follows them: against
 // "/a/b/c", ".//x" gives "/a/b/x" and "../?q" "/a?q" (RFC 3986 says
 // "/a/b//x" and "/a/?q"). Such paths are left to it, to keep its answers.
-bool has_segment_after_leading_dots(std::string_view text) {
+bool hits_libcurl_dot_quirk(std::string_view text) {
   if (text.starts_with("./")) text.remove_prefix(2);
   while (text.starts_with("../")) text.remove_prefix(3);
-  return !text.starts_with('/') && !text.starts_with('?');
+  return text.starts_with('/') || text.starts_with('?');
 }
 
 // A relative path ("page.html", "../a/b.html?x=1") in plain characters.
@@ -304,7 +321,7 @@ bool is_plain_relative_path(std::string_view text) {
   if (text.empty() || text.starts_with('/') || text.starts_with('?') || text.size() > kMaxPlainLength) return false;
   const std::string_view first_segment = text.substr(0, text.find_first_of("/?"));
   return first_segment.find(':') == std::string_view::npos && are_plain_characters(text) &&
-         has_segment_after_leading_dots(text);
+         !hits_libcurl_dot_quirk(text);
 }
 
 // "/a/b.html?x=1" -> "/a/": what a relative path is resolved against.
@@ -424,17 +441,14 @@ bool names_its_scheme(std::string_view href) {
 
 // An href that names its scheme means the same on every page: the links to
 // other sites, mailto: and javascript: come back page after page, so their
-// answers are remembered (a bounded memo, per thread).
+// answers are remembered.
 std::optional<std::string> resolve_absolute(std::string_view href) {
-  constexpr std::size_t kMaxRemembered = 4096;
-  thread_local std::unordered_map<std::string, std::optional<std::string>> remembered;
-  const std::string key(href);
-  if (auto found = remembered.find(key); found != remembered.end()) return found->second;
-  if (remembered.size() == kMaxRemembered) remembered.clear();
+  thread_local Memo memo;
+  const std::string question(href);
+  if (const std::optional<std::string>* known = memo.recall(question)) return *known;
   const CurlUrl url(curl_url());
   if (!url) return std::nullopt;  // out of memory: not an answer to remember
-  std::optional<std::string> resolved = set_url(url.get(), href) ? canonical_url(url.get()) : std::nullopt;
-  return remembered.emplace(key, std::move(resolved)).first->second;
+  return memo.remember(question, set_url(url.get(), href) ? canonical_url(url.get()) : std::nullopt);
 }
 
 }  // namespace

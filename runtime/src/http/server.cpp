@@ -292,13 +292,13 @@ Task<void> Server::Connection::serve_requests() {
     }
     // Usually the whole request came in one piece: take it at once, with no
     // task to start and no deadline to race against.
-    std::optional<Incoming> buffered = take_buffered_request();
-    if (!buffered) {
+    std::optional<Incoming> arrived = take_buffered_request();
+    if (!arrived) {
       const TimePoint head_due = EventLoop::current().now() + options.head_timeout;
       Incoming received = co_await receive_request(head_due);
-      buffered = std::move(received);
+      arrived = std::move(received);
     }
-    Incoming& incoming = *buffered;
+    Incoming& incoming = *arrived;
     if (incoming.kind == Incoming::Kind::closed) co_return;
     if (incoming.kind == Incoming::Kind::refused) {
       co_await refuse(incoming.status, std::move(incoming.reason));
@@ -326,7 +326,7 @@ Task<bool> Server::Connection::wait_for_request_start(TimePoint deadline) {
 
 // The request at the start of buffer_, if its head and body have all
 // arrived (or its head is already known to be bad); nothing if bytes are
-// still missing. The head is parsed once.
+// still missing (then read_request parses the head again, as more comes).
 std::optional<Incoming> Server::Connection::take_buffered_request() {
   ParsedHead head = parse_request_head(buffer_, server_.options_.max_head_size);
   if (head.status == ParsedHead::Status::incomplete) return std::nullopt;

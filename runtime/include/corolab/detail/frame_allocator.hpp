@@ -21,6 +21,9 @@
 //   registered the first time a frame is cached, so the fast path never pays
 //   for a guard check).
 //
+// Waiters borrow it too, for their stop callbacks (detail/waiter.hpp): a
+// small block taken and given back around every wait that can be stopped.
+//
 // Under AddressSanitizer recycling is off: a recycled frame is still
 // "allocated" as far as ASan knows, so a use after free of a task frame would
 // go unnoticed. The build option COROLAB_FRAME_ALLOCATOR=OFF turns it off
