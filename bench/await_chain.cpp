@@ -4,11 +4,10 @@
 // allocating the child's frame, the symmetric transfer into it and back, and
 // freeing the frame. Asio: the same loop over asio::awaitable<int>.
 
+#include <asio/awaitable.hpp>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
-#include <asio/awaitable.hpp>
-
 #include <corolab/sync_wait.hpp>
 #include <corolab/task.hpp>
 

@@ -46,8 +46,8 @@ double best_of(int repeats, Measure measure, Better better = {}) {
 // One row of the table. `min_ratio` is the target: corolab at least that
 // many times better (0: no target). `max_corolab` is an absolute target on
 // corolab's figure (0: none).
-inline void print_row(const std::string& name, const std::string& unit, double corolab,
-                      double asio, double min_ratio, double max_corolab = 0) {
+inline void print_row(const std::string& name, const std::string& unit, double corolab, double asio,
+                      double min_ratio, double max_corolab = 0) {
   const double ratio = asio / corolab;
   std::string target;
   bool met = true;
@@ -63,8 +63,8 @@ inline void print_row(const std::string& name, const std::string& unit, double c
     met = met && corolab < max_corolab;
   }
   if (target.empty()) target = "-";
-  std::printf("| %s | %.4g %s | %.4g %s | %.2fx | %s | %s |\n", name.c_str(), corolab,
-              unit.c_str(), asio, unit.c_str(), ratio, target.c_str(),
+  std::printf("| %s | %.4g %s | %.4g %s | %.2fx | %s | %s |\n", name.c_str(), corolab, unit.c_str(),
+              asio, unit.c_str(), ratio, target.c_str(),
               (min_ratio > 0 || max_corolab > 0) ? (met ? "yes" : "NO") : "-");
   std::fflush(stdout);
 }
@@ -80,8 +80,8 @@ inline void print_rate_row(const std::string& name, const std::string& unit, dou
     std::snprintf(text, sizeof text, ">= %gx", min_ratio);
     target = text;
   }
-  std::printf("| %s | %.4g %s | %.4g %s | %.2fx | %s | %s |\n", name.c_str(), corolab,
-              unit.c_str(), other, unit.c_str(), ratio, target.c_str(),
+  std::printf("| %s | %.4g %s | %.4g %s | %.2fx | %s | %s |\n", name.c_str(), corolab, unit.c_str(),
+              other, unit.c_str(), ratio, target.c_str(),
               min_ratio > 0 ? (ratio >= min_ratio ? "yes" : "NO") : "-");
   std::fflush(stdout);
 }

@@ -15,7 +15,6 @@
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
-
 #include <corolab/channel.hpp>
 #include <corolab/event.hpp>
 #include <corolab/event_loop.hpp>
@@ -171,6 +170,6 @@ int main(int argc, char** argv) {
   bench::print_row("ping-pong through an Event (round trip)", "ns", corolab_event, asio_event, 0);
   const double corolab_channel = bench::best_of(repeats, [&] { return corolab_channels(count); });
   const double asio_channel = bench::best_of(repeats, [&] { return asio_channels(count); });
-  bench::print_row("ping-pong through a Channel (round trip)", "ns", corolab_channel,
-                   asio_channel, 0);
+  bench::print_row("ping-pong through a Channel (round trip)", "ns", corolab_channel, asio_channel,
+                   0);
 }

@@ -12,7 +12,6 @@
 #include <asio/post.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
-
 #include <corolab/sync_wait.hpp>
 #include <corolab/task.hpp>
 #include <corolab/yield.hpp>

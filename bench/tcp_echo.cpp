@@ -6,14 +6,13 @@
 // is the same for both: bench/echo_load.hpp, plain epoll on the main thread,
 // 50 connections each bouncing a 64-byte message back and forth.
 
+#include <array>
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
 #include <asio/io_context.hpp>
 #include <asio/ip/tcp.hpp>
 #include <asio/use_awaitable.hpp>
 #include <asio/write.hpp>
-
-#include <array>
 #include <corolab/event_loop.hpp>
 #include <corolab/tcp_listener.hpp>
 #include <cstdint>
@@ -90,8 +89,10 @@ int main(int argc, char** argv) {
   const double seconds = smoke ? 0.2 : 3;
   const int repeats = smoke ? 1 : 3;
   const std::greater<> higher;  // a rate: the best run is the fastest
-  const double corolab_rate = bench::best_of(repeats, [&] { return measure_corolab(connections, seconds); }, higher);
-  const double asio_rate = bench::best_of(repeats, [&] { return measure_asio(connections, seconds); }, higher);
+  const double corolab_rate = bench::best_of(
+      repeats, [&] { return measure_corolab(connections, seconds); }, higher);
+  const double asio_rate = bench::best_of(
+      repeats, [&] { return measure_asio(connections, seconds); }, higher);
   const std::string name = "TCP echo, " + std::to_string(connections) + " connections x 64 B";
   bench::print_rate_row(name, "msg/s", corolab_rate, asio_rate, 0);
 }

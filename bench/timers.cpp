@@ -16,11 +16,9 @@
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
-
 #include <corolab/event_loop.hpp>
 #include <corolab/sleep.hpp>
 #include <corolab/task.hpp>
-
 #include <cstdlib>
 #include <fstream>
 #include <random>

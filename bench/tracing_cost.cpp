@@ -15,13 +15,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <corolab/event_loop.hpp>
 #include <corolab/io_wait.hpp>
 #include <corolab/sleep.hpp>
 #include <corolab/sync_wait.hpp>
 #include <corolab/task.hpp>
 #include <corolab/yield.hpp>
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -77,10 +77,11 @@ Figures measure(bool smoke) {
   const long count = smoke ? 2'000 : 2'000'000;
   const long socket_count = smoke ? 2'000 : 300'000;
   const int repeats = smoke ? 1 : 5;
-  return Figures{
-      bench::best_of(repeats, [&] { return corolab::sync_wait(yields(count)); }),
-      bench::best_of(repeats, [&] { return corolab::sync_wait(zero_sleeps(count)); }),
-      bench::best_of(repeats, [&] { return corolab::sync_wait(socket_round_trips(socket_count)); })};
+  return Figures{bench::best_of(repeats, [&] { return corolab::sync_wait(yields(count)); }),
+                 bench::best_of(repeats, [&] { return corolab::sync_wait(zero_sleeps(count)); }),
+                 bench::best_of(repeats, [&] {
+                   return corolab::sync_wait(socket_round_trips(socket_count));
+                 })};
 }
 
 void print_cost(const char* name, double hooks_off, double compiled_out) {
@@ -108,11 +109,13 @@ Figures lowest(const Figures& a, const Figures& b) {
 int main(int argc, char** argv) {
   const bool smoke = bench::smoke_mode(argc, argv);
   if (std::getenv("COROLAB_TRACE") != nullptr) {
-    std::fprintf(stderr, "bench_tracing_cost: unset COROLAB_TRACE (this measures tracing when off)\n");
+    std::fprintf(stderr,
+                 "bench_tracing_cost: unset COROLAB_TRACE (this measures tracing when off)\n");
     return 2;
   }
   bool figures_only = false;
-  for (int i = 1; i < argc; ++i) figures_only = figures_only || std::strcmp(argv[i], "--figures") == 0;
+  for (int i = 1; i < argc; ++i)
+    figures_only = figures_only || std::strcmp(argv[i], "--figures") == 0;
   if (figures_only) {
     const Figures figures = measure(smoke);
     std::printf("%.6g %.6g %.6g\n", figures.yield_ns, figures.sleep_ns, figures.socket_ns);
@@ -128,7 +131,8 @@ int main(int argc, char** argv) {
   for (int i = 0; i < processes; ++i) {
     Figures figures{};
     Figures compiled_out_run{};
-    if (!run_child(argv[0], smoke, &figures) || !run_child(COROLAB_COMPILED_OUT_TWIN, smoke, &compiled_out_run)) {
+    if (!run_child(argv[0], smoke, &figures) ||
+        !run_child(COROLAB_COMPILED_OUT_TWIN, smoke, &compiled_out_run)) {
       std::fprintf(stderr, "bench_tracing_cost: a measuring process failed\n");
       return 1;
     }

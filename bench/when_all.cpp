@@ -16,11 +16,9 @@
 #include <asio/steady_timer.hpp>
 #include <asio/this_coro.hpp>
 #include <asio/use_awaitable.hpp>
-
 #include <corolab/sync_wait.hpp>
 #include <corolab/task.hpp>
 #include <corolab/when_all.hpp>
-
 #include <exception>
 #include <vector>
 

@@ -6,7 +6,6 @@
 //   corolab::EventLoop loop(virtual_time_on(kind));         // virtual time
 
 #include <catch2/catch.hpp>
-
 #include <vector>
 
 #include "corolab/event_loop.hpp"

@@ -61,7 +61,8 @@ class BackgroundSite {
   // reading it from this thread is safe.
   std::vector<std::string> page_urls(std::size_t count) const {
     std::vector<std::string> urls = served_->site().graph().sitemap_urls();
-    if (urls.size() < count) throw std::invalid_argument("the demo site has fewer pages than asked for");
+    if (urls.size() < count)
+      throw std::invalid_argument("the demo site has fewer pages than asked for");
     urls.resize(count);
     return urls;
   }

@@ -4,9 +4,8 @@
 // and item lifetimes when channels and tasks are destroyed.
 #include "corolab/channel.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstddef>
 #include <memory>
 #include <optional>
@@ -15,13 +14,13 @@
 #include <utility>
 #include <vector>
 
+#include "async_test_helpers.hpp"
 #include "corolab/event.hpp"
 #include "corolab/event_loop.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
 #include "corolab/task_group.hpp"
 #include "corolab/yield.hpp"
-#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::Channel;
@@ -396,8 +395,8 @@ TEST_CASE("close() wakes all waiting senders with ChannelClosed") {
   REQUIRE(channel.try_send(one));
   Log log;
   sync_wait(three_senders_then_close(&channel, &log));
-  CHECK(log == Log{"send 10", "send 11", "send 12", "close", "10 closed", "11 closed",
-                   "12 closed"});
+  CHECK(log ==
+        Log{"send 10", "send 11", "send 12", "close", "10 closed", "11 closed", "12 closed"});
   std::vector<int> rest;
   sync_wait(receive_all(&channel, &rest));
   CHECK(rest == std::vector<int>{1});
@@ -435,8 +434,8 @@ TEST_CASE("a channel of capacity 0 is a rendezvous") {
   Log log;
   std::size_t max_size = 0;
   sync_wait(rendezvous(&channel, &log, &max_size));
-  CHECK(log == Log{"send 0", "got 0", "sent 0", "send 1", "got 1", "sent 1", "send 2", "got 2",
-                   "sent 2"});
+  CHECK(log ==
+        Log{"send 0", "got 0", "sent 0", "send 1", "got 1", "sent 1", "send 2", "got 2", "sent 2"});
   CHECK(max_size == 0);
 }
 

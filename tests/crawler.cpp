@@ -11,10 +11,10 @@
 // clock; none of them fires here.)
 #include "corolab/crawler/crawler.hpp"
 
-#include <catch2/catch.hpp>
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -31,13 +31,13 @@ using namespace std::chrono_literals;
 using corolab::Duration;
 using corolab::Task;
 using corolab::TimePoint;
-using corolab::testing::Reply;
-using corolab::testing::ScriptedServer;
-using corolab::crawler::CrawlOptions;
 using corolab::crawler::Crawler;
+using corolab::crawler::CrawlOptions;
 using corolab::crawler::CrawlSummary;
 using corolab::crawler::Outcome;
 using corolab::crawler::PageRecord;
+using corolab::testing::Reply;
+using corolab::testing::ScriptedServer;
 namespace site = corolab::demo_site;
 
 namespace {
@@ -118,7 +118,8 @@ bool was_requested(Outcome outcome) {
 
 // URL -> outcome, with the site's base URL cut off, so crawls of two
 // servers (two ports) can be compared.
-std::map<std::string, Outcome> by_target(const std::vector<PageRecord>& records, const std::string& base) {
+std::map<std::string, Outcome> by_target(const std::vector<PageRecord>& records,
+                                         const std::string& base) {
   std::map<std::string, Outcome> outcomes;
   for (const PageRecord& record : records) {
     std::string key = record.url.starts_with(base) ? record.url.substr(base.size()) : record.url;
@@ -162,7 +163,8 @@ Task<std::vector<PageRecord>> crawl_in_two_parts(site::SiteServer* served, std::
 }
 
 // Crawls the scripted server's site, serving it for as long as the crawl runs.
-Task<CrawlSummary> crawl_scripted(ScriptedServer* server, CrawlOptions options, Recorder* recorder) {
+Task<CrawlSummary> crawl_scripted(ScriptedServer* server, CrawlOptions options,
+                                  Recorder* recorder) {
   Crawler crawler(std::move(options), *recorder);
   Task<CrawlSummary> crawling = crawler.run();
   Task<CrawlSummary> serving = server->serve_during(std::move(crawling));
@@ -172,7 +174,8 @@ Task<CrawlSummary> crawl_scripted(ScriptedServer* server, CrawlOptions options, 
 
 #ifdef COROLAB_CRAWL_PATH  // (lesson 12 builds these tests without the program)
 int run_crawl_program(const std::string& arguments) {
-  const std::string command = std::string(COROLAB_CRAWL_PATH) + " " + arguments + " >/dev/null 2>&1";
+  const std::string command =
+      std::string(COROLAB_CRAWL_PATH) + " " + arguments + " >/dev/null 2>&1";
   const int status = std::system(command.c_str());
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
@@ -180,7 +183,8 @@ int run_crawl_program(const std::string& arguments) {
 
 }  // namespace
 
-TEST_CASE("the crawl finds exactly what a polite crawler should, and every fault lands in its outcome") {
+TEST_CASE(
+    "the crawl finds exactly what a polite crawler should, and every fault lands in its outcome") {
   corolab::EventLoop loop(corolab::LoopOptions::virtual_time());
   site::SiteServer served(small_site(true));
   const site::SiteGraph& truth = served.site().graph();
@@ -244,7 +248,8 @@ TEST_CASE("429 with Retry-After: the retry waits as asked (measured on the loop'
   corolab::EventLoop loop(corolab::LoopOptions::virtual_time());
   site::SiteServer served(small_site(true));
   CrawlResult result = corolab::sync_wait(crawl_site(&served, test_options(served.base_url())));
-  const PageRecord& limited = record_of(result.records, served.site().graph().url_of(site::fault_paths::rate_limited));
+  const PageRecord& limited =
+      record_of(result.records, served.site().graph().url_of(site::fault_paths::rate_limited));
   CHECK(limited.outcome == Outcome::fetched);
   CHECK(limited.time == 1s);  // Retry-After: 1
   CHECK(served.site().request_count(site::fault_paths::rate_limited) == 2);
@@ -258,7 +263,8 @@ TEST_CASE("limits: --max-pages and --max-depth end URLs as limit_reached") {
     options.max_pages = 10;
     CrawlResult result = corolab::sync_wait(crawl_site(&served, options));
     std::size_t requested = 0;
-    for (const PageRecord& record : result.records) requested += was_requested(record.outcome) ? 1 : 0;
+    for (const PageRecord& record : result.records)
+      requested += was_requested(record.outcome) ? 1 : 0;
     CHECK(requested == 10);
     CHECK(result.summary.count(Outcome::limit_reached) > 0);
   }
@@ -274,7 +280,8 @@ TEST_CASE("limits: --max-pages and --max-depth end URLs as limit_reached") {
     options.exclude.emplace_back("/section-");
     CrawlResult result = corolab::sync_wait(crawl_site(&served, options));
     for (const PageRecord& record : result.records) {
-      if (record.url.find("/section-") != std::string::npos) CHECK(record.outcome == Outcome::out_of_scope);
+      if (record.url.find("/section-") != std::string::npos)
+        CHECK(record.outcome == Outcome::out_of_scope);
     }
   }
 }
@@ -284,22 +291,27 @@ TEST_CASE("stopped, then resumed from what it left, equals an uninterrupted craw
   site::SiteOptions options = small_site(true);
   options.latency = 5ms;  // so that requests are in flight when the stop comes
   site::SiteServer uninterrupted_site(options);
-  CrawlResult whole = corolab::sync_wait(crawl_site(&uninterrupted_site, test_options(uninterrupted_site.base_url())));
+  CrawlResult whole = corolab::sync_wait(
+      crawl_site(&uninterrupted_site, test_options(uninterrupted_site.base_url())));
 
   site::SiteServer interrupted_site(options);
   std::vector<PageRecord> parts = corolab::sync_wait(crawl_in_two_parts(&interrupted_site, 30));
-  CHECK(by_target(parts, interrupted_site.base_url()) == by_target(whole.records, uninterrupted_site.base_url()));
+  CHECK(by_target(parts, interrupted_site.base_url()) ==
+        by_target(whole.records, uninterrupted_site.base_url()));
 }
 
 // Exact on virtual time, with no jitter: robots.txt asks for 2 s between
 // requests, so the pages are requested 0, 2, 4 and 6 s after it; a page that
 // fails twice is retried after the backoff (250 ms), then after twice that.
-TEST_CASE("Crawl-delay spaces the requests to a host, and failed requests are retried after a doubling backoff") {
+TEST_CASE(
+    "Crawl-delay spaces the requests to a host, and failed requests are retried after a doubling "
+    "backoff") {
   corolab::EventLoop loop(corolab::LoopOptions::virtual_time());
   ScriptedServer server;
   server.script("/robots.txt", {Reply::ok("User-agent: *\nCrawl-delay: 2\n")});
-  server.script("/", {Reply::ok(R"(<a href="/a">a</a> <a href="/b">b</a> <a href="/flaky">flaky</a>)")
-                          .header("Content-Type", "text/html")});
+  server.script("/",
+                {Reply::ok(R"(<a href="/a">a</a> <a href="/b">b</a> <a href="/flaky">flaky</a>)")
+                     .header("Content-Type", "text/html")});
   server.script("/a", {Reply::ok("a").header("Content-Type", "text/html")});
   server.script("/b", {Reply::ok("b").header("Content-Type", "text/html")});
   server.script("/flaky", {Reply::with_status(503), Reply::with_status(503),
@@ -321,7 +333,8 @@ TEST_CASE("Crawl-delay spaces the requests to a host, and failed requests are re
     REQUIRE_FALSE(server.requests_to(target).empty());
     first_requests.push_back(server.requests_to(target)[0].arrived - start);
   }
-  std::sort(first_requests.begin(), first_requests.end());  // the links may take their turns in any order
+  std::sort(first_requests.begin(),
+            first_requests.end());  // the links may take their turns in any order
   CHECK(first_requests == std::vector<Duration>{0s, 2s, 4s, 6s});
 
   const std::vector<corolab::testing::ReceivedRequest> flaky = server.requests_to("/flaky");
@@ -343,8 +356,8 @@ TEST_CASE("records are valid JSON lines with every field") {
   std::size_t count = 0;
   while (std::getline(lines, line)) {
     const auto json = nlohmann::json::parse(line);
-    for (const char* key : {"url", "final_url", "status", "content_type", "depth", "parent", "bytes", "time_ms",
-                            "error", "outcome"}) {
+    for (const char* key : {"url", "final_url", "status", "content_type", "depth", "parent",
+                            "bytes", "time_ms", "error", "outcome"}) {
       CHECK(json.contains(key));
     }
     ++count;
@@ -355,7 +368,7 @@ TEST_CASE("records are valid JSON lines with every field") {
 #ifdef COROLAB_CRAWL_PATH
 TEST_CASE("bad command lines get a clear message and exit code 2") {
   CHECK(run_crawl_program("--help") == 0);
-  CHECK(run_crawl_program("") == 2);                                  // no URL
+  CHECK(run_crawl_program("") == 2);  // no URL
   CHECK(run_crawl_program("--no-such-option http://127.0.0.1/") == 2);
   CHECK(run_crawl_program("--concurrency 0 http://127.0.0.1/") == 2);
   CHECK(run_crawl_program("ftp://127.0.0.1/") == 2);

@@ -4,10 +4,9 @@
 // the handler directly; the last one goes through the real HTTP server.
 #include "corolab/demo_site/demo_site.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <array>
+#include <catch2/catch.hpp>
 #include <deque>
 #include <set>
 #include <stdexcept>
@@ -36,7 +35,9 @@ namespace fault_paths = corolab::demo_site::fault_paths;
 namespace Catch {
 template <>
 struct StringMaker<Outcome> {
-  static std::string convert(Outcome outcome) { return std::string(corolab::demo_site::to_string(outcome)); }
+  static std::string convert(Outcome outcome) {
+    return std::string(corolab::demo_site::to_string(outcome));
+  }
 };
 }  // namespace Catch
 
@@ -143,9 +144,10 @@ TEST_CASE("seed 1 gives this very site with every compiler and standard library"
   REQUIRE(home != nullptr);
   std::vector<std::string> hrefs;
   for (const Link& link : home->links) hrefs.push_back(link.href);
-  CHECK(hrefs == std::vector<std::string>{"section-0/topic-2/page-0.html", "section-1/topic-3/page-6.html",
-                                          "section-2/topic-2/page-1.html", "section-3/topic-0/page-9.html",
-                                          "http://elsewhere.example/about.html"});
+  CHECK(hrefs ==
+        std::vector<std::string>{"section-0/topic-2/page-0.html", "section-1/topic-3/page-6.html",
+                                 "section-2/topic-2/page-1.html", "section-3/topic-0/page-9.html",
+                                 "http://elsewhere.example/about.html"});
 }
 
 TEST_CASE("the site has the shape its options ask for") {
@@ -162,7 +164,8 @@ TEST_CASE("the site has the shape its options ask for") {
     const Node& page = graph.nodes().at(1 + number);
     CAPTURE(page.target);
     CHECK(page.target.ends_with(numbered("/page-", number, ".html")));
-    CHECK(std::count(page.target.begin(), page.target.end(), '/') == static_cast<long>(options.depth + 1));
+    CHECK(std::count(page.target.begin(), page.target.end(), '/') ==
+          static_cast<long>(options.depth + 1));
 
     std::size_t content_links = 0;
     std::set<std::string> distinct;
@@ -277,7 +280,8 @@ TEST_CASE("robots.txt disallows /private/ and names the sitemap") {
   CHECK(robots.status == 200);
   CHECK(header(robots, "Content-Type") == "text/plain; charset=utf-8");
   CHECK(robots.body.find("User-agent: *\nDisallow: /private/\n") != std::string::npos);
-  CHECK(robots.body.find("\nSitemap: " + std::string(kBaseUrl) + "/sitemap.xml\n") != std::string::npos);
+  CHECK(robots.body.find("\nSitemap: " + std::string(kBaseUrl) + "/sitemap.xml\n") !=
+        std::string::npos);
 
   // The private pages are linked from content pages, and served to anyone impolite enough to ask.
   std::size_t private_pages = 0;
@@ -506,7 +510,8 @@ Task<std::set<std::string>> crawl_politely(DemoSite* site) {
 
     requested.insert(url);
     Response response = co_await site->handle(request(target));
-    if (response.status == 500 || response.status == 429) response = co_await site->handle(request(target));
+    if (response.status == 500 || response.status == 429)
+      response = co_await site->handle(request(target));
 
     std::vector<std::string> found;
     if (response.status == 301 || response.status == 302) {
@@ -588,8 +593,8 @@ namespace {
 // One request on a new connection; the whole response, head and body.
 Task<std::string> raw_get(corolab::SocketAddress server, std::string target) {
   corolab::TcpStream stream = co_await corolab::TcpStream::connect(server);
-  const std::string request_text =
-      "GET " + target + " HTTP/1.1\r\nHost: " + server.to_string() + "\r\nConnection: close\r\n\r\n";
+  const std::string request_text = "GET " + target + " HTTP/1.1\r\nHost: " + server.to_string() +
+                                   "\r\nConnection: close\r\n\r\n";
   co_await stream.write_all(request_text);
   std::string response;
   std::array<std::byte, 4096> buffer;
@@ -634,7 +639,8 @@ TEST_CASE("end to end: the real server serves the home page and robots.txt") {
   CHECK(fetched.home.find("Content-Type: text/html; charset=utf-8\r\n") != std::string::npos);
   CHECK(fetched.robots.starts_with("HTTP/1.1 200 OK\r\n"));
   CHECK(body_of(fetched.robots) == served.site().robots_txt());
-  CHECK(body_of(fetched.robots).find("Sitemap: " + served.base_url() + "/sitemap.xml") != std::string::npos);
+  CHECK(body_of(fetched.robots).find("Sitemap: " + served.base_url() + "/sitemap.xml") !=
+        std::string::npos);
   CHECK(served.site().request_count("/") == 1);
   CHECK(body_of(fetched.home) == fetch(served.site(), "/").body);
 

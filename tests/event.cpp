@@ -3,19 +3,18 @@
 #include "corolab/event.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "async_test_helpers.hpp"
 #include "corolab/event_loop.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
 #include "corolab/task_group.hpp"
 #include "corolab/yield.hpp"
-#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::Event;
@@ -211,8 +210,8 @@ TEST_CASE("cancelling a waiter throws OperationCancelled and leaves the other wa
   Event event;
   Log log;
   sync_wait(cancel_the_middle_waiter(&event, &log));
-  CHECK(log == Log{"A waits", "B waits", "C waits", "stop", "B cancelled", "set", "A woken",
-                   "C woken"});
+  CHECK(log ==
+        Log{"A waits", "B waits", "C waits", "stop", "B cancelled", "set", "A woken", "C woken"});
 }
 
 // A stop requested before the wait: cancelled unless the event is already set.

@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <coroutine>
 #include <cstdio>
@@ -273,7 +272,8 @@ TEST_CASE("stop() returns from run() even while tasks wait for a timer or for I/
   CHECK_FALSE(reached_end);
 }
 
-TEST_CASE("an exception escaping a spawned task is reported with its name and rethrown from run()") {
+TEST_CASE(
+    "an exception escaping a spawned task is reported with its name and rethrown from run()") {
   EventLoop loop;
   std::vector<std::string> log;
   loop.spawn(record_rounds(&log, "other", 3));
@@ -372,7 +372,8 @@ TEST_CASE("EventLoop::current() throws std::logic_error when the thread has no l
 
 // The real clock's monotonicity, then a sleep on virtual time. (That a real
 // sleep lasts at least its duration is tested in timers.cpp.)
-TEST_CASE("now() is monotonic, and a sleep moves it forward by exactly its duration on virtual time") {
+TEST_CASE(
+    "now() is monotonic, and a sleep moves it forward by exactly its duration on virtual time") {
   {
     EventLoop loop;
     corolab::TimePoint previous = loop.now();

@@ -5,7 +5,6 @@
 #include "corolab/detail/frame_allocator.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <thread>
 #include <vector>
 

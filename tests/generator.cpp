@@ -2,9 +2,8 @@
 // (elements_of), exceptions, and frame lifetimes.
 #include "corolab/generator.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <iterator>
 #include <ranges>
 #include <stdexcept>
@@ -156,7 +155,8 @@ TEST_CASE("a generator is a std::ranges input range, usable with views on an inf
   auto even = [](int i) { return i % 2 == 0; };
   auto square = [](int i) { return i * i; };
   std::vector<int> values;
-  for (int value : naturals() | std::views::filter(even) | std::views::transform(square) | std::views::take(4)) {
+  for (int value : naturals() | std::views::filter(even) | std::views::transform(square) |
+                       std::views::take(4)) {
     values.push_back(value);
   }
   CHECK(values == std::vector<int>{0, 4, 16, 36});
@@ -193,7 +193,8 @@ TEST_CASE("elements_of a default-constructed (empty) generator yields nothing") 
 
 TEST_CASE("elements_of yields a nested generator's elements: a recursive tree walk") {
   // 1 has children 2, 5, 6; 2 has 3 and 4; 6 has 7; 7 has 8.
-  const Node tree{1, {Node{2, {Node{3, {}}, Node{4, {}}}}, Node{5, {}}, Node{6, {Node{7, {Node{8, {}}}}}}}};
+  const Node tree{
+      1, {Node{2, {Node{3, {}}, Node{4, {}}}}, Node{5, {}}, Node{6, {Node{7, {Node{8, {}}}}}}}};
   CHECK(collect(walk(&tree)) == std::vector<int>{1, 2, 3, 4, 5, 6, 7, 8});
 
   ExpectNoLeaks no_leaks;

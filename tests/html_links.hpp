@@ -110,7 +110,8 @@ inline std::string remove_dot_segments(std::string_view path) {
 // references; enough for the site.
 inline std::string resolve(std::string_view base, std::string_view reference) {
   reference = reference.substr(0, reference.find('#'));
-  if (reference.starts_with("http://") || reference.starts_with("https://")) return std::string(reference);
+  if (reference.starts_with("http://") || reference.starts_with("https://"))
+    return std::string(reference);
   const std::size_t path_start = base.find('/', base.find("://") + 3);
   const std::string origin(base.substr(0, path_start));
   if (reference.starts_with("/")) return origin + std::string(reference);
@@ -127,7 +128,8 @@ inline std::string resolve(std::string_view base, std::string_view reference) {
 // Every followable link on a page, as absolute URLs without fragments.
 inline std::vector<std::string> absolute_links(std::string_view html, std::string_view page_url) {
   const PageLinks page = read_links(html);
-  const std::string base = page.base_href.empty() ? std::string(page_url) : decode_entities(page.base_href);
+  const std::string base =
+      page.base_href.empty() ? std::string(page_url) : decode_entities(page.base_href);
   std::vector<std::string> urls;
   for (const std::string& href : page.hrefs) {
     const std::string reference = decode_entities(href);

@@ -1,17 +1,16 @@
 // The libcurl client against our own server on loopback: results, every
 // error kind that can be provoked locally, cancellation mid-transfer,
 // redirects, the body cap, connection reuse, and curl's known traps.
-#include "corolab/http/client.hpp"
-
-#include <catch2/catch.hpp>
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 #include <vector>
 
 #include "backends.hpp"
 #include "corolab/corolab.hpp"
+#include "corolab/http/client.hpp"
 #include "corolab/http/server.hpp"
 
 using namespace std::chrono_literals;
@@ -28,8 +27,8 @@ namespace {
 
 // A test site: each path shows one behaviour.
 struct TestSite {
-  corolab::Event release_slow;       // /slow waits for this
-  std::vector<Request> requests;     // every request received, for inspection
+  corolab::Event release_slow;    // /slow waits for this
+  std::vector<Request> requests;  // every request received, for inspection
   std::string big_body = std::string(200'000, 'x');
 
   Task<Response> handle(Request request) {
@@ -63,8 +62,8 @@ struct TestSite {
 template <typename Body>
 Task<void> with_server(TestSite* site, Body body) {
   auto listener = corolab::TcpListener::bind(corolab::SocketAddress::loopback(0));
-  corolab::http::Server server(std::move(listener),
-                               [site](Request request) { return site->handle(std::move(request)); });
+  corolab::http::Server server(
+      std::move(listener), [site](Request request) { return site->handle(std::move(request)); });
   const std::string base = "http://" + server.local_address().to_string();
   corolab::TaskGroup group;
   group.spawn(server.serve());
@@ -117,7 +116,8 @@ Task<void> fetch_one(Client* client, std::string url, int* ok) {
 
 Task<void> thousand_concurrent(std::string base, Client* client, int* ok) {
   std::vector<Task<void>> fetches;
-  for (int i = 0; i < 1000; ++i) fetches.push_back(fetch_one(client, base + "/page-" + std::to_string(i), ok));
+  for (int i = 0; i < 1000; ++i)
+    fetches.push_back(fetch_one(client, base + "/page-" + std::to_string(i), ok));
   co_await corolab::when_all(std::move(fetches));
 }
 
@@ -193,7 +193,7 @@ Task<void> cancelled_mid_transfer(std::string base, Client* client, TestSite* si
   CHECK_THROWS_AS(co_await corolab::with_timeout(30ms, std::move(slow)), corolab::TimeoutError);
   CHECK(corolab::EventLoop::current().now() - start == 30ms);
   CHECK(site->requests.size() == 1);  // the server was answering: the cancel came mid-transfer
-  CHECK(client->in_flight() == 0);  // removed at once: no late callback can reach it
+  CHECK(client->in_flight() == 0);    // removed at once: no late callback can reach it
   // The client is still fine afterwards.
   ClientResponse after = co_await client->get(base + "/hello");
   CHECK(after.status == 200);
@@ -290,7 +290,8 @@ TEST_CASE("GET and HEAD return status, headers, body and timings") {
   corolab::EventLoop loop{kind};
   TestSite site;
   Client client;
-  corolab::sync_wait(with_server(&site, [&](std::string base) { return get_and_head(base, &client); }));
+  corolab::sync_wait(
+      with_server(&site, [&](std::string base) { return get_and_head(base, &client); }));
 }
 
 TEST_CASE("1,000 concurrent requests on one loop") {
@@ -300,7 +301,8 @@ TEST_CASE("1,000 concurrent requests on one loop") {
   TestSite site;
   Client client({.max_total_connections = 64, .max_host_connections = 64});
   int ok = 0;
-  corolab::sync_wait(with_server(&site, [&](std::string base) { return thousand_concurrent(base, &client, &ok); }));
+  corolab::sync_wait(with_server(
+      &site, [&](std::string base) { return thousand_concurrent(base, &client, &ok); }));
   CHECK(ok == 1000);
   CHECK(client.in_flight() == 0);
 }
@@ -310,8 +312,8 @@ TEST_CASE("connections are reused (seen through curl's CURLINFO_NUM_CONNECTS)") 
   TestSite site;
   Client client;
   std::vector<long> new_connections;
-  corolab::sync_wait(
-      with_server(&site, [&](std::string base) { return sequential_reuse(base, &client, &new_connections); }));
+  corolab::sync_wait(with_server(
+      &site, [&](std::string base) { return sequential_reuse(base, &client, &new_connections); }));
   CHECK(new_connections == std::vector<long>{1, 0, 0});
 }
 
@@ -319,21 +321,24 @@ TEST_CASE("redirects are not followed unless asked, and Location comes back abso
   corolab::EventLoop loop;
   TestSite site;
   Client client;
-  corolab::sync_wait(with_server(&site, [&](std::string base) { return redirects(base, &client); }));
+  corolab::sync_wait(
+      with_server(&site, [&](std::string base) { return redirects(base, &client); }));
 }
 
 TEST_CASE("user agent, conditional headers and Accept-Encoding reach the server") {
   corolab::EventLoop loop;
   TestSite site;
   Client client;
-  corolab::sync_wait(with_server(&site, [&](std::string base) { return request_headers_sent(base, &client, &site); }));
+  corolab::sync_wait(with_server(
+      &site, [&](std::string base) { return request_headers_sent(base, &client, &site); }));
 }
 
 TEST_CASE("the body can be skipped after the headers, or streamed in pieces") {
   corolab::EventLoop loop;
   TestSite site;
   Client client;
-  corolab::sync_wait(with_server(&site, [&](std::string base) { return body_control(base, &client); }));
+  corolab::sync_wait(
+      with_server(&site, [&](std::string base) { return body_control(base, &client); }));
 }
 
 TEST_CASE("cancelling the awaiting task removes the transfer cleanly") {
@@ -341,8 +346,8 @@ TEST_CASE("cancelling the awaiting task removes the transfer cleanly") {
   corolab::EventLoop loop(virtual_time_on(kind));
   TestSite site;
   Client client;
-  corolab::sync_wait(
-      with_server(&site, [&](std::string base) { return cancelled_mid_transfer(base, &client, &site); }));
+  corolab::sync_wait(with_server(
+      &site, [&](std::string base) { return cancelled_mid_transfer(base, &client, &site); }));
 }
 
 TEST_CASE("failures come back as typed HttpErrors") {
@@ -352,11 +357,13 @@ TEST_CASE("failures come back as typed HttpErrors") {
   ErrorKind kind = ErrorKind::other;
 
   SECTION("timeout") {
-    corolab::sync_wait(with_server(&site, [&](std::string base) { return timeout_error(base, &client, &kind); }));
+    corolab::sync_wait(
+        with_server(&site, [&](std::string base) { return timeout_error(base, &client, &kind); }));
     CHECK(kind == ErrorKind::timeout);
   }
   SECTION("too large, announced by Content-Length") {
-    corolab::sync_wait(with_server(&site, [&](std::string base) { return too_large(base, &client, &kind); }));
+    corolab::sync_wait(
+        with_server(&site, [&](std::string base) { return too_large(base, &client, &kind); }));
     CHECK(kind == ErrorKind::too_large);
   }
   SECTION("too large, found while streaming a body of unknown length") {
@@ -364,11 +371,13 @@ TEST_CASE("failures come back as typed HttpErrors") {
     CHECK(kind == ErrorKind::too_large);
   }
   SECTION("connection reset mid-body") {
-    corolab::sync_wait(with_server(&site, [&](std::string base) { return reset_mid_body(base, &client, &kind); }));
+    corolab::sync_wait(
+        with_server(&site, [&](std::string base) { return reset_mid_body(base, &client, &kind); }));
     CHECK(kind == ErrorKind::reset);
   }
   SECTION("a redirect to a protocol other than http or https") {
-    corolab::sync_wait(with_server(&site, [&](std::string base) { return redirect_to_ftp(base, &client, &kind); }));
+    corolab::sync_wait(with_server(
+        &site, [&](std::string base) { return redirect_to_ftp(base, &client, &kind); }));
     CHECK(kind == ErrorKind::bad_url);
   }
   SECTION("connection refused") {
@@ -393,11 +402,15 @@ TEST_CASE("the bridge watches the sockets curl names, and calls curl when they a
   TestSite site;
   std::vector<corolab::http::BridgeEvent> events;
   Client client;
-  client.observe_bridge([&events](const corolab::http::BridgeEvent& event) { events.push_back(event); });
-  corolab::sync_wait(with_server(&site, [&](std::string base) { return get_and_head(base, &client); }));
+  client.observe_bridge(
+      [&events](const corolab::http::BridgeEvent& event) { events.push_back(event); });
+  corolab::sync_wait(
+      with_server(&site, [&](std::string base) { return get_and_head(base, &client); }));
 
   using Kind = corolab::http::BridgeEvent::Kind;
-  auto count = [&events](auto matches) { return std::count_if(events.begin(), events.end(), matches); };
+  auto count = [&events](auto matches) {
+    return std::count_if(events.begin(), events.end(), matches);
+  };
   REQUIRE_FALSE(events.empty());
   // Adding a transfer: curl asks to be called back at once (timeout 0).
   CHECK(events.front().kind == Kind::timer);
@@ -424,8 +437,10 @@ TEST_CASE("curl's multi-socket traps are provoked and handled") {
   TestSite site;
   Client client;
   int ok = 0;
-  corolab::sync_wait(with_server(&site, [&](std::string base) { return thousand_concurrent(base, &client, &ok); }));
-  corolab::sync_wait(with_server(&site, [&](std::string base) { return by_host_name(base, &client); }));
+  corolab::sync_wait(with_server(
+      &site, [&](std::string base) { return thousand_concurrent(base, &client, &ok); }));
+  corolab::sync_wait(
+      with_server(&site, [&](std::string base) { return by_host_name(base, &client); }));
   CHECK(ok == 1000);
   const auto& stats = client.bridge_stats();
   CHECK(stats.timer_immediate > 0);  // timeout 0: "as soon as possible", answered on the next tick

@@ -1,11 +1,10 @@
 // The HTTP/1.1 request-head parser: a pure function, tested with tables of
 // requests it must accept and requests it must refuse (and why).
-#include "corolab/http/request_parser.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <string_view>
+
+#include "corolab/http/request_parser.hpp"
 
 using corolab::http::BodyLength;
 using corolab::http::Headers;
@@ -151,7 +150,8 @@ TEST_CASE("valid heads of several shapes are accepted") {
 }
 
 TEST_CASE("header values are trimmed of optional whitespace, inner spaces kept") {
-  const ParsedHead head = parse("GET / HTTP/1.1\r\nX-A:   spaced  out \t \r\nX-B:\tx\r\nX-C:y\r\n\r\n");
+  const ParsedHead head =
+      parse("GET / HTTP/1.1\r\nX-A:   spaced  out \t \r\nX-B:\tx\r\nX-C:y\r\n\r\n");
   REQUIRE(head.status == Status::complete);
   CHECK(head.request.headers.get("X-A") == "spaced  out");
   CHECK(head.request.headers.get("X-B") == "x");
@@ -177,7 +177,8 @@ TEST_CASE("bare LF line endings are tolerated (RFC 9112 2.2)") {
 }
 
 TEST_CASE("every proper prefix of a valid head is incomplete, never complete early") {
-  const std::string_view heads[] = {kSimpleGet, "GET / HTTP/1.1\nA: b\n\n", "\r\nHEAD / HTTP/1.0\r\n\r\n"};
+  const std::string_view heads[] = {kSimpleGet, "GET / HTTP/1.1\nA: b\n\n",
+                                    "\r\nHEAD / HTTP/1.0\r\n\r\n"};
   for (const std::string_view full : heads) {
     for (std::size_t length = 0; length < full.size(); ++length) {
       CAPTURE(full, length);
@@ -277,7 +278,8 @@ TEST_CASE("the body length comes from Content-Length, and only if unambiguous") 
     }
   }
   SECTION("too many digits saturates (the server then answers 413)") {
-    const BodyLength length = request_body_length(headers_with("Content-Length", std::string(40, '9')));
+    const BodyLength length =
+        request_body_length(headers_with("Content-Length", std::string(40, '9')));
     CHECK(length.ok());
     CHECK(length.length == SIZE_MAX);
   }

@@ -4,13 +4,10 @@
 // concurrent clients. The tests that involve the server's timers (head and
 // idle timeouts, a slow handler, a slow body) run on virtual time: client
 // and server share the loop, so the timeouts are exact and take no real time.
-#include "corolab/http/server.hpp"
-
 #include <sys/resource.h>
 
-#include <catch2/catch.hpp>
-
 #include <array>
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <stdexcept>
 #include <string>
@@ -20,6 +17,7 @@
 
 #include "backends.hpp"
 #include "corolab/corolab.hpp"
+#include "corolab/http/server.hpp"
 
 using namespace std::chrono_literals;
 using corolab::Duration;
@@ -106,7 +104,8 @@ Handler TestApp::handler() {
 // --- A raw HTTP client --------------------------------------------------------
 
 std::string get(std::string_view target, std::string_view extra_headers = "") {
-  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" + std::string(extra_headers) + "\r\n";
+  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" + std::string(extra_headers) +
+         "\r\n";
 }
 
 struct ClientResponse {
@@ -166,7 +165,8 @@ Task<ClientResponse> read_response(RawClient* client, bool head_request = false)
     if (!more) throw ShortRead("the connection ended inside a response head");
     head_end = client->buffer.find("\r\n\r\n");
   }
-  ClientResponse response = parse_response_head(std::string_view(client->buffer).substr(0, head_end + 2));
+  ClientResponse response =
+      parse_response_head(std::string_view(client->buffer).substr(0, head_end + 2));
   client->buffer.erase(0, head_end + 4);
 
   const std::string_view content_length = response.headers.get("Content-Length").value_or("0");
@@ -193,7 +193,9 @@ Task<bool> reaches_end(RawClient* client) {
   co_return !more;
 }
 
-bool says_close(const ClientResponse& response) { return response.headers.get("Connection") == "close"; }
+bool says_close(const ClientResponse& response) {
+  return response.headers.get("Connection") == "close";
+}
 
 // --- Running a server next to a client ----------------------------------------
 
@@ -386,7 +388,8 @@ Task<void> stop_while_busy(Server* server, TestApp* app, StopReport* report) {
   // The half head rides in one write behind a whole request: once that
   // request is answered, the server holds the half head in its buffer.
   RawClient halfway = co_await connect_client(address);
-  const ClientResponse before = co_await request_once(&halfway, get("/hello") + "GET /late HTTP/1.1\r\nHo");
+  const ClientResponse before =
+      co_await request_once(&halfway, get("/hello") + "GET /late HTTP/1.1\r\nHo");
   CHECK(before.status == 200);
 
   RawClient busy = co_await connect_client(address);
@@ -470,7 +473,8 @@ TEST_CASE("keep-alive: several requests on one connection, until a client asks t
     CHECK(server.stats().requests_served == 3);
   }
   SECTION("HTTP/1.1 with Connection: close") {
-    corolab::sync_wait(with_server(&server, ask_to_close(address, get("/", "Connection: close\r\n"))));
+    corolab::sync_wait(
+        with_server(&server, ask_to_close(address, get("/", "Connection: close\r\n"))));
   }
   SECTION("HTTP/1.0 closes by default") {
     corolab::sync_wait(with_server(&server, ask_to_close(address, "GET / HTTP/1.0\r\n\r\n")));
@@ -522,7 +526,8 @@ TEST_CASE("requests the server cannot accept are refused, then the connection cl
     corolab::sync_wait(with_server(&server, expect_refusal(address, huge, 431)));
   }
   SECTION("a body over max_body_size: 413") {
-    const std::string post = "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 9\r\n\r\n123456789";
+    const std::string post =
+        "POST /echo HTTP/1.1\r\nHost: test\r\nContent-Length: 9\r\n\r\n123456789";
     corolab::sync_wait(with_server(&server, expect_refusal(address, post, 413)));
   }
   SECTION("a chunked body: 501") {
@@ -531,7 +536,8 @@ TEST_CASE("requests the server cannot accept are refused, then the connection cl
     corolab::sync_wait(with_server(&server, expect_refusal(address, post, 501)));
   }
   SECTION("HTTP/2.0: 505") {
-    corolab::sync_wait(with_server(&server, expect_refusal(address, "GET / HTTP/2.0\r\n\r\n", 505)));
+    corolab::sync_wait(
+        with_server(&server, expect_refusal(address, "GET / HTTP/2.0\r\n\r\n", 505)));
   }
   CHECK(server.stats().bad_requests == 1);
   CHECK(server.stats().requests_served == 0);
@@ -561,7 +567,8 @@ TEST_CASE("an idle keep-alive connection is closed after idle_timeout") {
   options.idle_timeout = 100ms;
   Server server = make_server(&app, options);
   Duration elapsed{};
-  corolab::sync_wait(with_server(&server, stay_idle_after_a_request(server.local_address(), &elapsed)));
+  corolab::sync_wait(
+      with_server(&server, stay_idle_after_a_request(server.local_address(), &elapsed)));
   CHECK(elapsed == 100ms);
   CHECK(server.stats().requests_served == 1);
 }
@@ -600,7 +607,8 @@ TEST_CASE("the server owns the framing: Content-Length, no body for 204, Connect
   CHECK(loop.reactor().watch_count() == 0);
 }
 
-TEST_CASE("graceful stop: requests under way are answered, idle connections close, serve() returns") {
+TEST_CASE(
+    "graceful stop: requests under way are answered, idle connections close, serve() returns") {
   auto kind = GENERATE(from_range(every_reactor_kind()));
   CAPTURE(corolab::to_string(kind));
   corolab::EventLoop loop(virtual_time_on(kind));

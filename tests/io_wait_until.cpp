@@ -22,7 +22,8 @@ namespace {
 struct SocketPair {
   int ends[2];
   SocketPair() {
-    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, ends) != 0) throw std::runtime_error("socketpair");
+    if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, ends) != 0)
+      throw std::runtime_error("socketpair");
   }
   ~SocketPair() {
     ::close(ends[0]);
@@ -74,7 +75,8 @@ TEST_CASE("IoWaitUntil: the fd becomes ready before the deadline") {
   const corolab::TimePoint start = loop.now();
   CHECK(corolab::sync_wait(readable_before_the_deadline(&pair)) == Outcome::ready);
   CHECK(loop.now() - start == 2s);
-  CHECK(loop.reactor().watch_count() == 0);  // and it left the timer heap: the loop is idle, not at 10 s
+  CHECK(loop.reactor().watch_count() ==
+        0);  // and it left the timer heap: the loop is idle, not at 10 s
   loop.run_until_idle();
   CHECK(loop.now() - start == 2s);
 }
@@ -116,8 +118,9 @@ TEST_CASE("IoWaitUntil: a cancelled wait throws OperationCancelled and leaves bo
   corolab::EventLoop loop(corolab::LoopOptions::virtual_time());
   SocketPair pair;
   const corolab::TimePoint start = loop.now();
-  CHECK_THROWS_AS(corolab::sync_wait(corolab::with_timeout(1s, wait_readable_for(pair.ends[0], 10s))),
-                  corolab::TimeoutError);
+  CHECK_THROWS_AS(
+      corolab::sync_wait(corolab::with_timeout(1s, wait_readable_for(pair.ends[0], 10s))),
+      corolab::TimeoutError);
   CHECK(loop.now() - start == 1s);
   CHECK(loop.reactor().watch_count() == 0);
   loop.run_until_idle();

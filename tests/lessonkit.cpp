@@ -1,7 +1,6 @@
 // corolab-lessonkit: regions, starters and quotes, the glue that keeps
 // lesson texts, slides and exercises in step with the real code.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -82,7 +81,8 @@ TEST_CASE("malformed exercises are errors") {
                     "s.cpp: exercise 'a' has no #endexercise");
   CHECK_THROWS_WITH(make_starter("// #exercise a\n// #starter\nint y;\n// #endexercise\n", "s.cpp"),
                     "s.cpp:3: starter lines must be commented out with //");
-  CHECK_THROWS_WITH(make_starter("// #starter\n", "s.cpp"), "s.cpp:1: #starter outside an exercise");
+  CHECK_THROWS_WITH(make_starter("// #starter\n", "s.cpp"),
+                    "s.cpp:1: #starter outside an exercise");
 }
 
 TEST_CASE("the whole file can be quoted, without its markers") {
@@ -98,7 +98,8 @@ TEST_CASE("expanding a quote inserts the code, and replaces a stale copy") {
   std::string expanded = expand_quotes(deck, "deck.md", repo.root());
   CHECK(expanded == "# Title\n<!-- quote src/answer.cpp#nested -->\n```cpp\nint x;\n```\nafter\n");
   std::string stale = "<!-- quote src/answer.cpp#nested -->\n```cpp\nint old;\n```\n";
-  CHECK(expand_quotes(stale, "deck.md", repo.root()) == "<!-- quote src/answer.cpp#nested -->\n```cpp\nint x;\n```\n");
+  CHECK(expand_quotes(stale, "deck.md", repo.root()) ==
+        "<!-- quote src/answer.cpp#nested -->\n```cpp\nint x;\n```\n");
   CHECK(expand_quotes(expanded, "deck.md", repo.root()) == expanded);
 }
 
@@ -108,12 +109,14 @@ TEST_CASE("check reports missing regions and stale copies, and passes current on
   CHECK(check_quotes(current, "a.md", repo.root()).empty());
   CHECK(check_quotes("<!-- quote src/answer.cpp#nested -->\n", "a.md", repo.root()).empty());
 
-  Problems stale = check_quotes("<!-- quote src/answer.cpp#nested -->\n```cpp\nint y;\n```\n", "a.md",
-                                repo.root());
+  Problems stale = check_quotes("<!-- quote src/answer.cpp#nested -->\n```cpp\nint y;\n```\n",
+                                "a.md", repo.root());
   REQUIRE(stale.size() == 1);
-  CHECK(stale[0] == "a.md:1: the copy of src/answer.cpp#nested is out of date (./corolab quotes updates it)");
+  CHECK(stale[0] ==
+        "a.md:1: the copy of src/answer.cpp#nested is out of date (./corolab quotes updates it)");
 
-  Problems missing = check_quotes("text\n<!-- quote src/answer.cpp#gone -->\n", "a.md", repo.root());
+  Problems missing =
+      check_quotes("text\n<!-- quote src/answer.cpp#gone -->\n", "a.md", repo.root());
   REQUIRE(missing.size() == 1);
   CHECK(missing[0] == "a.md:2: src/answer.cpp: no region 'gone'");
 
@@ -130,9 +133,11 @@ TEST_CASE("a region can be quoted as the attendee's starter shows it") {
         "}\n");
   CHECK(extract_region(solution, "nested", "s.cpp", Version::starter) == "int x;\n");
   TempRoot repo;
-  std::string expanded = expand_quotes("<!-- quote src/answer.cpp#answer starter -->\n", "a.md", repo.root());
+  std::string expanded =
+      expand_quotes("<!-- quote src/answer.cpp#answer starter -->\n", "a.md", repo.root());
   CHECK(expanded.find("EXERCISE answer") != std::string::npos);
   CHECK(expanded.find("return 42") == std::string::npos);
-  CHECK_THROWS_WITH(expand_quotes("<!-- quote src/answer.cpp#answer sideways -->\n", "a.md", repo.root()),
-                    "a.md:1: unknown quote option 'sideways' (only 'starter')");
+  CHECK_THROWS_WITH(
+      expand_quotes("<!-- quote src/answer.cpp#answer sideways -->\n", "a.md", repo.root()),
+      "a.md:1: unknown quote option 'sideways' (only 'starter')");
 }

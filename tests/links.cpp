@@ -5,9 +5,8 @@
 // Content-Type helpers.
 #include "corolab/crawler/links.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstddef>
 #include <optional>
 #include <random>
@@ -16,8 +15,8 @@
 #include <vector>
 
 using corolab::crawler::charset_of;
-using corolab::crawler::ExtractedLinks;
 using corolab::crawler::extract_links;
+using corolab::crawler::ExtractedLinks;
 using corolab::crawler::is_html_content_type;
 using corolab::crawler::LinkExtractor;
 using namespace std::string_view_literals;
@@ -35,52 +34,78 @@ struct Page {
 
 // "\0"sv keeps NUL bytes in the literals.
 const Page kPages[] = {
-    {"two links, double and single quotes", R"(<p><a href="/x">x</a> <a href='y.html'>y</a>)", {"/x", "y.html"}},
+    {"two links, double and single quotes",
+     R"(<p><a href="/x">x</a> <a href='y.html'>y</a>)",
+     {"/x", "y.html"}},
     {"relative and absolute hrefs, kept as written",
-     R"(<a href="https://example.com/a"><a href="//cdn.example.com/b"><a href="../up"><a href="?q=1">)"
+     R"(<a href="https://example.com/a"><a href="//cdn.example.com/b">)"
+     R"(<a href="../up"><a href="?q=1">)"
      R"(<a href="#top"><a href="mailto:me@example.com">)",
-     {"https://example.com/a", "//cdn.example.com/b", "../up", "?q=1", "#top", "mailto:me@example.com"}},
-    {"entities decoded", R"(<a href="/a?b=1&amp;c=2&#x2F;d&quot;&#39;&eacute;">)", {"/a?b=1&c=2/d\"'\xc3\xa9"}},
-    {"an unterminated entity is kept as text", R"(<a href="/a?x=1&copy=2&amp">)", {"/a?x=1&copy=2&amp"}},
+     {"https://example.com/a", "//cdn.example.com/b", "../up", "?q=1", "#top",
+      "mailto:me@example.com"}},
+    {"entities decoded",
+     R"(<a href="/a?b=1&amp;c=2&#x2F;d&quot;&#39;&eacute;">)",
+     {"/a?b=1&c=2/d\"'\xc3\xa9"}},
+    {"an unterminated entity is kept as text",
+     R"(<a href="/a?x=1&copy=2&amp">)",
+     {"/a?x=1&copy=2&amp"}},
     {"upper-case tags and attributes", R"(<A HREF="/X">x</A><BASE HREF="/B/">)", {"/X"}, "/B/"},
     {"unquoted attributes", "<a href=/p/q?x=1>a</a><a href=z>", {"/p/q?x=1", "z"}},
     {"spaces and newlines inside the value kept", "<a href=\" /padded\n \">", {" /padded\n "}},
     {"the first <base href> wins; a <base> without href does not count",
-     R"(<base target="_blank"><base href="/first/"><base href="/second/"><a href="x">)", {"x"}, "/first/"},
+     R"(<base target="_blank"><base href="/first/"><base href="/second/"><a href="x">)",
+     {"x"},
+     "/first/"},
     {"<a> without href is no link", R"(<a name="top">top</a><a id="x">)", {}},
-    {"<a href> without a value is an empty href, as in HTML", R"(<a href>x</a><a href="">y</a>)", {"", ""}},
+    {"<a href> without a value is an empty href, as in HTML",
+     R"(<a href>x</a><a href="">y</a>)",
+     {"", ""}},
     {"a repeated href: the first counts", "<a href=/first href=/second>", {"/first"}},
     {"only <a>: not <area>, <link>, <img>, <script src>",
-     R"(<link href="/style.css"><img src="/i.png"><map><area href="/area"></map><script src="/s.js"></script>)",
+     R"(<link href="/style.css"><img src="/i.png"><map><area href="/area"></map>)"
+     R"(<script src="/s.js"></script>)",
      {}},
     {"links in a comment are not links", "<!-- <a href=/commented> --><a href=/real>", {"/real"}},
     {"an unclosed comment hides the rest", "<a href=/x><!-- <a href=/y>", {"/x"}},
     {"<!--> is an empty comment", "<!--><a href=/x>", {"/x"}},
     {"links in a script are not links",
-     "<script>document.write('<a href=\"/s\">s</a>'); if (a<b) x = '</a>';</script><a href=/real>", {"/real"}},
-    {"</SCRIPT> in any case ends a script", "<script>x='<a href=/s>'</SCRIPT><a href=/real>", {"/real"}},
-    {"links in a style are not links", "<style>/* <a href=/s> */ a</b {}</style><a href=/real>", {"/real"}},
+     "<script>document.write('<a href=\"/s\">s</a>'); if (a<b) x = '</a>';</script><a href=/real>",
+     {"/real"}},
+    {"</SCRIPT> in any case ends a script",
+     "<script>x='<a href=/s>'</SCRIPT><a href=/real>",
+     {"/real"}},
+    {"links in a style are not links",
+     "<style>/* <a href=/s> */ a</b {}</style><a href=/real>",
+     {"/real"}},
     {"an unclosed script hides the rest", "<a href=/x><script>var a; <a href=/y>", {"/x"}},
     // libxml2 2.9 reports the <a> inside these as elements: LinkExtractor
     // ignores them, as browsers do.
-    {"links in a textarea are text", "<textarea><a href=/t>t</a></textarea><a href=/real>", {"/real"}},
+    {"links in a textarea are text",
+     "<textarea><a href=/t>t</a></textarea><a href=/real>",
+     {"/real"}},
     {"links in a title are text", "<title><a href=/t></title><a href=/real>", {"/real"}},
     {"links in an iframe are text", "<iframe><a href=/i></iframe><a href=/real>", {"/real"}},
-    {"links in a noscript count (we run no scripts)", "<noscript><a href=/n></a></noscript>", {"/n"}},
+    {"links in a noscript count (we run no scripts)",
+     "<noscript><a href=/n></a></noscript>",
+     {"/n"}},
     {"unclosed tags", "<div><p><b><a href=/x>x<p><a href=/y>y", {"/x", "/y"}},
     {"a tag never finished: the page ends inside it", R"(<a href="/x">x</a><a href="/y)", {"/x"}},
     {"a script, then a tag never finished", R"(<script>e}</script><a href="/x)", {}},
-    {"garbage bytes around links", "\x01\x02\xff\xfe<a href=/x>\x80\x81<<>><a href=/y>\x7f", {"/x", "/y"}},
+    {"garbage bytes around links",
+     "\x01\x02\xff\xfe<a href=/x>\x80\x81<<>><a href=/y>\x7f",
+     {"/x", "/y"}},
     {"a stray NUL", "<a href=/x>a\0b</a><a href=/y>"sv, {"/x", "/y"}},
     {"a NUL inside a value ends it", "<a href=\"/a\0b\">x</a><a href=/y>"sv, {"/a", "/y"}},
     {"a stray end tag first", "</div><a href=/x>", {"/x"}},
-    {"links after </html> count, as in browsers", "<html><body><a href=/x></body></html><a href=/y>",
+    {"links after </html> count, as in browsers",
+     "<html><body><a href=/x></body></html><a href=/y>",
      {"/x", "/y"}},
     {"</b<a href=/x> is one (end) tag, no link", "<p></b<a href=/x>y</p><a href=/z>", {"/z"}},
     {"</ a> is a comment, not a tag", "<p></ a><a href=/x>", {"/x"}},
     {"a doctype and a UTF-8 byte order mark", "\xef\xbb\xbf<!DOCTYPE html><a href=/x>", {"/x"}},
     {"XHTML",
-     R"(<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body><a href="/x"/></body></html>)",
+     R"(<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml">)"
+     R"(<body><a href="/x"/></body></html>)",
      {"/x"}},
 };
 
@@ -155,7 +180,8 @@ TEST_CASE("a realistic page, in any chunks") {
 <a href=https://other.example/x#frag>elsewhere</a></main>
 </body></html>
 )";
-  const Hrefs expected = {"/", "/products?page=1&sort=asc", "caf%C3%A9", "https://other.example/x#frag"};
+  const Hrefs expected = {"/", "/products?page=1&sort=asc", "caf%C3%A9",
+                          "https://other.example/x#frag"};
   check_page({"a realistic page", html, expected, "https://shop.example/"});
 
   for (std::size_t cut = 1; cut < html.size(); ++cut) {  // in two chunks, cut anywhere
@@ -169,18 +195,21 @@ TEST_CASE("a realistic page, in any chunks") {
 TEST_CASE("charsets: named by the server, by <meta>, or none, and links always in UTF-8") {
   SECTION("ISO-8859-1 named by the server comes out as UTF-8") {
     CHECK(extract_links("<a href=\"/caf\xe9\">", "iso-8859-1").hrefs == Hrefs{"/caf\xc3\xa9"});
-    CHECK(links_in_chunks("<a href=\"/caf\xe9\">", {1}, "iso-8859-1").hrefs == Hrefs{"/caf\xc3\xa9"});
+    CHECK(links_in_chunks("<a href=\"/caf\xe9\">", {1}, "iso-8859-1").hrefs ==
+          Hrefs{"/caf\xc3\xa9"});
   }
   SECTION("ISO-8859-1 named by <meta charset>, or by <meta http-equiv>") {
     const std::string_view meta = "<meta charset=\"ISO-8859-1\"><a href=\"/caf\xe9\">";
     const std::string_view http_equiv =
-        "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"><a href=\"/caf\xe9\">";
+        "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"><a "
+        "href=\"/caf\xe9\">";
     CHECK(extract_links(meta).hrefs == Hrefs{"/caf\xc3\xa9"});
     CHECK(links_in_chunks(meta, {1}).hrefs == Hrefs{"/caf\xc3\xa9"});
     CHECK(extract_links(http_equiv).hrefs == Hrefs{"/caf\xc3\xa9"});
   }
   SECTION("the server's charset wins over <meta charset>") {
-    CHECK(extract_links("<meta charset=utf-8><a href=\"/caf\xe9\">", "iso-8859-1").hrefs == Hrefs{"/caf\xc3\xa9"});
+    CHECK(extract_links("<meta charset=utf-8><a href=\"/caf\xe9\">", "iso-8859-1").hrefs ==
+          Hrefs{"/caf\xc3\xa9"});
     CHECK(extract_links("<meta charset=iso-8859-1><a href=\"/caf\xc3\xa9\">", "utf-8").hrefs ==
           Hrefs{"/caf\xc3\xa9"});
   }
@@ -191,14 +220,17 @@ TEST_CASE("charsets: named by the server, by <meta>, or none, and links always i
     CHECK(extract_links("<p>\xe9</p><a href=\"/caf\xe9\">").hrefs == Hrefs{"/caf\xc3\xa9"});
   }
   SECTION("a charset libxml2 does not know is ignored") {
-    CHECK(extract_links("<a href=\"/caf\xc3\xa9\">", "x-no-such-charset").hrefs == Hrefs{"/caf\xc3\xa9"});
+    CHECK(extract_links("<a href=\"/caf\xc3\xa9\">", "x-no-such-charset").hrefs ==
+          Hrefs{"/caf\xc3\xa9"});
   }
   SECTION("other charsets, through iconv") {
-    CHECK(extract_links("<a href=\"/\xcf\">", "windows-1251").hrefs == Hrefs{"/\xd0\x9f"});    // П
-    CHECK(extract_links("<a href=\"/\x82\xa0\">", "shift_jis").hrefs == Hrefs{"/\xe3\x81\x82"});  // あ
+    CHECK(extract_links("<a href=\"/\xcf\">", "windows-1251").hrefs == Hrefs{"/\xd0\x9f"});  // П
+    CHECK(extract_links("<a href=\"/\x82\xa0\">", "shift_jis").hrefs ==
+          Hrefs{"/\xe3\x81\x82"});  // あ
   }
   SECTION("invalid UTF-8 in a page said to be UTF-8 is read as Latin-1") {
-    CHECK(extract_links("<a href=\"/caf\xe9\">x</a><a href=/y>", "utf-8").hrefs == Hrefs{"/caf\xc3\xa9", "/y"});
+    CHECK(extract_links("<a href=\"/caf\xe9\">x</a><a href=/y>", "utf-8").hrefs ==
+          Hrefs{"/caf\xc3\xa9", "/y"});
   }
 }
 
@@ -222,7 +254,8 @@ TEST_CASE("deep nesting and huge attributes") {
   CHECK(extract_links(deep).hrefs == Hrefs{"/deep"});
 
   const std::string long_href = "/" + std::string(4 * 1024 * 1024, 'h');
-  const std::string huge = "<a title=\"" + std::string(1024 * 1024, 't') + "\" href=\"" + long_href + "\">";
+  const std::string huge =
+      "<a title=\"" + std::string(1024 * 1024, 't') + "\" href=\"" + long_href + "\">";
   const ExtractedLinks found = extract_links(huge);
   REQUIRE(found.hrefs.size() == 1);
   CHECK(found.hrefs[0] == long_href);
@@ -235,7 +268,8 @@ TEST_CASE("a 5 MiB page, whole and in 16 KiB chunks") {
     expected.push_back("/page/" + std::to_string(expected.size()) + "?a=1&b=2");
     html += "<p>Some <b>text</b> <a href=\"/page/" + std::to_string(expected.size() - 1) +
             "?a=1&amp;b=2\">link</a> <!-- <a href=/no> --></p>\n";
-    if (expected.size() % 100 == 0) html += "<script>if (a < b) { s = '</p><a href=/no>'; }</script>\n";
+    if (expected.size() % 100 == 0)
+      html += "<script>if (a < b) { s = '</p><a href=/no>'; }</script>\n";
   }
   html += "</body></html>\n";
   CHECK(extract_links(html).hrefs == expected);

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <coroutine>
 #include <exception>
 #include <string>
@@ -20,7 +19,9 @@
 namespace Catch {
 template <>
 struct StringMaker<corolab::ReactorKind> {
-  static std::string convert(corolab::ReactorKind kind) { return std::string(corolab::to_string(kind)); }
+  static std::string convert(corolab::ReactorKind kind) {
+    return std::string(corolab::to_string(kind));
+  }
 };
 }  // namespace Catch
 
@@ -74,7 +75,8 @@ struct FdPair {
   }
 
   FdPair() = default;
-  FdPair(FdPair&& other) noexcept : fds{std::exchange(other.fds[0], -1), std::exchange(other.fds[1], -1)} {}
+  FdPair(FdPair&& other) noexcept
+      : fds{std::exchange(other.fds[0], -1), std::exchange(other.fds[1], -1)} {}
   FdPair& operator=(FdPair&& other) noexcept {
     if (this != &other) {
       close_both();

@@ -4,18 +4,17 @@
 #include "corolab/mutex.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <stdexcept>
 #include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "async_test_helpers.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
 #include "corolab/task_group.hpp"
 #include "corolab/yield.hpp"
-#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::Mutex;

@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <cstdlib>
 #include <optional>
@@ -39,7 +38,9 @@ corolab::Reactor& current_reactor() { return EventLoop::current().reactor(); }
 
 void write_byte(int fd) { REQUIRE(::write(fd, "x", 1) == 1); }
 
-void make_nonblocking(int fd) { REQUIRE(::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK) == 0); }
+void make_nonblocking(int fd) {
+  REQUIRE(::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK) == 0);
+}
 
 // Writes until the pipe is full (the fd is made non-blocking).
 void fill(int fd) {
@@ -111,7 +112,8 @@ Task<void> cancel_unless_done_within_ticks(int ticks, const bool* done, std::sto
   if (!*done) source->request_stop();
 }
 
-Task<void> forget_after_yield(int first_fd, int second_fd, std::size_t* watches_before, std::size_t* watches_after) {
+Task<void> forget_after_yield(int first_fd, int second_fd, std::size_t* watches_before,
+                              std::size_t* watches_after) {
   co_await corolab::yield();
   corolab::Reactor& reactor = current_reactor();
   *watches_before = reactor.watch_count();
@@ -132,14 +134,16 @@ struct ReuseOutcome {
 // and a read wait on it must work.
 enum class FirstWatch { read_on_pipe, write_on_socket };
 
-Task<void> reuse_fd_number(FirstWatch first, bool call_forget, FdPair* second, ReuseOutcome* outcome) {
+Task<void> reuse_fd_number(FirstWatch first, bool call_forget, FdPair* second,
+                           ReuseOutcome* outcome) {
   FdPair first_pair = first == FirstWatch::read_on_pipe ? FdPair::pipe() : FdPair::socketpair();
   outcome->first_fd = first_pair.read_fd();
   if (first == FirstWatch::read_on_pipe) {
     write_byte(first_pair.write_fd());
     co_await read_when_ready(first_pair.read_fd(), &outcome->log);
   } else {
-    co_await wait_writable_and_log(first_pair.read_fd(), &outcome->log);  // a socket end, writable at once
+    co_await wait_writable_and_log(first_pair.read_fd(),
+                                   &outcome->log);  // a socket end, writable at once
   }
   if (call_forget) current_reactor().forget(first_pair.read_fd());
   first_pair.close_both();
@@ -151,7 +155,8 @@ Task<void> reuse_fd_number(FirstWatch first, bool call_forget, FdPair* second, R
   outcome->done = true;
 }
 
-Task<void> reuse_scenario(FirstWatch first, bool call_forget, FdPair* second, ReuseOutcome* outcome) {
+Task<void> reuse_scenario(FirstWatch first, bool call_forget, FdPair* second,
+                          ReuseOutcome* outcome) {
   try {
     co_await reuse_fd_number(first, call_forget, second, outcome);
   } catch (const OperationCancelled&) {
@@ -164,7 +169,8 @@ void run_reuse_scenario(ReactorKind kind, FirstWatch first, bool call_forget) {
   EventLoop loop{kind};
   ReuseOutcome outcome;
   std::stop_source give_up;
-  spawn_with_token(loop, reuse_scenario(first, call_forget, &second, &outcome), give_up.get_token());
+  spawn_with_token(loop, reuse_scenario(first, call_forget, &second, &outcome),
+                   give_up.get_token());
   loop.spawn(cancel_unless_done_within_ticks(100, &outcome.done, &give_up));
   loop.run();
   REQUIRE(outcome.reused_fd == outcome.first_fd);  // otherwise the test proves nothing
@@ -217,8 +223,10 @@ class ReactorEnvironment {
   ReactorEnvironment(const ReactorEnvironment&) = delete;
   ReactorEnvironment& operator=(const ReactorEnvironment&) = delete;
   ~ReactorEnvironment() {
-    if (saved_) ::setenv("COROLAB_REACTOR", saved_->c_str(), 1);
-    else ::unsetenv("COROLAB_REACTOR");
+    if (saved_)
+      ::setenv("COROLAB_REACTOR", saved_->c_str(), 1);
+    else
+      ::unsetenv("COROLAB_REACTOR");
   }
   void set(const char* value) { REQUIRE(::setenv("COROLAB_REACTOR", value, 1) == 0); }
   void unset() { REQUIRE(::unsetenv("COROLAB_REACTOR") == 0); }
@@ -229,7 +237,7 @@ class ReactorEnvironment {
 
 }  // namespace
 
-#define FOR_EVERY_REACTOR()                                                         \
+#define FOR_EVERY_REACTOR()                                                          \
   const ReactorKind kind = GENERATE(from_range(corolab::available_reactor_kinds())); \
   INFO("reactor: " << corolab::to_string(kind))
 
@@ -292,7 +300,8 @@ TEST_CASE("level-triggered: bytes left unread make the next wait complete at onc
   Log log;
   bool done = false;
   std::stop_source give_up;
-  spawn_with_token(loop, read_one_byte_per_wake(pipe.read_fd(), 3, &log, &done), give_up.get_token());
+  spawn_with_token(loop, read_one_byte_per_wake(pipe.read_fd(), 3, &log, &done),
+                   give_up.get_token());
   loop.spawn(cancel_unless_done_within_ticks(100, &done, &give_up));
   loop.run();
   CHECK(log == Log{"read", "read", "read"});
@@ -310,7 +319,8 @@ TEST_CASE("an error wakes a writer: the read end of a full pipe is closed") {
   Log log;
   bool done = false;
   std::stop_source give_up;
-  spawn_with_token(loop, wait_writable_or_give_up(pipe.write_fd(), &log, &done), give_up.get_token());
+  spawn_with_token(loop, wait_writable_or_give_up(pipe.write_fd(), &log, &done),
+                   give_up.get_token());
   loop.spawn(close_read_end_after_yield(&pipe, &log));
   loop.spawn(cancel_unless_done_within_ticks(100, &done, &give_up));
   loop.run();
@@ -459,12 +469,14 @@ TEST_CASE("COROLAB_REACTOR selects the default backend") {
   }
 
   std::string all_names;
-  for (ReactorKind kind : kinds) all_names += std::string(all_names.empty() ? "" : ", ") + std::string(corolab::to_string(kind));
+  for (ReactorKind kind : kinds)
+    all_names += std::string(all_names.empty() ? "" : ", ") + std::string(corolab::to_string(kind));
   for (const char* invalid : {"bogus", "EPOLL", "poll ", "kqueue-ish"}) {
     INFO("COROLAB_REACTOR=" << invalid);
     environment.set(invalid);
     CHECK_THROWS_AS(corolab::default_reactor_kind(), std::invalid_argument);
-    CHECK_THROWS_WITH(corolab::default_reactor_kind(), Catch::Contains(invalid) && Catch::Contains(all_names));
+    CHECK_THROWS_WITH(corolab::default_reactor_kind(),
+                      Catch::Contains(invalid) && Catch::Contains(all_names));
     CHECK_THROWS_AS(EventLoop{}, std::invalid_argument);
   }
 #if defined(__linux__)

@@ -30,7 +30,9 @@ void check_verdicts(std::string_view robots_txt, std::string_view user_agent,
 }
 
 // A robots.txt with one group for everyone and a single rule.
-std::string single_rule(std::string_view rule) { return "User-agent: *\n" + std::string(rule) + "\n"; }
+std::string single_rule(std::string_view rule) {
+  return "User-agent: *\n" + std::string(rule) + "\n";
+}
 
 }  // namespace
 
@@ -54,7 +56,8 @@ TEST_CASE("RFC 9309 2.2.1: groups for the same crawler are merged") {
       "\n"
       "user-agent: ExampleBot\n"
       "disallow: /baz\n";
-  check_verdicts(robots, "ExampleBot", {{"/foo", false}, {"/bar", false}, {"/baz", false}, {"/qux", true}});
+  check_verdicts(robots, "ExampleBot",
+                 {{"/foo", false}, {"/bar", false}, {"/baz", false}, {"/qux", true}});
 }
 
 TEST_CASE("RFC 9309 2.2.2 table 1: percent-encoded paths") {
@@ -77,15 +80,18 @@ TEST_CASE("RFC 9309 2.2.2 table 1: percent-encoded paths") {
                    {{row.path, false}, {row.encoded, false}});
   }
   // lowercase hex is the same escape
-  check_verdicts(single_rule("Disallow: /foo/bar/%e3%83%84"), kAgent, {{"/foo/bar/\xE3\x83\x84", false}});
+  check_verdicts(single_rule("Disallow: /foo/bar/%e3%83%84"), kAgent,
+                 {{"/foo/bar/\xE3\x83\x84", false}});
 }
 
 TEST_CASE("RFC 9309 2.2.3: special characters") {
-  check_verdicts("# comment on its own line\nUser-agent: *\ndisallow: /\nallow: / # comment in line\n",
-                 kAgent, {{"/anything", true}});
   check_verdicts(
-      single_rule("disallow: /this/path/exactly$"), kAgent,
-      {{"/this/path/exactly", false}, {"/this/path/exactly/", true}, {"/this/path/exactly?x", true}});
+      "# comment on its own line\nUser-agent: *\ndisallow: /\nallow: / # comment in line\n", kAgent,
+      {{"/anything", true}});
+  check_verdicts(single_rule("disallow: /this/path/exactly$"), kAgent,
+                 {{"/this/path/exactly", false},
+                  {"/this/path/exactly/", true},
+                  {"/this/path/exactly?x", true}});
   check_verdicts(single_rule("disallow: /this/*/exactly"), kAgent,
                  {{"/this/a/exactly", false},
                   {"/this/a/b/exactly", false},
@@ -128,8 +134,9 @@ TEST_CASE("RFC 9309 5.1: a simple example") {
                   {"/", false}});
   // barbot and bazbot share a group; the "*" group does not apply to them
   for (std::string_view agent : {"barbot", "bazbot"}) {
-    check_verdicts(robots, agent,
-                   {{"/example/page.html", false}, {"/example/other.html", true}, {"/image.gif", true}});
+    check_verdicts(
+        robots, agent,
+        {{"/example/page.html", false}, {"/example/other.html", true}, {"/image.gif", true}});
   }
   // quxbot: an empty group at the end of the file, so nothing is disallowed
   check_verdicts(robots, "quxbot", {{"/example/page.html", true}, {"/image.gif", true}});
@@ -223,15 +230,20 @@ TEST_CASE("wildcards: '*' matches any run of characters, a final '$' the end") {
 
 TEST_CASE("precedence: the longest matching rule decides, Allow wins a tie") {
   // Google's documentation examples
-  check_verdicts(single_rule("allow: /p\ndisallow: /"), kAgent, {{"/page", true}, {"/other", false}});
-  check_verdicts(single_rule("allow: /folder\ndisallow: /folder"), kAgent, {{"/folder/page", true}});
+  check_verdicts(single_rule("allow: /p\ndisallow: /"), kAgent,
+                 {{"/page", true}, {"/other", false}});
+  check_verdicts(single_rule("allow: /folder\ndisallow: /folder"), kAgent,
+                 {{"/folder/page", true}});
   check_verdicts(single_rule("allow: /page\ndisallow: /*.htm"), kAgent,
                  {{"/page.htm", false}, {"/page", true}});
   check_verdicts(single_rule("allow: /page\ndisallow: /*.ph"), kAgent, {{"/page.php5", true}});
-  check_verdicts(single_rule("allow: /$\ndisallow: /"), kAgent, {{"/", true}, {"/page.htm", false}});
+  check_verdicts(single_rule("allow: /$\ndisallow: /"), kAgent,
+                 {{"/", true}, {"/page.htm", false}});
   // the order of the lines does not matter
-  check_verdicts(single_rule("disallow: /folder\nallow: /folder"), kAgent, {{"/folder/page", true}});
-  check_verdicts(single_rule("disallow: /a/b\nallow: /a"), kAgent, {{"/a/b/c", false}, {"/a/c", true}});
+  check_verdicts(single_rule("disallow: /folder\nallow: /folder"), kAgent,
+                 {{"/folder/page", true}});
+  check_verdicts(single_rule("disallow: /a/b\nallow: /a"), kAgent,
+                 {{"/a/b/c", false}, {"/a/c", true}});
 }
 
 // --- group selection ---
@@ -260,7 +272,8 @@ TEST_CASE("group selection: several agents per group, merged groups, no group at
                  {{"/shared", false}});
   // our groups are merged, even when a '*' group sits between them
   check_verdicts(
-      "User-agent: corolab\nDisallow: /a\n\nUser-agent: *\nDisallow: /b\n\nUser-agent: corolab\nDisallow: "
+      "User-agent: corolab\nDisallow: /a\n\nUser-agent: *\nDisallow: /b\n\nUser-agent: "
+      "corolab\nDisallow: "
       "/c\n",
       kAgent, {{"/a", false}, {"/b", true}, {"/c", false}});
   // several '*' groups merge too
@@ -275,8 +288,9 @@ TEST_CASE("group selection: several agents per group, merged groups, no group at
   check_verdicts("User-agent: corolab\nDisallow: /a\nUser-agent: otherbot\nDisallow: /b\n", kAgent,
                  {{"/a", false}, {"/b", true}});
   // lines we do not know do not end the user-agent lines of a group
-  check_verdicts("User-agent: otherbot\nSitemap: http://x/s.xml\nUser-agent: corolab\nDisallow: /b\n", kAgent,
-                 {{"/b", false}});
+  check_verdicts(
+      "User-agent: otherbot\nSitemap: http://x/s.xml\nUser-agent: corolab\nDisallow: /b\n", kAgent,
+      {{"/b", false}});
 }
 
 // --- lines and their syntax ---
@@ -285,12 +299,14 @@ TEST_CASE("an empty Disallow rules nothing") {
   check_verdicts(single_rule("Disallow:"), kAgent, {{"/", true}, {"/x", true}});
   check_verdicts(single_rule("Disallow:   # nothing"), kAgent, {{"/x", true}});
   // but the group is still ours: the '*' group does not apply
-  check_verdicts("User-agent: *\nDisallow: /\n\nUser-agent: corolab\nDisallow:\n", kAgent, {{"/x", true}});
+  check_verdicts("User-agent: *\nDisallow: /\n\nUser-agent: corolab\nDisallow:\n", kAgent,
+                 {{"/x", true}});
 }
 
 TEST_CASE("keys are case-insensitive, values trimmed, comments dropped") {
-  check_verdicts("USER-AGENT:*\nDISALLOW:/a\n  disallow  :   /b   \nDiSaLlOw: /c # not /c/d\nallow:/a/ok#x\n",
-                 kAgent, {{"/a", false}, {"/b", false}, {"/c", false}, {"/a/ok", true}, {"/d", true}});
+  check_verdicts(
+      "USER-AGENT:*\nDISALLOW:/a\n  disallow  :   /b   \nDiSaLlOw: /c # not /c/d\nallow:/a/ok#x\n",
+      kAgent, {{"/a", false}, {"/b", false}, {"/c", false}, {"/a/ok", true}, {"/d", true}});
   check_verdicts("User-agent: * # everyone\nDisallow: /x\n", kAgent, {{"/x", false}});
   check_verdicts("# User-agent: *\n# Disallow: /\n", kAgent, {{"/", true}});
 }
@@ -300,7 +316,8 @@ TEST_CASE("line endings: LF, CRLF and CR, and a byte order mark") {
   check_verdicts("User-agent: *\r\nDisallow: /crlf\r\nAllow: /crlf/ok\r\n", kAgent,
                  {{"/crlf", false}, {"/crlf/ok", true}});
   check_verdicts("User-agent: *\rDisallow: /cr\r", kAgent, {{"/cr", false}});
-  check_verdicts("User-agent: *\nDisallow: /no-final-newline", kAgent, {{"/no-final-newline", false}});
+  check_verdicts("User-agent: *\nDisallow: /no-final-newline", kAgent,
+                 {{"/no-final-newline", false}});
   check_verdicts("\xEF\xBB\xBFUser-agent: *\nDisallow: /bom\n", kAgent, {{"/bom", false}});
 }
 
@@ -325,25 +342,29 @@ TEST_CASE("allow_all and disallow_all") {
 TEST_CASE("Crawl-delay belongs to the chosen group and may be fractional") {
   CHECK(RobotsRules::parse("User-agent: *\nCrawl-delay: 2\n", kAgent).crawl_delay() == 2s);
   CHECK(RobotsRules::parse("User-agent: *\nCrawl-delay: 0.5\n", kAgent).crawl_delay() == 500ms);
-  CHECK(RobotsRules::parse("User-agent: *\ncrawl-delay:   1.25   # polite\n", kAgent).crawl_delay() ==
-        1250ms);
+  CHECK(
+      RobotsRules::parse("User-agent: *\ncrawl-delay:   1.25   # polite\n", kAgent).crawl_delay() ==
+      1250ms);
   // another agent's delay is not ours
   CHECK_FALSE(RobotsRules::parse("User-agent: otherbot\nCrawl-delay: 10\n", kAgent).crawl_delay());
-  CHECK(RobotsRules::parse("User-agent: *\nCrawl-delay: 1\n\nUser-agent: corolab\nCrawl-delay: 3\n", kAgent)
+  CHECK(RobotsRules::parse("User-agent: *\nCrawl-delay: 1\n\nUser-agent: corolab\nCrawl-delay: 3\n",
+                           kAgent)
             .crawl_delay() == 3s);
   // merged groups: the longest delay
-  CHECK(
-      RobotsRules::parse("User-agent: corolab\nCrawl-delay: 3\nUser-agent: corolab\nCrawl-delay: 5\n", kAgent)
-          .crawl_delay() == 5s);
+  CHECK(RobotsRules::parse(
+            "User-agent: corolab\nCrawl-delay: 3\nUser-agent: corolab\nCrawl-delay: 5\n", kAgent)
+            .crawl_delay() == 5s);
   // nonsense is ignored; absurd values are capped at a day
   for (std::string_view value : {"", "soon", "-1", "5s", "nan", "inf", "1,5"}) {
     CAPTURE(value);
     CHECK_FALSE(
-        RobotsRules::parse("User-agent: *\nCrawl-delay: " + std::string(value) + "\n", kAgent).crawl_delay());
+        RobotsRules::parse("User-agent: *\nCrawl-delay: " + std::string(value) + "\n", kAgent)
+            .crawl_delay());
   }
   CHECK(RobotsRules::parse("User-agent: *\nCrawl-delay: 1e300\n", kAgent).crawl_delay() == 24h);
   // a crawl-delay line ends the user-agent lines, like a rule
-  CHECK(RobotsRules::parse("User-agent: corolab\nCrawl-delay: 4\nUser-agent: other\nDisallow: /\n", kAgent)
+  CHECK(RobotsRules::parse("User-agent: corolab\nCrawl-delay: 4\nUser-agent: other\nDisallow: /\n",
+                           kAgent)
             .allows("/"));
 }
 

@@ -2,9 +2,8 @@
 // that survive cancellation and destroyed waiters (neither lost nor doubled).
 #include "corolab/semaphore.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstddef>
 #include <stdexcept>
 #include <stop_token>
@@ -12,12 +11,12 @@
 #include <utility>
 #include <vector>
 
+#include "async_test_helpers.hpp"
 #include "corolab/event_loop.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
 #include "corolab/task_group.hpp"
 #include "corolab/yield.hpp"
-#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::EventLoop;
@@ -57,8 +56,7 @@ Task<void> many_users(Semaphore* semaphore, Occupancy* occupancy, int users) {
 
 // Yields `yields_first` times, acquires (logging the outcome), holds the
 // permit for one tick, releases it.
-Task<void> acquire_log_release(Semaphore* semaphore, Log* log, std::string name,
-                               int yields_first) {
+Task<void> acquire_log_release(Semaphore* semaphore, Log* log, std::string name, int yields_first) {
   co_await yield_times(yields_first);
   bool cancelled = false;
   try {

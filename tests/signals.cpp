@@ -4,7 +4,6 @@
 #include "corolab/signals.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <csignal>
 
 #include "corolab/corolab.hpp"

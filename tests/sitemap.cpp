@@ -4,7 +4,6 @@
 #include "corolab/crawler/sitemap.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -34,7 +33,8 @@ TEST_CASE("a urlset lists pages") {
   <url><changefreq>daily</changefreq><loc>https://example.com/b</loc></url>
 </urlset>)");
   CHECK(sitemap.valid);
-  CHECK(sitemap.pages == Urls{"https://example.com/", "https://example.com/a?x=1&y=2", "https://example.com/b"});
+  CHECK(sitemap.pages ==
+        Urls{"https://example.com/", "https://example.com/a?x=1&y=2", "https://example.com/b"});
   CHECK(sitemap.sitemaps.empty());
 }
 
@@ -45,7 +45,8 @@ TEST_CASE("a sitemapindex lists sitemaps") {
   <sitemap><loc>https://example.com/sitemap2.xml.gz</loc></sitemap>
 </sitemapindex>)");
   CHECK(sitemap.valid);
-  CHECK(sitemap.sitemaps == Urls{"https://example.com/sitemap1.xml", "https://example.com/sitemap2.xml.gz"});
+  CHECK(sitemap.sitemaps ==
+        Urls{"https://example.com/sitemap1.xml", "https://example.com/sitemap2.xml.gz"});
   CHECK(sitemap.pages.empty());
 }
 
@@ -80,7 +81,8 @@ TEST_CASE("only <loc> right inside an entry of the right kind counts") {
   const Sitemap sitemap = parse_sitemap(
       "<urlset><loc>https://example.com/root-loc</loc>"
       "<url><image:image xmlns:image=\"http://www.google.com/schemas/sitemap-image/1.1\">"
-      "<image:loc>https://example.com/i.png</image:loc></image:image><loc>https://example.com/page</loc></url>"
+      "<image:loc>https://example.com/i.png</image:loc></image:image><loc>https://example.com/"
+      "page</loc></url>"
       "<sitemap><loc>https://example.com/wrong-kind.xml</loc></sitemap></urlset>");
   CHECK(sitemap.valid);
   CHECK(sitemap.pages == Urls{"https://example.com/page"});
@@ -90,10 +92,10 @@ TEST_CASE("only <loc> right inside an entry of the right kind counts") {
 TEST_CASE("malformed XML is refused") {
   check_refused("");
   check_refused("not xml at all");
-  check_refused("<urlset><url><loc>https://example.com/</loc></url>");        // never closed
-  check_refused("<urlset><url><loc>https://example.com/</url></loc></urlset>");  // crossed tags
+  check_refused("<urlset><url><loc>https://example.com/</loc></url>");               // never closed
+  check_refused("<urlset><url><loc>https://example.com/</url></loc></urlset>");      // crossed tags
   check_refused("<urlset><url><loc>https://example.com/?a&b</loc></url></urlset>");  // a bare &
-  check_refused("<urlset></urlset><urlset></urlset>");                          // two roots
+  check_refused("<urlset></urlset><urlset></urlset>");                               // two roots
   check_refused(std::string_view("<urlset>\0</urlset>", 18));
 }
 
@@ -145,7 +147,8 @@ TEST_CASE("nested entities (billion laughs) do not blow up") {
 }
 
 TEST_CASE("at most 50 MiB") {
-  const std::string entry = "<url><loc>https://example.com/a-page-with-a-long-enough-name</loc></url>\n";
+  const std::string entry =
+      "<url><loc>https://example.com/a-page-with-a-long-enough-name</loc></url>\n";
   std::string xml = "<urlset>\n";
   std::size_t entries = 0;
   for (; xml.size() + entry.size() + 10 <= 50 * 1024 * 1024; ++entries) xml += entry;
@@ -155,7 +158,8 @@ TEST_CASE("at most 50 MiB") {
   CHECK(largest.valid);
   CHECK(largest.pages.size() == entries);
 
-  xml.insert(xml.size() - 9, std::string(50 * 1024 * 1024 - xml.size() + 1, ' '));  // one byte too many
+  xml.insert(xml.size() - 9,
+             std::string(50 * 1024 * 1024 - xml.size() + 1, ' '));  // one byte too many
   REQUIRE(xml.size() == 50 * 1024 * 1024 + 1);
   check_refused(xml);
 }

@@ -4,12 +4,11 @@
 // overflow is a failure with a message rather than the end of the program.)
 #include "corolab/task.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -83,7 +82,8 @@ constexpr int kWrongResult = 3;  // the child's exit status when the chain ends 
 void limit_stack_size() {
   constexpr rlim_t limit = 8 * 1024 * 1024;
   rlimit stack{};
-  if (getrlimit(RLIMIT_STACK, &stack) == 0 && (stack.rlim_cur == RLIM_INFINITY || stack.rlim_cur > limit)) {
+  if (getrlimit(RLIMIT_STACK, &stack) == 0 &&
+      (stack.rlim_cur == RLIM_INFINITY || stack.rlim_cur > limit)) {
     stack.rlim_cur = limit;
     setrlimit(RLIMIT_STACK, &stack);
   }
@@ -98,10 +98,11 @@ struct ChildOutcome {
 ChildOutcome explain(int status) {
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {true, "the child process finished"};
   if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV) {
-    return {false,
-            "the child process died of SIGSEGV: the stack overflowed; does final_suspend resume the "
-            "continuation inside await_suspend instead of returning it? (and does awaiting a task "
-            "resume the child inside await_suspend instead of returning its handle?)"};
+    return {
+        false,
+        "the child process died of SIGSEGV: the stack overflowed; does final_suspend resume the "
+        "continuation inside await_suspend instead of returning it? (and does awaiting a task "
+        "resume the child inside await_suspend instead of returning its handle?)"};
   }
   if (WIFSIGNALED(status)) {
     return {false, std::string("the child process died of signal ") + strsignal(WTERMSIG(status))};
@@ -109,10 +110,11 @@ ChildOutcome explain(int status) {
   if (WIFEXITED(status) && WEXITSTATUS(status) == kWrongResult) {
     return {false, "the child process finished the chain, with the wrong result"};
   }
-  return {false, "the child process exited with status " + std::to_string(WEXITSTATUS(status)) +
-                     " (a sanitizer ends a stack overflow this way: see its report above; the stack "
-                     "overflowed? does final_suspend resume the continuation inside await_suspend "
-                     "instead of returning it?)"};
+  return {false,
+          "the child process exited with status " + std::to_string(WEXITSTATUS(status)) +
+              " (a sanitizer ends a stack overflow this way: see its report above; the stack "
+              "overflowed? does final_suspend resume the continuation inside await_suspend "
+              "instead of returning it?)"};
 }
 
 // Runs `work` in a forked child process and waits for it. The child leaves
@@ -192,9 +194,8 @@ TEST_CASE("ten million synchronous awaits do not overflow the stack (symmetric t
   constexpr long count = 10'000'000;
   // In a child process: if the stack does overflow, the child dies and
   // this test fails with a message, instead of the whole test program dying.
-  const ChildOutcome outcome = run_in_child_process([] {
-    return sync_wait(await_many_synchronous_children(count)) == count;
-  });
+  const ChildOutcome outcome = run_in_child_process(
+      [] { return sync_wait(await_many_synchronous_children(count)) == count; });
   INFO(outcome.explanation);
   CHECK(outcome.succeeded);
   // #endregion deep_chain_in_child

@@ -6,9 +6,8 @@
 // loop's clock has not moved), instead of hanging the test if it is not.
 #include "corolab/task_group.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstddef>
 #include <stdexcept>
@@ -17,13 +16,13 @@
 #include <utility>
 #include <vector>
 
+#include "async_test_helpers.hpp"
 #include "corolab/event.hpp"
 #include "corolab/event_loop.hpp"
 #include "corolab/sleep.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
 #include "corolab/yield.hpp"
-#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::Event;
@@ -37,9 +36,9 @@ using corolab::TimePoint;
 using Log = std::vector<std::string>;
 using namespace std::chrono_literals;
 
-using test_helpers::yield_times;
-using test_helpers::sort_range;
 using test_helpers::log_after_yields;
+using test_helpers::sort_range;
+using test_helpers::yield_times;
 
 namespace {
 
@@ -322,7 +321,8 @@ TEST_CASE("cancelling the joining task cancels the children, then join() throws"
   Log log;
   sync_wait(cancel_the_joiner(&log));
   CHECK(sort_range(log, 1, 3) == Log{"stop", "A cleaned up", "B cleaned up",
-                   "join threw OperationCancelled, running 0", "joiner cancelled"});
+                                     "join threw OperationCancelled, running 0",
+                                     "joiner cancelled"});
   CHECK(loop.now() == start);
 }
 
@@ -355,8 +355,8 @@ TEST_CASE("cancel() stops the children and join() returns normally") {
   const TimePoint start = loop.now();
   Log log;
   sync_wait(cancel_then_join(&log));
-  CHECK(sort_range(log, 2, 4) == Log{"C done", "cancel", "A cancelled", "B cancelled", "late cancelled",
-                   "join returned"});
+  CHECK(sort_range(log, 2, 4) ==
+        Log{"C done", "cancel", "A cancelled", "B cancelled", "late cancelled", "join returned"});
   CHECK(loop.now() == start);
 }
 

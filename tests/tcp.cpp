@@ -1,6 +1,5 @@
 // TCP on every reactor backend: an echo server with 1,000 concurrent
 // clients, and every error a network program meets, reported clearly.
-#include <catch2/catch.hpp>
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -8,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <catch2/catch.hpp>
 #include <cerrno>
 #include <csignal>
 #include <string>
@@ -49,7 +49,8 @@ Task<void> serve(TcpListener* listener) {
 Task<void> echo_client(corolab::SocketAddress server, int id, int* correct_echoes) {
   TcpStream stream = co_await TcpStream::connect(server);
   for (int i = 0; i < 3; ++i) {
-    const std::string message = "client " + std::to_string(id) + " line " + std::to_string(i) + "\n";
+    const std::string message =
+        "client " + std::to_string(id) + " line " + std::to_string(i) + "\n";
     co_await stream.write_all(message);
     std::string reply(message.size(), '\0');
     co_await stream.read_exact(std::as_writable_bytes(std::span(reply)));
@@ -96,9 +97,7 @@ Task<void> connect_to(corolab::SocketAddress address) {
 // The client writes until the kernel reports the dead peer.
 Task<void> write_until_error(corolab::SocketAddress server, TcpListener* listener) {
   TcpStream client = co_await TcpStream::connect(server);
-  {
-    TcpStream accepted = co_await listener->accept();
-  }  // the server side closes at once
+  { TcpStream accepted = co_await listener->accept(); }  // the server side closes at once
   const std::string chunk(64 * 1024, 'x');
   for (int i = 0; i < 1000; ++i) co_await client.write_all(chunk);
 }
@@ -108,7 +107,8 @@ Task<std::size_t> read_after_reset(corolab::SocketAddress server, TcpListener* l
   TcpStream client = co_await TcpStream::connect(server);
   TcpStream accepted = co_await listener->accept();
   linger abort_on_close{1, 0};
-  ::setsockopt(accepted.native_handle(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+  ::setsockopt(accepted.native_handle(), SOL_SOCKET, SO_LINGER, &abort_on_close,
+               sizeof abort_on_close);
   accepted.close();
   std::array<std::byte, 16> buffer;
   co_return co_await client.read_some(buffer);
@@ -193,7 +193,6 @@ Task<std::vector<corolab::SocketAddress>> resolve_nothing() {
   co_return addresses;
 }
 
-
 // --- Lesson 09: try first, partial writes, resets --------------------------
 
 // One increment per tick of the loop, until *stop: a coroutine that waits
@@ -214,7 +213,8 @@ struct TicksSpent {
 // A write that fits in the kernel's buffer, and a read of data already
 // there: both can finish in their first system call, so neither should
 // wait a tick for the loop.
-Task<void> write_and_read_at_once(corolab::SocketAddress server, TcpListener* listener, TicksSpent* spent) {
+Task<void> write_and_read_at_once(corolab::SocketAddress server, TcpListener* listener,
+                                  TicksSpent* spent) {
   TcpStream client = co_await TcpStream::connect(server);
   TcpStream accepted = co_await listener->accept();
   long ticks = 0;
@@ -297,7 +297,8 @@ Task<void> large_write_to_slow_reader(corolab::SocketAddress server, TcpListener
   shrink_buffers(client, accepted);
   Task<void> writer = write_then_close(&client, data, &transfer->write_all_took);
   Task<void> reader = read_slowly(&accepted, transfer);
-  Task<std::tuple<std::monostate, std::monostate>> both = corolab::when_all(std::move(writer), std::move(reader));
+  Task<std::tuple<std::monostate, std::monostate>> both =
+      corolab::when_all(std::move(writer), std::move(reader));
   // A write_all that waits for the wrong thing fails here, instead of hanging.
   co_await corolab::with_timeout(10s, std::move(both));
 }
@@ -334,7 +335,8 @@ Task<void> read_then_reset(TcpStream* reader) {
   std::array<std::byte, 1024> buffer;
   co_await reader->read_exact(buffer);
   linger abort_on_close{1, 0};
-  ::setsockopt(reader->native_handle(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+  ::setsockopt(reader->native_handle(), SOL_SOCKET, SO_LINGER, &abort_on_close,
+               sizeof abort_on_close);
   reader->close();
 }
 
@@ -344,7 +346,8 @@ Task<void> reset_during_a_large_write(corolab::SocketAddress server, TcpListener
   shrink_buffers(client, accepted);
   Task<void> writer = write_forever(&client);
   Task<void> resetter = read_then_reset(&accepted);
-  Task<std::tuple<std::monostate, std::monostate>> both = corolab::when_all(std::move(writer), std::move(resetter));
+  Task<std::tuple<std::monostate, std::monostate>> both =
+      corolab::when_all(std::move(writer), std::move(resetter));
   co_await corolab::with_timeout(10s, std::move(both));
 }
 
@@ -417,14 +420,17 @@ TEST_CASE("try the system call first: a write that fits and a read of waiting da
 // #endregion try_first_test
 
 // #region partial_write_test
-TEST_CASE("a large write to a slow reader arrives whole and in order (write_all loops over partial writes)") {
+TEST_CASE(
+    "a large write to a slow reader arrives whole and in order (write_all loops over partial "
+    "writes)") {
   auto kind = GENERATE(from_range(every_reactor_kind()));
   CAPTURE(corolab::to_string(kind));
   corolab::EventLoop loop{kind};
   auto listener = TcpListener::bind(corolab::SocketAddress::loopback(0));
   const std::string data = numbered_bytes(1024 * 1024);
   SlowTransfer transfer;
-  corolab::sync_wait(large_write_to_slow_reader(listener.local_address(), &listener, &data, &transfer));
+  corolab::sync_wait(
+      large_write_to_slow_reader(listener.local_address(), &listener, &data, &transfer));
   CHECK(transfer.received.size() == data.size());
   CHECK(first_difference(transfer.received, data) == std::string::npos);
   CHECK(transfer.reads > 1);
@@ -434,7 +440,8 @@ TEST_CASE("a large write to a slow reader arrives whole and in order (write_all 
 }
 // #endregion partial_write_test
 
-TEST_CASE("a peer that resets during a large write: write_all throws ECONNRESET or EPIPE, no SIGPIPE") {
+TEST_CASE(
+    "a peer that resets during a large write: write_all throws ECONNRESET or EPIPE, no SIGPIPE") {
   auto kind = GENERATE(from_range(every_reactor_kind()));
   CAPTURE(corolab::to_string(kind));
   corolab::EventLoop loop{kind};

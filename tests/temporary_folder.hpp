@@ -13,7 +13,8 @@ struct TemporaryFolder {
   std::filesystem::path path;
 
   explicit TemporaryFolder(const std::string& name)
-      : path(std::filesystem::temp_directory_path() / ("corolab-" + name + "-" + std::to_string(::getpid()))) {
+      : path(std::filesystem::temp_directory_path() /
+             ("corolab-" + name + "-" + std::to_string(::getpid()))) {
     std::filesystem::remove_all(path);
     std::filesystem::create_directories(path);
   }

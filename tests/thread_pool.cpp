@@ -2,9 +2,8 @@
 // destroyed while its function still runs on a worker.
 #include "corolab/thread_pool.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <memory>
 #include <mutex>
 #include <semaphore>
@@ -172,7 +171,7 @@ TEST_CASE("destroying a task suspended in run_blocking is safe: the job's result
       loop.run();  // returns at once, the job still blocked on its worker
       CHECK(loop.spawned_task_count() == 1);
       CHECK_FALSE(job.finished);  // still blocked on the worker
-    }  // destroys the task (releasing the job), then joins the worker
+    }                             // destroys the task (releasing the job), then joins the worker
     CHECK(job.finished);
   }
   SECTION("destroyed alone, while the loop keeps running") {

@@ -6,7 +6,6 @@
 #include "corolab/timeout.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <optional>
 #include <string>

@@ -4,10 +4,7 @@
 // They run on virtual time (LoopOptions::virtual_time()): a sleep takes no
 // real time and lasts exactly its duration on the loop's clock. One test
 // keeps the real clock: a real sleep lasts at least its duration.
-#include "corolab/sleep.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -21,6 +18,7 @@
 
 #include "corolab/detail/timer_heap.hpp"
 #include "corolab/event_loop.hpp"
+#include "corolab/sleep.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/yield.hpp"
 #include "lifetime_counter.hpp"
@@ -131,8 +129,8 @@ Task<void> log_now(Log* log, std::string entry) {
 // `second` to stop, but `second` was already woken: completion won, so its
 // sleep must end normally. The stop is not lost: the next wait throws.
 // `third` sleeps an hour longer and is still waiting: it is cancelled.
-Task<void> first_wakes_then_stops_others(TimePoint deadline, std::stop_source* second, std::stop_source* third,
-                                         Log* log) {
+Task<void> first_wakes_then_stops_others(TimePoint deadline, std::stop_source* second,
+                                         std::stop_source* third, Log* log) {
   co_await corolab::sleep_until(deadline);
   log->push_back("first woke");
   second->request_stop();
@@ -256,7 +254,9 @@ TEST_CASE("a stop request cancels the sleep of a spawned task given its own toke
 
 // The token is given to an awaited task; the sleep happens one await further
 // down (sleep_an_hour_and_log awaits sleep_and_log_outcome), which inherits it.
-TEST_CASE("a stop request cancels a sleep in an awaited task given its own token, and in the tasks it awaits") {
+TEST_CASE(
+    "a stop request cancels a sleep in an awaited task given its own token, and in the tasks it "
+    "awaits") {
   ExpectNoLeaks no_leaks;
   EventLoop loop(LoopOptions::virtual_time());
   Log log;
@@ -281,7 +281,8 @@ TEST_CASE("a stop requested before the sleep starts throws at once, without susp
   CHECK(log == Log{"sleeper cancelled", "next task"});
 }
 
-TEST_CASE("cancellation racing completion: a sleep already woken is not cancelled (first one wins)") {
+TEST_CASE(
+    "cancellation racing completion: a sleep already woken is not cancelled (first one wins)") {
   EventLoop loop(LoopOptions::virtual_time());
   Log log;
   std::stop_source second;
@@ -291,7 +292,8 @@ TEST_CASE("cancellation racing completion: a sleep already woken is not cancelle
   spawn_with_token(loop, second_wakes_then_sleeps_again(deadline, &log), second.get_token());
   spawn_with_token(loop, sleep_and_log_outcome(deadline + 1h, &log, "third"), third.get_token());
   loop.run();
-  CHECK(log == Log{"first woke", "second woke", "second's next sleep cancelled", "third cancelled"});
+  CHECK(log ==
+        Log{"first woke", "second woke", "second's next sleep cancelled", "third cancelled"});
   CHECK(loop.now() == deadline);
 }
 
@@ -315,7 +317,8 @@ TEST_CASE("destroying a suspended sleeper removes its timer from the heap") {
     std::vector<std::optional<StartedTask>> sleepers;
     const TimePoint base = loop.now();
     for (int i = 1; i <= 7; ++i) {
-      sleepers.emplace_back(start_now(sleep_until_then_log(base + i * 1ms, &log, std::to_string(i))));
+      sleepers.emplace_back(
+          start_now(sleep_until_then_log(base + i * 1ms, &log, std::to_string(i))));
     }
     sleepers[1].reset();  // "2"
     sleepers[3].reset();  // "4"
@@ -356,7 +359,9 @@ TEST_CASE("a million sleeping tasks all wake, each exactly at its deadline, in d
     woke[index] = true;
     if (k > 0) {
       const std::uint32_t previous = record.wake_order[k - 1];
-      if (std::tie(record.deadlines[previous], previous) >= std::tie(record.deadlines[index], index)) ++out_of_order;
+      if (std::tie(record.deadlines[previous], previous) >=
+          std::tie(record.deadlines[index], index))
+        ++out_of_order;
     }
   }
   CHECK(duplicates == 0);
@@ -466,7 +471,8 @@ TEST_CASE("TimerHeap: timers pop in deadline order, whatever the insertion order
   TimerHeap heap;  // declared first: the timers leave it when they die
   auto timers = numbered_timers(9);
   const long deadlines_ms[] = {40, 10, 80, 30, 0, 70, 20, 60, 50};  // timer i: deadlines_ms[i]
-  for (int i = 0; i < 9; ++i) insert(heap, *timers[static_cast<std::size_t>(i)], at_ms(deadlines_ms[i]));
+  for (int i = 0; i < 9; ++i)
+    insert(heap, *timers[static_cast<std::size_t>(i)], at_ms(deadlines_ms[i]));
   CHECK(heap.size() == 9);
   CHECK(heap.next_deadline().time_since_epoch() == 0ms);
   CHECK(pop_all(heap) == Ids{4, 1, 6, 3, 0, 8, 7, 5, 2});
@@ -485,7 +491,8 @@ TEST_CASE("TimerHeap: timers with equal deadlines pop first-in, first-out") {
 TEST_CASE("TimerHeap: a removed timer never pops, and the others keep their order") {
   TimerHeap heap;
   auto timers = numbered_timers(10);
-  for (int id = 0; id < 10; ++id) insert(heap, *timers[static_cast<std::size_t>(id)], at_ms(100 - 10 * id));
+  for (int id = 0; id < 10; ++id)
+    insert(heap, *timers[static_cast<std::size_t>(id)], at_ms(100 - 10 * id));
   heap.remove(*timers[9]);  // the earliest: at the root
   heap.remove(*timers[4]);  // one in the middle
   heap.remove(*timers[0]);  // the latest

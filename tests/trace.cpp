@@ -26,7 +26,8 @@ namespace {
 struct TempFile {
   TemporaryFolder folder;
   std::filesystem::path path;
-  explicit TempFile(const std::string& name) : folder("trace-" + name), path(folder.path / "trace.json") {}
+  explicit TempFile(const std::string& name)
+      : folder("trace-" + name), path(folder.path / "trace.json") {}
 };
 
 // Sleeps and yields, twice: five runs, with a timer and a yield between.
@@ -63,7 +64,7 @@ json read_json(const std::filesystem::path& path) {
 }
 
 struct Rows {
-  std::map<std::string, int> tid_of;  // by row name
+  std::map<std::string, int> tid_of;           // by row name
   std::map<int, std::vector<json>> events_of;  // by tid, in file order
 };
 
@@ -77,13 +78,15 @@ Rows rows_of(const json& trace) {
 }
 
 // The events of one row with phase `ph` (and category `cat`), by time.
-std::vector<json> select(const std::vector<json>& events, const std::string& ph, const std::string& cat) {
+std::vector<json> select(const std::vector<json>& events, const std::string& ph,
+                         const std::string& cat) {
   std::vector<json> out;
   for (const json& e : events) {
     if (e["ph"] == ph && (cat.empty() || e.value("cat", "") == cat)) out.push_back(e);
   }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const json& a, const json& b) { return a["ts"].get<double>() < b["ts"].get<double>(); });
+  std::stable_sort(out.begin(), out.end(), [](const json& a, const json& b) {
+    return a["ts"].get<double>() < b["ts"].get<double>();
+  });
   return out;
 }
 
@@ -108,7 +111,9 @@ TEST_CASE("a traced loop writes one row per task, with its runs and waits in ord
 
     std::vector<std::string> waits;
     for (const json& wait : select(events, "X", "wait")) waits.push_back(wait["name"]);
-    const std::string timer = name == "alpha" ? "timer 10 ms" : name == "beta" ? "timer 20 ms" : "timer 30 ms";
+    const std::string timer = name == "alpha"  ? "timer 10 ms"
+                              : name == "beta" ? "timer 20 ms"
+                                               : "timer 30 ms";
     CHECK(waits == std::vector<std::string>{"ready to start", timer, "yield (ready queue)", timer,
                                             "yield (ready queue)"});
 
@@ -116,7 +121,8 @@ TEST_CASE("a traced loop writes one row per task, with its runs and waits in ord
     const std::vector<json> all = select(events, "X", "");
     for (std::size_t i = 1; i < all.size(); ++i) {
       CHECK(all[i]["cat"] != all[i - 1]["cat"]);
-      CHECK(all[i]["ts"].get<double>() >= all[i - 1]["ts"].get<double>() + all[i - 1]["dur"].get<double>() - 0.01);
+      CHECK(all[i]["ts"].get<double>() >=
+            all[i - 1]["ts"].get<double>() + all[i - 1]["dur"].get<double>() - 0.01);
     }
     CHECK(select(events, "i", "timer").size() == 2);
   }
@@ -153,7 +159,8 @@ TEST_CASE("a trace names what a coroutine waits for in a primitive and on an fd"
       corolab::Event event;
       corolab::TaskGroup group;
       group.spawn([](corolab::Event* e) -> Task<void> { co_await e->wait(); }(&event), "waiter");
-      group.spawn([](int fd) -> Task<void> { co_await corolab::wait_readable(fd); }(fds[0]), "reader");
+      group.spawn([](int fd) -> Task<void> { co_await corolab::wait_readable(fd); }(fds[0]),
+                  "reader");
       co_await corolab::yield();
       event.set();
       REQUIRE(::write(fds[1], "x", 1) == 1);
@@ -171,7 +178,8 @@ TEST_CASE("a trace names what a coroutine waits for in a primitive and on an fd"
     }
     return waits;
   };
-  CHECK(waits_of("waiter") == std::vector<std::string>{"ready to start", "queued: Event::WaitAwaiter"});
+  CHECK(waits_of("waiter") ==
+        std::vector<std::string>{"ready to start", "queued: Event::WaitAwaiter"});
   REQUIRE(waits_of("reader").size() == 2);
   CHECK(waits_of("reader")[1].starts_with("fd "));
   CHECK(waits_of("reader")[1].ends_with(" readable"));
@@ -208,7 +216,8 @@ TEST_CASE("the SVG of a trace has one labelled row per task") {
   CHECK(svg.starts_with("<svg"));
   CHECK(svg.find(">three tasks</text>") != std::string::npos);
   std::vector<std::string> labels;
-  for (auto at = svg.find(R"(class="label">)"); at != std::string::npos; at = svg.find(R"(class="label">)", at + 1)) {
+  for (auto at = svg.find(R"(class="label">)"); at != std::string::npos;
+       at = svg.find(R"(class="label">)", at + 1)) {
     const auto begin = at + std::string_view(R"(class="label">)").size();
     labels.push_back(svg.substr(begin, svg.find('<', begin) - begin));
   }

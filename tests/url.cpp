@@ -72,7 +72,8 @@ TEST_CASE("normalization: one spelling per URL, by resolve_url and normalize_url
       {"http://example.com/100%/%zz", "http://example.com/100%25/%25zz"},
       {"http://example.com/a\\b", "http://example.com/a%5Cb"},
       // reserved characters keep their meaning
-      {"http://example.com/a;b=c/d:e@f!$&'()*+,?x=/?:@", "http://example.com/a;b=c/d:e@f!$&'()*+,?x=/?:@"},
+      {"http://example.com/a;b=c/d:e@f!$&'()*+,?x=/?:@",
+       "http://example.com/a;b=c/d:e@f!$&'()*+,?x=/?:@"},
       // the fragment goes, and an empty query
       {"http://example.com/a#frag", "http://example.com/a"},
       {"http://example.com/a?#frag", "http://example.com/a"},
@@ -84,7 +85,8 @@ TEST_CASE("normalization: one spelling per URL, by resolve_url and normalize_url
       // hosts: escapes decoded, IPv4 and IPv6 in their canonical forms
       {"http://ex%41mple.com/", "http://example.com/"},
       {"http://127.1/", "http://127.0.0.1/"},
-      {"http://%31%32%37.1/", "http://127.0.0.1/"},  // curl 7.88 alone stops at "127.1" (found by fuzzing)
+      {"http://%31%32%37.1/",
+       "http://127.0.0.1/"},  // curl 7.88 alone stops at "127.1" (found by fuzzing)
       {"http://%35/", "http://0.0.0.5/"},
       {"http://[::FFFF:1.2.3.4]:80/", "http://[::ffff:1.2.3.4]/"},
       {"http://[2001:DB8:0:0::1]:8080/", "http://[2001:db8::1]:8080/"},
@@ -204,7 +206,8 @@ TEST_CASE("hrefs libcurl 7.88 gets wrong or does not take: the base itself, and 
     CAPTURE(example.input);
     CHECK(or_none(resolve_url(base, example.input)) == example.expected);
   }
-  CHECK(resolve_url("https://example.com/a", "//cdn.example.com/x.js") == "https://cdn.example.com/x.js");
+  CHECK(resolve_url("https://example.com/a", "//cdn.example.com/x.js") ==
+        "https://cdn.example.com/x.js");
   CHECK(resolve_url("https://example.com/a", "https:b") == "https://example.com/b");
 }
 
@@ -230,10 +233,11 @@ TEST_CASE("what is not an http(s) URL the crawler wants resolves to nothing") {
       "http://",
       "http://user:password@example.com/",  // credentials: never sent
       "http://user@example.com/",
-      "http://caf\xC3\xA9.example/",                    // IDN: only as punycode
-      "http://[fe80::1%25eth0]/",                       // IPv6 zone id
-      "http://example.com/a\x01z",                      // a control character
-      std::string_view("http://example.com/a\0b", 23),  // NUL: curl would see "http://example.com/a"
+      "http://caf\xC3\xA9.example/",  // IDN: only as punycode
+      "http://[fe80::1%25eth0]/",     // IPv6 zone id
+      "http://example.com/a\x01z",    // a control character
+      std::string_view("http://example.com/a\0b",
+                       23),  // NUL: curl would see "http://example.com/a"
   };
   for (std::string_view href : rejected) {
     CAPTURE(href);
@@ -249,7 +253,8 @@ TEST_CASE("one UrlResolver resolves a page's links one after another, each on it
   CHECK(or_none(resolver.resolve("../c?x=%7e")) == "http://example.com/c?x=~");
   CHECK(or_none(resolver.resolve("http://Other.example:80/d#f")) == "http://other.example/d");
   CHECK(or_none(resolver.resolve("mailto:x@y")) == "(none)");
-  CHECK(or_none(resolver.resolve("")) == "http://example.com/a/page");  // the base, untouched by the others
+  CHECK(or_none(resolver.resolve("")) ==
+        "http://example.com/a/page");  // the base, untouched by the others
   CHECK(or_none(resolver.resolve("#top")) == "http://example.com/a/page");
 }
 
@@ -258,7 +263,8 @@ TEST_CASE("one UrlResolver resolves a page's links one after another, each on it
 TEST_CASE("links that skip libcurl resolve as the ones that do not") {
   const UrlResolver resolver("http://example.com:8080/a/page");
   CHECK(or_none(resolver.resolve("/b/c.html")) == "http://example.com:8080/b/c.html");
-  CHECK(or_none(resolver.resolve("http://example.com:8080/b?x=1#f")) == "http://example.com:8080/b?x=1");
+  CHECK(or_none(resolver.resolve("http://example.com:8080/b?x=1#f")) ==
+        "http://example.com:8080/b?x=1");
   CHECK(or_none(resolver.resolve("/b?#f")) == "http://example.com:8080/b");
   CHECK(or_none(resolver.resolve("/b??")) == "http://example.com:8080/b??");
   CHECK(or_none(resolver.resolve("/a/./b/../c")) == "http://example.com:8080/a/c");
@@ -267,7 +273,8 @@ TEST_CASE("links that skip libcurl resolve as the ones that do not") {
   CHECK(or_none(resolver.resolve("http://example.com:80800/x")) == "(none)");
   CHECK(or_none(resolver.resolve("http://example.com:8080@evil.example/x")) == "(none)");
   CHECK(or_none(resolver.resolve(" /b\tc ")) == "http://example.com:8080/bc");
-  CHECK(or_none(resolver.resolve(std::string_view("/b#x\0y", 6))) == "(none)");  // libcurl refuses a NUL
+  CHECK(or_none(resolver.resolve(std::string_view("/b#x\0y", 6))) ==
+        "(none)");  // libcurl refuses a NUL
   // An href that names its scheme is remembered: the second answer is the first.
   for (int twice = 0; twice < 2; ++twice) {
     CHECK(or_none(resolver.resolve("HTTP://Other.example/x#f")) == "http://other.example/x");
@@ -283,7 +290,8 @@ TEST_CASE("relative links that skip libcurl resolve as the ones that do not") {
   const UrlResolver resolver("http://example.com:8080/a/page?q");
   CHECK(or_none(resolver.resolve("b.html")) == "http://example.com:8080/a/b.html");
   CHECK(or_none(resolver.resolve("./c?y=1#f")) == "http://example.com:8080/a/c?y=1");
-  CHECK(or_none(resolver.resolve("../../../x/y.html#f")) == "http://example.com:8080/x/y.html");  // not above the root
+  CHECK(or_none(resolver.resolve("../../../x/y.html#f")) ==
+        "http://example.com:8080/x/y.html");  // not above the root
   CHECK(or_none(resolver.resolve("b/.")) == "http://example.com:8080/a/b/");
   CHECK(or_none(resolver.resolve("b/..")) == "http://example.com:8080/a/");
   CHECK(or_none(resolver.resolve("b//c")) == "http://example.com:8080/a/b//c");

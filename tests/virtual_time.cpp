@@ -1,8 +1,7 @@
 // Virtual time, seeded schedules and the testing helpers (corolab/testing/):
 // the tools that let async tests run fast, and the same way every time.
-#include <catch2/catch.hpp>
-
 #include <array>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -51,9 +50,7 @@ Task<int> answer_after(Duration duration) {
   co_return 42;
 }
 
-Task<void> never_finishes() {
-  co_await corolab::sleep_for(24h * 365);
-}
+Task<void> never_finishes() { co_await corolab::sleep_for(24h * 365); }
 
 Task<void> wait_with_timeout(Duration timeout) {
   co_await corolab::with_timeout(timeout, never_finishes());
@@ -70,7 +67,8 @@ Task<std::string> echo_once(corolab::TcpListener* listener) {
 }
 
 Task<void> blocking_job_then_log(Log* log) {
-  co_await corolab::run_blocking([] { std::this_thread::sleep_for(20ms); });  // another thread, real time
+  co_await corolab::run_blocking(
+      [] { std::this_thread::sleep_for(20ms); });  // another thread, real time
   log->push_back("job");
 }
 
@@ -82,7 +80,9 @@ Task<void> yield_then_log(Log* log, std::string name) {
 }  // namespace
 
 // #region stands_still
-TEST_CASE("virtual time stands still while there is work, and jumps to the next timer when there is none") {
+TEST_CASE(
+    "virtual time stands still while there is work, and jumps to the next timer when there is "
+    "none") {
   EventLoop loop(LoopOptions::virtual_time());
   // #region stands_still_body
   const TimePoint start = loop.now();
@@ -120,7 +120,9 @@ TEST_CASE("advance() wakes the timers due on the way, in deadline order, and no 
   // #endregion advance_body
 }
 
-TEST_CASE("advance() runs what a timer wakes before the next timer: a chain of sleeps fits in one advance") {
+TEST_CASE(
+    "advance() runs what a timer wakes before the next timer: a chain of sleeps fits in one "
+    "advance") {
   EventLoop loop(LoopOptions::virtual_time());
   corolab::testing::Observed<int> answer = observe(answer_after(1s));
   loop.run_until_idle();
@@ -201,7 +203,8 @@ TEST_CASE("a schedule seed shuffles coroutines ready together: the same seed, th
 using lost_update::two_increments;
 
 // #region explore_seeds
-TEST_CASE("exploring schedules finds the interleaving that loses an update, and its seed replays it") {
+TEST_CASE(
+    "exploring schedules finds the interleaving that loses an update, and its seed replays it") {
   {
     EventLoop fifo(LoopOptions::virtual_time());
     CHECK(corolab::sync_wait(two_increments()) == 2);  // the bug hides under FIFO
@@ -224,9 +227,7 @@ TEST_CASE("exploring schedules finds the interleaving that loses an update, and 
 
 namespace {
 
-Task<void> nap(Duration duration) {
-  co_await corolab::sleep_for(duration);
-}
+Task<void> nap(Duration duration) { co_await corolab::sleep_for(duration); }
 
 // #region leaky_bodies
 Task<void> clean_body() {
@@ -262,7 +263,8 @@ TEST_CASE("run_async_test: a spawned task still running at the end is a leak") {
 }
 
 TEST_CASE("run_async_test: a task frame alive after the test is a leak") {
-  CHECK_THROWS_WITH(corolab::testing::run_async_test(leaks_a_frame), "1 task frame(s) leaked by the test");
+  CHECK_THROWS_WITH(corolab::testing::run_async_test(leaks_a_frame),
+                    "1 task frame(s) leaked by the test");
   kept_past_the_test.reset();
 }
 // #endregion leak_tests
@@ -296,13 +298,16 @@ Task<std::vector<int>> serve_and_fetch(ScriptedServer* server, std::string targe
 }
 
 Task<corolab::http::ErrorKind> fetch_reset(ScriptedServer* server) {
-  corolab::http::ErrorKind kind = co_await server->serve_during(fetch_error_kind(server->url("/reset")));
+  corolab::http::ErrorKind kind =
+      co_await server->serve_during(fetch_error_kind(server->url("/reset")));
   co_return kind;
 }
 
 }  // namespace
 
-TEST_CASE("ScriptedServer: replies in script order, the last one repeats, with delays on the loop's clock") {
+TEST_CASE(
+    "ScriptedServer: replies in script order, the last one repeats, with delays on the loop's "
+    "clock") {
   EventLoop loop(LoopOptions::virtual_time());
   ScriptedServer server;
   server.script("/flaky", {Reply::with_status(503).after(2s), Reply::ok("hello")});

@@ -3,18 +3,17 @@
 #include "corolab/wait_group.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <cstddef>
 #include <stop_token>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "async_test_helpers.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
 #include "corolab/task_group.hpp"
 #include "corolab/yield.hpp"
-#include "async_test_helpers.hpp"
 
 using corolab::OperationCancelled;
 using corolab::sync_wait;
@@ -42,8 +41,8 @@ Task<void> wait_and_log(WaitGroup* group, Log* log, std::string name) {
   } catch (const OperationCancelled&) {
     cancelled = true;
   }
-  log->push_back(name + (cancelled ? " cancelled" : " resumed, count " +
-                                                        std::to_string(group->count())));
+  log->push_back(name +
+                 (cancelled ? " cancelled" : " resumed, count " + std::to_string(group->count())));
 }
 
 Task<void> log_name(Log* log, std::string name) {

@@ -3,7 +3,6 @@
 #include "corolab/when_all.hpp"
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <functional>
 #include <numeric>
@@ -15,13 +14,13 @@
 #include <variant>
 #include <vector>
 
+#include "async_test_helpers.hpp"
 #include "corolab/event.hpp"
 #include "corolab/event_loop.hpp"
 #include "corolab/sleep.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
 #include "corolab/yield.hpp"
-#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::Event;
@@ -35,7 +34,6 @@ using Log = std::vector<std::string>;
 using namespace std::chrono_literals;
 
 using test_helpers::yield_times;
-
 
 namespace {
 
@@ -215,8 +213,8 @@ TEST_CASE("when one task fails, when_all cancels the others and rethrows") {
   Log log;
   CHECK_THROWS_WITH(sync_wait(one_fails(&log)), "boom");
   CHECK(loop.now() == start);
-  CHECK(log == Log{"failing", "sleeper cancelled",
-                   "caught boom, alive " + std::to_string(alive_before)});
+  CHECK(log ==
+        Log{"failing", "sleeper cancelled", "caught boom, alive " + std::to_string(alive_before)});
 }
 
 TEST_CASE("when_all over a thousand tasks") {

@@ -5,9 +5,8 @@
 // loop's clock has not moved: the sleep ended at once, cancelled.
 #include "corolab/when_any.hpp"
 
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <cstddef>
 #include <stdexcept>
@@ -17,13 +16,13 @@
 #include <variant>
 #include <vector>
 
+#include "async_test_helpers.hpp"
 #include "corolab/event.hpp"
 #include "corolab/event_loop.hpp"
 #include "corolab/sleep.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
 #include "corolab/yield.hpp"
-#include "async_test_helpers.hpp"
 #include "lifetime_counter.hpp"
 
 using corolab::Event;
@@ -37,9 +36,9 @@ using corolab::WhenAnyResult;
 using Log = std::vector<std::string>;
 using namespace std::chrono_literals;
 
-using test_helpers::yield_times;
-using test_helpers::sort_range;
 using test_helpers::log_after_yields;
+using test_helpers::sort_range;
+using test_helpers::yield_times;
 
 namespace {
 

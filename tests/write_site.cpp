@@ -60,7 +60,8 @@ TEST_CASE("a written site holds every page a polite crawler requests, as the liv
   REQUIRE(paths.front() == "/robots.txt");
   // robots.txt, then every polite-crawl URL the site answers with 200.
   std::size_t pages = 0;
-  for (const std::string& url : live.graph().polite_crawl()) pages += live.graph().find(url)->status == 200;
+  for (const std::string& url : live.graph().polite_crawl())
+    pages += live.graph().find(url)->status == 200;
   CHECK(paths.size() == 1 + pages);
   CHECK(written.files >= paths.size());
 
@@ -74,7 +75,8 @@ TEST_CASE("a written site holds every page a polite crawler requests, as the liv
   }
   CHECK(read_file(folder.path / "sitemap.xml") == live.sitemap_xml());
   // Absolute URLs name the address the files will be served at.
-  CHECK(read_file(folder.path / "robots.txt").find("http://127.0.0.1:9999/sitemap.xml") != std::string::npos);
+  CHECK(read_file(folder.path / "robots.txt").find("http://127.0.0.1:9999/sitemap.xml") !=
+        std::string::npos);
 }
 
 TEST_CASE("the /faults/ section cannot be written: it needs a live server") {

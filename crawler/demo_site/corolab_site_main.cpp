@@ -66,7 +66,8 @@ std::uint64_t parse_number(std::string_view option, std::string_view text, std::
   const char* end = text.data() + text.size();
   const auto [stopped_at, error] = std::from_chars(text.data(), end, value);
   if (error != std::errc() || stopped_at != end || value < min || value > max) {
-    throw UsageError(fmt::format("{} needs a whole number from {} to {}, not '{}'", option, min, max, text));
+    throw UsageError(
+        fmt::format("{} needs a whole number from {} to {}, not '{}'", option, min, max, text));
   }
   return value;
 }
@@ -92,7 +93,8 @@ Arguments parse_arguments(int argc, char** argv) {
 
     namespace site = corolab::demo_site;
     constexpr std::uint64_t kMaxSeed = std::numeric_limits<std::uint64_t>::max();
-    if (option == "--port") args.port = static_cast<std::uint16_t>(parse_number(option, value, 0, 65535));
+    if (option == "--port")
+      args.port = static_cast<std::uint16_t>(parse_number(option, value, 0, 65535));
     if (option == "--host") args.host = value;
     if (option == "--write-to") args.write_to = value;
     if (option == "--pages") args.site.pages = parse_number(option, value, 1, site::kMaxPages);
@@ -109,7 +111,8 @@ Arguments parse_arguments(int argc, char** argv) {
     throw UsageError("--write-to cannot write --faults: those pages need a live server");
   }
   if (!args.write_to.empty() && args.port == 0) {
-    throw UsageError("--write-to needs the --port the files will be served at (their links name it)");
+    throw UsageError(
+        "--write-to needs the --port the files will be served at (their links name it)");
   }
   try {
     corolab::demo_site::validate(args.site);
@@ -123,16 +126,19 @@ corolab::SocketAddress address_to_bind(const Arguments& args) {
   try {
     return corolab::SocketAddress::parse(args.host, args.port);
   } catch (const std::invalid_argument&) {
-    throw UsageError(fmt::format("--host needs a numeric IP address such as 127.0.0.1, not '{}'", args.host));
+    throw UsageError(
+        fmt::format("--host needs a numeric IP address such as 127.0.0.1, not '{}'", args.host));
   }
 }
 
 corolab::Task<void> serve_until_interrupted(Arguments args, corolab::SocketAddress address) {
   corolab::demo_site::SiteServer served(args.site, address);
   const SiteOptions& site = served.site().options();
-  const auto latency_ms = std::chrono::duration_cast<std::chrono::milliseconds>(site.latency).count();
-  fmt::print("corolab demo site: {} pages, {} links each, depth {}, seed {}, {} ms latency{}\n", site.pages,
-             site.links_per_page, site.depth, site.seed, latency_ms, site.faults ? ", with /faults/" : "");
+  const auto latency_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(site.latency).count();
+  fmt::print("corolab demo site: {} pages, {} links each, depth {}, seed {}, {} ms latency{}\n",
+             site.pages, site.links_per_page, site.depth, site.seed, latency_ms,
+             site.faults ? ", with /faults/" : "");
   fmt::print("serving {}/ (and robots.txt, sitemap.xml); Ctrl-C to stop\n", served.base_url());
   std::fflush(stdout);
 
@@ -164,10 +170,13 @@ int main(int argc, char** argv) {
   try {
     if (!args.write_to.empty()) {
       args.site.base_url = corolab::demo_site::base_url_for(address);
-      const corolab::demo_site::WrittenSite written = corolab::demo_site::write_site(args.site, args.write_to);
-      fmt::print("wrote {} pages ({:.1f} MB) to {}, linked for {}/; the crawl's URL list is {}/paths.txt\n",
-                 written.files, static_cast<double>(written.bytes) / 1e6, args.write_to, args.site.base_url,
-                 args.write_to);
+      const corolab::demo_site::WrittenSite written =
+          corolab::demo_site::write_site(args.site, args.write_to);
+      fmt::print(
+          "wrote {} pages ({:.1f} MB) to {}, linked for {}/; the crawl's URL list is "
+          "{}/paths.txt\n",
+          written.files, static_cast<double>(written.bytes) / 1e6, args.write_to,
+          args.site.base_url, args.write_to);
       return 0;
     }
     corolab::sync_wait(serve_until_interrupted(args, address));

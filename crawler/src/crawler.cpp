@@ -51,8 +51,9 @@ struct Crawler::Host {
 Crawler::Crawler(CrawlOptions options, CrawlSink& sink)
     : options_(std::move(options)),
       sink_(sink),
-      client_(std::make_unique<http::Client>(http::ClientOptions{
-          .max_total_connections = options_.concurrency, .max_host_connections = options_.per_host})),
+      client_(std::make_unique<http::Client>(
+          http::ClientOptions{.max_total_connections = options_.concurrency,
+                              .max_host_connections = options_.per_host})),
       frontier_(kFrontierCapacity),
       random_state_(options_.seed * 0x9E3779B97F4A7C15ull + 1) {}
 
@@ -215,7 +216,8 @@ bool worth_retrying(int status) { return status == 429 || status >= 500; }
 
 bool worth_retrying(http::ErrorKind kind) {
   return kind == http::ErrorKind::connect || kind == http::ErrorKind::timeout ||
-         kind == http::ErrorKind::reset || kind == http::ErrorKind::dns || kind == http::ErrorKind::other;
+         kind == http::ErrorKind::reset || kind == http::ErrorKind::dns ||
+         kind == http::ErrorKind::other;
 }
 
 // Retry-After is either seconds or an HTTP date (parsed by libcurl).
@@ -223,7 +225,8 @@ std::optional<Duration> retry_after(const http::Headers& headers) {
   auto value = headers.get("Retry-After");
   if (!value) return std::nullopt;
   const std::string text(*value);
-  if (!text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+  if (!text.empty() &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
     return std::chrono::seconds(std::stol(text));
   }
   const time_t when = curl_getdate(text.c_str(), nullptr);
@@ -283,7 +286,8 @@ Task<void> Crawler::process(QueuedUrl item) {
   try {
     response = co_await fetch_with_retries(item, &reader);
   } catch (const http::HttpError& error) {
-    record.outcome = error.kind() == http::ErrorKind::too_large ? Outcome::too_large : Outcome::network_error;
+    record.outcome =
+        error.kind() == http::ErrorKind::too_large ? Outcome::too_large : Outcome::network_error;
     record.error = error.what();
   }
   record.time = EventLoop::current().now() - start;
@@ -312,7 +316,8 @@ Task<void> Crawler::process(QueuedUrl item) {
 
 // Redirects are followed by the crawler, not by curl, so each hop passes the
 // same checks as a link: scope, robots, dedup; plus a hop limit and loops.
-void Crawler::follow_redirect(const QueuedUrl& item, const std::string& location, PageRecord* record) {
+void Crawler::follow_redirect(const QueuedUrl& item, const std::string& location,
+                              PageRecord* record) {
   std::optional<std::string> target = resolve_url(item.url, location);
   if (!target) {
     record->error = "redirect to a URL that is not http(s): " + location;
@@ -365,7 +370,8 @@ Task<http::ClientResponse> Crawler::fetch_with_retries(const QueuedUrl& item, Pa
     } catch (const http::HttpError& error) {
       if (!worth_retrying(error.kind()) || attempt >= options_.max_tries) throw;
     }
-    const Duration backoff = std::min(options_.max_backoff, options_.backoff * (1 << (attempt - 1)));
+    const Duration backoff =
+        std::min(options_.max_backoff, options_.backoff * (1 << (attempt - 1)));
     // Retry-After is honoured, but capped: a crawl must end in bounded time.
     co_await sleep_for(pause ? std::min(*pause, options_.max_backoff) : jittered(backoff));
   }
@@ -436,7 +442,8 @@ Task<void> Crawler::seed_from_sitemaps(std::vector<std::string> sitemaps, std::s
     Sitemap sitemap = parse_sitemap(response->body);
     for (const std::string& nested : sitemap.sitemaps) sitemaps.push_back(nested);
     for (const std::string& page : sitemap.pages) {
-      if (std::optional<std::string> normalized = normalize_url(page)) discover(*normalized, from, 0);
+      if (std::optional<std::string> normalized = normalize_url(page))
+        discover(*normalized, from, 0);
     }
   }
 }
@@ -444,7 +451,8 @@ Task<void> Crawler::seed_from_sitemaps(std::vector<std::string> sitemaps, std::s
 // #region wait_politely
 Task<void> Crawler::wait_politely(Host& host) {
   Duration delay = options_.delay;
-  if (host.robots && host.robots->crawl_delay()) delay = std::max(delay, *host.robots->crawl_delay());
+  if (host.robots && host.robots->crawl_delay())
+    delay = std::max(delay, *host.robots->crawl_delay());
   const TimePoint now = EventLoop::current().now();
   const TimePoint turn = std::max(now, host.next_request);
   host.next_request = turn + jittered(delay);  // book the next turn before sleeping
@@ -472,14 +480,16 @@ bool Crawler::in_scope(const std::string& url) const {
   std::optional<UrlParts> parts = split_url(url);
   if (!parts) return false;
   if (options_.scope == Scope::host) {
-    if (std::find(seed_origins_.begin(), seed_origins_.end(), parts->host) == seed_origins_.end()) return false;
+    if (std::find(seed_origins_.begin(), seed_origins_.end(), parts->host) == seed_origins_.end())
+      return false;
   } else if (options_.scope == Scope::domain) {
     const std::string domain = registrable_domain(parts->host);
     auto same_domain = [&](const std::string& seed) { return registrable_domain(seed) == domain; };
     if (std::none_of(seed_origins_.begin(), seed_origins_.end(), same_domain)) return false;
   }
   auto matches = [&](const std::regex& pattern) { return std::regex_search(url, pattern); };
-  if (!options_.include.empty() && std::none_of(options_.include.begin(), options_.include.end(), matches)) {
+  if (!options_.include.empty() &&
+      std::none_of(options_.include.begin(), options_.include.end(), matches)) {
     return false;
   }
   return std::none_of(options_.exclude.begin(), options_.exclude.end(), matches);
@@ -523,7 +533,10 @@ Task<void> Crawler::end_at_time_limit() {
 }
 
 CrawlProgress Crawler::progress() const noexcept {
-  return {.done = summary_.urls, .in_flight = in_flight_, .queued = frontier_.size(), .errors = errors_};
+  return {.done = summary_.urls,
+          .in_flight = in_flight_,
+          .queued = frontier_.size(),
+          .errors = errors_};
 }
 
 void Crawler::restore(std::vector<std::uint64_t> seen, std::vector<QueuedUrl> frontier) {

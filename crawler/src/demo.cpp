@@ -64,8 +64,10 @@ void render_svg_if_possible(const std::string& dot, const std::string& svg) {
     fmt::print("  (install graphviz to get {} drawn as SVG)\n", dot);
     return;
   }
-  const std::string command = "/usr/bin/sfdp -Tsvg -Goverlap=prism -Gsize=12,12 -Nshape=point -Nwidth=0.1 "
-                              "-Nlabel= -Earrowsize=0.3 -Ecolor=gray60 '" + dot + "' -o '" + svg + "'";
+  const std::string command =
+      "/usr/bin/sfdp -Tsvg -Goverlap=prism -Gsize=12,12 -Nshape=point -Nwidth=0.1 "
+      "-Nlabel= -Earrowsize=0.3 -Ecolor=gray60 '" +
+      dot + "' -o '" + svg + "'";
   if (std::system(command.c_str()) == 0) fmt::print("  link graph picture  {}\n", svg);
 }
 
@@ -119,15 +121,17 @@ Task<int> run_demo(DemoOptions options) {
     return run.seconds > 0 ? run.summary.count(Outcome::fetched) / run.seconds : 0.0;
   };
   fmt::print("\n{:<24} {:>7} {:>9} {:>9}\n", "", "pages", "seconds", "pages/s");
-  fmt::print("{:<24} {:>7} {:>9.2f} {:>9.1f}\n", "one request at a time", sequential.summary.count(Outcome::fetched),
-             sequential.seconds, rate(sequential));
+  fmt::print("{:<24} {:>7} {:>9.2f} {:>9.1f}\n", "one request at a time",
+             sequential.summary.count(Outcome::fetched), sequential.seconds, rate(sequential));
   fmt::print("{:<24} {:>7} {:>9.2f} {:>9.1f}\n", label, concurrent.summary.count(Outcome::fetched),
              concurrent.seconds, rate(concurrent));
-  fmt::print("speed-up: {:.1f}x, on one thread\n\n", concurrent.seconds > 0 ? sequential.seconds / concurrent.seconds : 0.0);
+  fmt::print("speed-up: {:.1f}x, on one thread\n\n",
+             concurrent.seconds > 0 ? sequential.seconds / concurrent.seconds : 0.0);
   print_summary(stdout, concurrent.summary);
-  fmt::print("\nfiles:\n  one record per URL  {}\n  link graph (DOT)    {}\n  sitemap             {}\n"
-             "  broken links        {} ({} found)\n",
-             records_path, dot, sitemap, broken, collector.broken_link_count());
+  fmt::print(
+      "\nfiles:\n  one record per URL  {}\n  link graph (DOT)    {}\n  sitemap             {}\n"
+      "  broken links        {} ({} found)\n",
+      records_path, dot, sitemap, broken, collector.broken_link_count());
   render_svg_if_possible(dot, options.out_dir + "/site.svg");
   co_return 0;
 }

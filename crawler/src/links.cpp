@@ -53,7 +53,8 @@ bool is_utf8(std::string_view bytes) {
   const auto* at = reinterpret_cast<const unsigned char*>(bytes.data());
   const auto* const end = at + bytes.size();
   while (at < end) {
-    int length = static_cast<int>(std::min<std::ptrdiff_t>(end - at, 4));  // in: bytes left; out: bytes used
+    int length =
+        static_cast<int>(std::min<std::ptrdiff_t>(end - at, 4));  // in: bytes left; out: bytes used
     if (*at < 0x80) {
       ++at;
     } else if (xmlGetUTF8Char(at, &length) < 0) {
@@ -75,7 +76,8 @@ bool starts_with_end_tag(std::string_view text, std::string_view name) {
 bool starts_with_end_html_tag(std::string_view text) {
   if (!starts_with_end_tag(text, "html") || text.size() == 6) return false;
   const char after = text[6];
-  return after == '>' || after == '/' || after == ' ' || after == '\t' || after == '\n' || after == '\r';
+  return after == '>' || after == '/' || after == ' ' || after == '\t' || after == '\n' ||
+         after == '\r';
 }
 
 // --- what we take from libxml2's events ---
@@ -128,15 +130,16 @@ bool use_server_charset(htmlParserCtxtPtr context, std::string_view charset) {
 HtmlContext make_context(const htmlSAXHandler& events, void* listener, std::string_view charset) {
   // Without a charset from the server, read UTF-8 (most of the web), unless
   // a <meta charset> says otherwise. (libxml2 copies `events`.)
-  HtmlContext context(htmlCreatePushParserCtxt(const_cast<htmlSAXHandler*>(&events), listener, nullptr, 0,
-                                               nullptr, XML_CHAR_ENCODING_UTF8));
+  HtmlContext context(htmlCreatePushParserCtxt(const_cast<htmlSAXHandler*>(&events), listener,
+                                               nullptr, 0, nullptr, XML_CHAR_ENCODING_UTF8));
   if (!context) throw std::bad_alloc();
 
   // RECOVER: parse on after errors, as browsers do; it also makes a
   // <script> end only at </script>, not at the first "</" in a string.
   // NOERROR, NOWARNING: bad HTML is normal. NONET: never fetch anything.
   int options = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET;
-  if (use_server_charset(context.get(), charset)) options |= HTML_PARSE_IGNORE_ENC;  // ignore <meta charset>
+  if (use_server_charset(context.get(), charset))
+    options |= HTML_PARSE_IGNORE_ENC;  // ignore <meta charset>
   htmlCtxtUseOptions(context.get(), options);
   return context;
 }
@@ -151,7 +154,8 @@ std::string_view raw_text_element(htmlParserCtxtPtr context) {
 
 // Reading UTF-8 as it comes, with no converter: no other charset named.
 bool reads_utf8_as_is(htmlParserCtxtPtr context) {
-  return context->input != nullptr && context->input->buf != nullptr && context->input->buf->encoder == nullptr;
+  return context->input != nullptr && context->input->buf != nullptr &&
+         context->input->buf->encoder == nullptr;
 }
 
 // The end tags libxml2 must not see (a piece that starts with "</" is one
@@ -174,9 +178,11 @@ void parse_piece(htmlParserCtxtPtr context, std::string_view piece) {
   // ("/caf\xE9" comes out as "/caf\xC3\x83"). So we look first, and switch
   // before the piece goes in. (Pieces end before a '<', so they never cut
   // a UTF-8 character in two.)
-  if (reads_utf8_as_is(context) && !is_utf8(piece)) xmlSwitchEncoding(context, XML_CHAR_ENCODING_8859_1);
+  if (reads_utf8_as_is(context) && !is_utf8(piece))
+    xmlSwitchEncoding(context, XML_CHAR_ENCODING_8859_1);
 
-  constexpr std::size_t kMaxBytes = std::numeric_limits<int>::max();  // htmlParseChunk counts in int
+  constexpr std::size_t kMaxBytes =
+      std::numeric_limits<int>::max();  // htmlParseChunk counts in int
   while (!piece.empty()) {
     const std::size_t bytes = std::min(piece.size(), kMaxBytes);
     htmlParseChunk(context, piece.data(), static_cast<int>(bytes), /*terminate=*/0);
@@ -215,7 +221,8 @@ struct LinkExtractor::Parser {
     // A page cut short (a size limit, a lost connection) may end inside a
     // tag, as in `<a href="/produ`. libxml2 would report that half a link;
     // browsers drop an unfinished tag, and so do we.
-    const bool ends_inside_tag = unparsed.starts_with('<') && unparsed.find('>') == std::string::npos;
+    const bool ends_inside_tag =
+        unparsed.starts_with('<') && unparsed.find('>') == std::string::npos;
     if (!ends_inside_tag) parse_piece(context.get(), unparsed);
     unparsed.clear();
     htmlParseChunk(context.get(), nullptr, 0, /*terminate=*/1);
@@ -297,7 +304,8 @@ struct LinkExtractor::Parser {
   }
 
   static void on_end_element(void* self, const xmlChar* name) {
-    static_cast<Parser*>(self)->without_throwing([&](Parser& parser) { parser.end_element(as_view(name)); });
+    static_cast<Parser*>(self)->without_throwing(
+        [&](Parser& parser) { parser.end_element(as_view(name)); });
   }
 
   // An exception must not unwind through libxml2's C frames: keep it, stop
@@ -384,7 +392,8 @@ std::string charset_of(std::string_view content_type) {
     std::string_view parameter = content_type.substr(separator + 1);
     parameter = parameter.substr(0, parameter.find(';'));
     const std::size_t equals = parameter.find('=');
-    if (equals == std::string_view::npos || !equals_ignoring_case(trim(parameter.substr(0, equals)), "charset")) {
+    if (equals == std::string_view::npos ||
+        !equals_ignoring_case(trim(parameter.substr(0, equals)), "charset")) {
       continue;
     }
     std::string charset(unquote(trim(parameter.substr(equals + 1))));

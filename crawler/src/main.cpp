@@ -47,33 +47,69 @@ struct Settings {
 
 void define_options(CLI::App& app, Settings& s) {
   app.add_option("urls", s.crawl.seeds, "Where to start (http or https URLs)");
-  app.add_option("-c,--concurrency", s.crawl.concurrency, "Requests in flight at most")->capture_default_str()->check(CLI::Range(1, 10000));
-  app.add_option("--per-host", s.crawl.per_host, "Requests in flight per host at most")->capture_default_str()->check(CLI::Range(1, 1000));
-  app.add_option("--delay", s.delay_seconds, "Politeness delay between requests to one host, in seconds (raised to robots.txt's Crawl-delay)")->capture_default_str()->check(CLI::NonNegativeNumber);
-  app.add_option("--jitter", s.crawl.jitter, "The delay and retry backoff vary by +/- this fraction")->capture_default_str()->check(CLI::Range(0.0, 1.0));
+  app.add_option("-c,--concurrency", s.crawl.concurrency, "Requests in flight at most")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 10000));
+  app.add_option("--per-host", s.crawl.per_host, "Requests in flight per host at most")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000));
+  app.add_option("--delay", s.delay_seconds,
+                 "Politeness delay between requests to one host, in seconds (raised to "
+                 "robots.txt's Crawl-delay)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--jitter", s.crawl.jitter,
+                 "The delay and retry backoff vary by +/- this fraction")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
   app.add_flag("--ignore-robots", s.ignore_robots, "Do not fetch or obey robots.txt");
-  app.add_option("--user-agent", s.crawl.user_agent, "User-Agent; its first word is matched against robots.txt")->capture_default_str();
-  app.add_option("--max-depth", s.crawl.max_depth, "Links followed from a seed at most (-1: no limit)")->capture_default_str();
-  app.add_option("--max-pages", s.crawl.max_pages, "Pages requested at most (0: no limit)")->capture_default_str();
-  app.add_option("--max-time", s.max_time_seconds, "Stop taking new URLs after this many seconds (0: no limit)")->check(CLI::NonNegativeNumber);
-  app.add_option("--scope", s.scope, "Which links to follow: host (the seeds' hosts), domain (their registrable domains) or any")->capture_default_str()->check(CLI::IsMember({"host", "domain", "any"}));
+  app.add_option("--user-agent", s.crawl.user_agent,
+                 "User-Agent; its first word is matched against robots.txt")
+      ->capture_default_str();
+  app.add_option("--max-depth", s.crawl.max_depth,
+                 "Links followed from a seed at most (-1: no limit)")
+      ->capture_default_str();
+  app.add_option("--max-pages", s.crawl.max_pages, "Pages requested at most (0: no limit)")
+      ->capture_default_str();
+  app.add_option("--max-time", s.max_time_seconds,
+                 "Stop taking new URLs after this many seconds (0: no limit)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--scope", s.scope,
+                 "Which links to follow: host (the seeds' hosts), domain (their registrable "
+                 "domains) or any")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"host", "domain", "any"}));
   app.add_option("--include", s.include, "Only follow URLs matching one of these regexes");
   app.add_option("--exclude", s.exclude, "Never follow URLs matching any of these regexes");
-  app.add_option("--max-tries", s.crawl.max_tries, "Tries per URL for network errors, 429 and 5xx")->capture_default_str()->check(CLI::Range(1, 20));
-  app.add_option("--timeout", s.timeout_seconds, "Seconds allowed for one request")->capture_default_str()->check(CLI::PositiveNumber);
-  app.add_option("--max-body", s.crawl.max_body_size, "Largest body fetched, in bytes")->capture_default_str();
-  app.add_option("-o,--output", s.output, "One record per URL goes here ('-': standard output)")->capture_default_str();
-  app.add_option("--format", s.format, "Record format: json (JSON Lines) or csv")->capture_default_str()->check(CLI::IsMember({"json", "csv"}));
+  app.add_option("--max-tries", s.crawl.max_tries, "Tries per URL for network errors, 429 and 5xx")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 20));
+  app.add_option("--timeout", s.timeout_seconds, "Seconds allowed for one request")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-body", s.crawl.max_body_size, "Largest body fetched, in bytes")
+      ->capture_default_str();
+  app.add_option("-o,--output", s.output, "One record per URL goes here ('-': standard output)")
+      ->capture_default_str();
+  app.add_option("--format", s.format, "Record format: json (JSON Lines) or csv")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"json", "csv"}));
   app.add_option("--graph", s.graph, "Write the link graph here (Graphviz DOT)");
   app.add_option("--sitemap", s.sitemap, "Write a sitemap.xml of the pages found here");
   app.add_option("--broken-links", s.broken_links, "Write the broken links report here");
-  app.add_option("--journal", s.journal, "Where an interrupted crawl leaves its journal")->capture_default_str();
+  app.add_option("--journal", s.journal, "Where an interrupted crawl leaves its journal")
+      ->capture_default_str();
   app.add_option("--resume", s.resume, "Continue the crawl recorded in this journal");
   app.add_flag("-q,--quiet", s.quiet, "No progress line and no summary");
-  app.add_flag("--demo", s.demo, "Crawl the embedded demo site twice (sequential, then concurrent) and compare");
-  app.add_option("--demo-pages", s.demo_options.pages, "Pages of the demo site")->capture_default_str();
-  app.add_option("--demo-latency-ms", s.demo_options.latency_ms, "Latency of the demo site's responses")->capture_default_str();
-  app.add_option("--out-dir", s.demo_options.out_dir, "Where the demo writes its files")->capture_default_str();
+  app.add_flag("--demo", s.demo,
+               "Crawl the embedded demo site twice (sequential, then concurrent) and compare");
+  app.add_option("--demo-pages", s.demo_options.pages, "Pages of the demo site")
+      ->capture_default_str();
+  app.add_option("--demo-latency-ms", s.demo_options.latency_ms,
+                 "Latency of the demo site's responses")
+      ->capture_default_str();
+  app.add_option("--out-dir", s.demo_options.out_dir, "Where the demo writes its files")
+      ->capture_default_str();
 }
 
 // Turns the command line's plain values into crawl options. Throws
@@ -84,8 +120,11 @@ void finish_settings(Settings& s) {
   s.crawl.max_time = std::chrono::duration_cast<corolab::Duration>(seconds(s.max_time_seconds));
   s.crawl.timeout = std::chrono::duration_cast<corolab::Duration>(seconds(s.timeout_seconds));
   s.crawl.obey_robots = !s.ignore_robots;
-  s.crawl.scope = s.scope == "any" ? crawler::Scope::any : s.scope == "domain" ? crawler::Scope::domain : crawler::Scope::host;
-  for (const auto& [patterns, regexes] : {std::pair{&s.include, &s.crawl.include}, std::pair{&s.exclude, &s.crawl.exclude}}) {
+  s.crawl.scope = s.scope == "any"      ? crawler::Scope::any
+                  : s.scope == "domain" ? crawler::Scope::domain
+                                        : crawler::Scope::host;
+  for (const auto& [patterns, regexes] :
+       {std::pair{&s.include, &s.crawl.include}, std::pair{&s.exclude, &s.crawl.exclude}}) {
     for (const std::string& pattern : *patterns) {
       try {
         regexes->emplace_back(pattern);
@@ -95,10 +134,12 @@ void finish_settings(Settings& s) {
     }
   }
   if (!s.demo && s.crawl.seeds.empty() && s.resume.empty()) {
-    throw std::invalid_argument("give at least one URL to start from (or --resume JOURNAL, or --demo)");
+    throw std::invalid_argument(
+        "give at least one URL to start from (or --resume JOURNAL, or --demo)");
   }
   for (const std::string& seed : s.crawl.seeds) {
-    if (!crawler::normalize_url(seed)) throw std::invalid_argument("not an http or https URL: '" + seed + "'");
+    if (!crawler::normalize_url(seed))
+      throw std::invalid_argument("not an http or https URL: '" + seed + "'");
   }
 }
 
@@ -132,7 +173,8 @@ class Outputs {
   void write_reports() const {
     write_file(settings_.graph, [&](std::ostream& out) { collector_.write_dot(out); });
     write_file(settings_.sitemap, [&](std::ostream& out) { collector_.write_sitemap(out); });
-    write_file(settings_.broken_links, [&](std::ostream& out) { collector_.write_broken_links(out); });
+    write_file(settings_.broken_links,
+               [&](std::ostream& out) { collector_.write_broken_links(out); });
   }
   // #endregion write_reports
   std::size_t broken_links() const { return collector_.broken_link_count(); }
@@ -158,7 +200,8 @@ class Outputs {
 Task<void> stop_on_signals(crawler::Crawler* crawl) {
   const std::vector<int> signals{SIGINT, SIGTERM};
   co_await corolab::wait_for_signal(signals);
-  fmt::print(stderr, "\nstopping: finishing the requests in flight (Ctrl-C again to stop at once)\n");
+  fmt::print(stderr,
+             "\nstopping: finishing the requests in flight (Ctrl-C again to stop at once)\n");
   crawl->stop();
   co_await corolab::wait_for_signal(signals);
   crawl->stop();
@@ -178,7 +221,8 @@ Task<int> crawl(Settings settings) {
   // #endregion resume
 
   corolab::TaskGroup helpers;
-  if (!settings.quiet) helpers.spawn(crawler::show_progress(&site_crawler, "crawl", stderr), "progress");
+  if (!settings.quiet)
+    helpers.spawn(crawler::show_progress(&site_crawler, "crawl", stderr), "progress");
   helpers.spawn(stop_on_signals(&site_crawler), "signals");
   crawler::CrawlSummary summary = co_await site_crawler.run();
   helpers.cancel();
@@ -188,16 +232,17 @@ Task<int> crawl(Settings settings) {
   if (!settings.quiet) crawler::print_summary(stderr, summary);
   // #region journal
   if (summary.interrupted) {
-    crawler::write_journal(settings.journal,
-                           {settings.crawl.seeds, site_crawler.seen_hashes(), site_crawler.remaining()});
-    fmt::print(stderr, "interrupted: {} URLs left; continue with: --resume {}\n", site_crawler.remaining().size(),
-               settings.journal);
+    crawler::write_journal(settings.journal, {settings.crawl.seeds, site_crawler.seen_hashes(),
+                                              site_crawler.remaining()});
+    fmt::print(stderr, "interrupted: {} URLs left; continue with: --resume {}\n",
+               site_crawler.remaining().size(), settings.journal);
     co_return 130;
   }
   // #endregion journal
   if (!settings.quiet && outputs.broken_links() > 0) {
     fmt::print(stderr, "{} broken links{}\n", outputs.broken_links(),
-               settings.broken_links.empty() ? " (--broken-links FILE lists them)" : ": see " + settings.broken_links);
+               settings.broken_links.empty() ? " (--broken-links FILE lists them)"
+                                             : ": see " + settings.broken_links);
   }
   co_return outputs.broken_links() > 0 ? 1 : 0;
 }

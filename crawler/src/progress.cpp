@@ -11,8 +11,8 @@ namespace corolab::crawler {
 namespace {
 
 std::string status_line(const std::string& label, const CrawlProgress& progress, double seconds) {
-  return fmt::format("{}: {:6} done  {:4} in flight  {:6} queued  {:4} errors  {:7.1f} URLs/s", label,
-                     progress.done, progress.in_flight, progress.queued, progress.errors,
+  return fmt::format("{}: {:6} done  {:4} in flight  {:6} queued  {:4} errors  {:7.1f} URLs/s",
+                     label, progress.done, progress.in_flight, progress.queued, progress.errors,
                      seconds > 0 ? progress.done / seconds : 0.0);
 }
 
@@ -32,7 +32,8 @@ Task<void> show_progress(const Crawler* crawler, std::string label, std::FILE* o
   } end_line{out, terminal};
   for (int tick = 1;; ++tick) {
     co_await sleep_for(terminal ? 100ms : 250ms);
-    const double seconds = std::chrono::duration<double>(EventLoop::current().now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(EventLoop::current().now() - start).count();
     const std::string line = status_line(label, crawler->progress(), seconds);
     if (terminal) {
       fmt::print(out, "\r{}", line);

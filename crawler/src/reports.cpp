@@ -9,7 +9,9 @@ namespace corolab::crawler {
 
 namespace {
 
-double milliseconds(Duration duration) { return std::chrono::duration<double, std::milli>(duration).count(); }
+double milliseconds(Duration duration) {
+  return std::chrono::duration<double, std::milli>(duration).count();
+}
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\r\n") == std::string::npos) return text;
@@ -51,16 +53,11 @@ const char* colour_of(Outcome outcome) {
 
 void JsonLinesWriter::on_page(const PageRecord& record) {
   const nlohmann::json line = {
-      {"url", record.url},
-      {"final_url", record.final_url},
-      {"status", record.status},
-      {"content_type", record.content_type},
-      {"depth", record.depth},
-      {"parent", record.parent},
-      {"bytes", record.bytes},
-      {"time_ms", milliseconds(record.time)},
-      {"error", record.error},
-      {"outcome", to_string(record.outcome)},
+      {"url", record.url},           {"final_url", record.final_url},
+      {"status", record.status},     {"content_type", record.content_type},
+      {"depth", record.depth},       {"parent", record.parent},
+      {"bytes", record.bytes},       {"time_ms", milliseconds(record.time)},
+      {"error", record.error},       {"outcome", to_string(record.outcome)},
       {"links", record.links_found},
   };
   // Invalid UTF-8 in a URL or error text is replaced, never a crash.
@@ -68,21 +65,23 @@ void JsonLinesWriter::on_page(const PageRecord& record) {
 }
 
 CsvWriter::CsvWriter(std::ostream& out, bool write_header) : out_(out) {
-  if (write_header) out_ << "url,final_url,status,content_type,depth,parent,bytes,time_ms,error,outcome,links\n";
+  if (write_header)
+    out_ << "url,final_url,status,content_type,depth,parent,bytes,time_ms,error,outcome,links\n";
 }
 
 void CsvWriter::on_page(const PageRecord& record) {
   out_ << csv_field(record.url) << ',' << csv_field(record.final_url) << ',' << record.status << ','
-       << csv_field(record.content_type) << ',' << record.depth << ',' << csv_field(record.parent) << ','
-       << record.bytes << ',' << milliseconds(record.time) << ',' << csv_field(record.error) << ','
-       << to_string(record.outcome) << ',' << record.links_found << '\n'
+       << csv_field(record.content_type) << ',' << record.depth << ',' << csv_field(record.parent)
+       << ',' << record.bytes << ',' << milliseconds(record.time) << ',' << csv_field(record.error)
+       << ',' << to_string(record.outcome) << ',' << record.links_found << '\n'
        << std::flush;
 }
 
 void CrawlCollector::on_page(const PageRecord& record) {
   outcomes_[record.url] = record.outcome;
   if (record.outcome == Outcome::fetched) pages_.push_back(record.url);
-  const bool broken = record.outcome == Outcome::http_error || record.outcome == Outcome::network_error;
+  const bool broken =
+      record.outcome == Outcome::http_error || record.outcome == Outcome::network_error;
   if (broken) {
     broken_.push_back(record.url);
     failures_[record.url] = record.status != 0 ? std::to_string(record.status) : record.error;
@@ -109,7 +108,8 @@ void CrawlCollector::write_dot(std::ostream& out) const {
 void CrawlCollector::write_sitemap(std::ostream& out) const {
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
-  for (const std::string& page : pages_) out << "  <url><loc>" << xml_escape(page) << "</loc></url>\n";
+  for (const std::string& page : pages_)
+    out << "  <url><loc>" << xml_escape(page) << "</loc></url>\n";
   out << "</urlset>\n";
 }
 
@@ -124,14 +124,17 @@ void CrawlCollector::write_broken_links(std::ostream& out) const {
 
 void print_summary(std::FILE* out, const CrawlSummary& summary) {
   const double seconds = std::chrono::duration<double>(summary.elapsed).count();
-  fmt::print(out, "{} URLs in {:.2f} s ({:.1f} pages/s), {} requests, {:.1f} MiB, at most {} in flight{}\n",
-             summary.urls, seconds, seconds > 0 ? summary.count(Outcome::fetched) / seconds : 0.0,
-             summary.requests, static_cast<double>(summary.bytes) / (1024.0 * 1024.0), summary.max_in_flight,
-             summary.interrupted ? " (interrupted)" : "");
+  fmt::print(
+      out,
+      "{} URLs in {:.2f} s ({:.1f} pages/s), {} requests, {:.1f} MiB, at most {} in flight{}\n",
+      summary.urls, seconds, seconds > 0 ? summary.count(Outcome::fetched) / seconds : 0.0,
+      summary.requests, static_cast<double>(summary.bytes) / (1024.0 * 1024.0),
+      summary.max_in_flight, summary.interrupted ? " (interrupted)" : "");
   for (std::size_t i = 0; i < kOutcomeCount; ++i) {
     if (summary.outcomes[i] == 0) continue;
-    fmt::print(out, "  {:<18} {:>7}{}\n", to_string(static_cast<Outcome>(i)), summary.outcomes[i],
-               static_cast<Outcome>(i) == Outcome::duplicate ? "  (links to URLs already seen)" : "");
+    fmt::print(
+        out, "  {:<18} {:>7}{}\n", to_string(static_cast<Outcome>(i)), summary.outcomes[i],
+        static_cast<Outcome>(i) == Outcome::duplicate ? "  (links to URLs already seen)" : "");
   }
 }
 

@@ -108,7 +108,9 @@ int hex_value(char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
 
 // The escapes the comparison spelling decodes: printable ASCII, except the
 // three characters that must stay distinguishable from operators.
-bool decodes_for_matching(char c) { return c > ' ' && c < 0x7F && c != '%' && c != '*' && c != '$'; }
+bool decodes_for_matching(char c) {
+  return c > ' ' && c < 0x7F && c != '%' && c != '*' && c != '$';
+}
 
 enum class Side { rule, path };
 
@@ -224,7 +226,8 @@ Duration to_duration(double seconds) {
 
 RobotsRules RobotsRules::parse(std::string_view robots_txt, std::string_view user_agent) {
   RobotsRules rules;
-  const std::vector<Group> groups = parse_groups(without_bom(within_size_limit(robots_txt)), rules.sitemaps_);
+  const std::vector<Group> groups =
+      parse_groups(without_bom(within_size_limit(robots_txt)), rules.sitemaps_);
   // Several groups for us are merged into one (RFC 9309 2.2.1). Of their
   // crawl delays we keep the longest: too polite costs less than too rude.
   for (const Group* group : groups_for(groups, product_token(user_agent))) {
@@ -254,7 +257,8 @@ bool RobotsRules::allows(std::string_view path_and_query) const {
   for (const Rule& rule : rules_) {
     if (!rule_matches(rule.pattern, path)) continue;
     const bool longer = !decisive || rule.pattern.size() > decisive->pattern.size();
-    const bool allow_on_tie = decisive && rule.pattern.size() == decisive->pattern.size() && rule.allow;
+    const bool allow_on_tie =
+        decisive && rule.pattern.size() == decisive->pattern.size() && rule.allow;
     if (longer || allow_on_tie) decisive = &rule;
   }
   return !decisive || decisive->allow;

@@ -121,14 +121,9 @@ bool walk(xmlTextReaderPtr reader, SitemapWalker& walker) {
       case XML_READER_TYPE_TEXT:
       case XML_READER_TYPE_CDATA:
       case XML_READER_TYPE_WHITESPACE:
-      case XML_READER_TYPE_SIGNIFICANT_WHITESPACE:
-        walker.on_text(reader);
-        break;
-      case XML_READER_TYPE_END_ELEMENT:
-        walker.on_end_element(reader);
-        break;
-      default:
-        break;
+      case XML_READER_TYPE_SIGNIFICANT_WHITESPACE: walker.on_text(reader); break;
+      case XML_READER_TYPE_END_ELEMENT: walker.on_end_element(reader); break;
+      default: break;
     }
   }
   return status == 0 && walker.saw_sitemap_root();  // status 0: the end of a well-formed document

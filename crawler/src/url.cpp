@@ -20,7 +20,9 @@ namespace {
 
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_hex_digit(char c) { return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_hex_digit(char c) {
+  return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 int hex_value(char c) {
   if (is_digit(c)) return c - '0';
@@ -32,8 +34,8 @@ bool is_unreserved(char c) {
 }
 
 bool is_sub_delim(char c) {
-  return c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' || c == '+' ||
-         c == ',' || c == ';' || c == '=';
+  return c == '!' || c == '$' || c == '&' || c == '\'' || c == '(' || c == ')' || c == '*' ||
+         c == '+' || c == ',' || c == ';' || c == '=';
 }
 
 // Characters a path or a query may contain unescaped (pchar, '/' and '?').
@@ -58,7 +60,8 @@ void append_escaped(std::string& out, char c) {
 }
 
 bool starts_with_escape(std::string_view text, std::size_t i) {
-  return text[i] == '%' && i + 2 < text.size() && is_hex_digit(text[i + 1]) && is_hex_digit(text[i + 2]);
+  return text[i] == '%' && i + 2 < text.size() && is_hex_digit(text[i + 1]) &&
+         is_hex_digit(text[i + 2]);
 }
 
 // --- what browsers do to an href before parsing it (WHATWG URL) ---
@@ -157,7 +160,8 @@ class Memo {
     const auto found = answers_.find(question);
     return found == answers_.end() ? nullptr : &found->second;
   }
-  const std::optional<std::string>& remember(const std::string& question, std::optional<std::string> answer) {
+  const std::optional<std::string>& remember(const std::string& question,
+                                             std::optional<std::string> answer) {
     if (answers_.size() == kCapacity) answers_.clear();
     return answers_.emplace(question, std::move(answer)).first->second;
   }
@@ -277,7 +281,8 @@ std::string origin_prefix(const UrlParts& parts) {
 
 // Characters that need no escaping and no decoding: not even '%'.
 bool are_plain_characters(std::string_view text) {
-  return std::all_of(text.begin(), text.end(), [](char c) { return c != '%' && may_appear_raw(c); });
+  return std::all_of(text.begin(), text.end(),
+                     [](char c) { return c != '%' && may_appear_raw(c); });
 }
 
 // Is `segment` a dot segment, which remove_dot_segments() would change?
@@ -291,7 +296,8 @@ constexpr std::size_t kMaxPlainLength = 4096;
 // so no escapes; no '#', space, control or non-ASCII byte), no dot
 // segments, no empty query, not too long.
 bool is_plain_path_and_query(std::string_view text) {
-  if (!text.starts_with('/') || text.starts_with("//") || text.size() > kMaxPlainLength) return false;
+  if (!text.starts_with('/') || text.starts_with("//") || text.size() > kMaxPlainLength)
+    return false;
   if (!are_plain_characters(text)) return false;
   const std::size_t question = text.find('?');
   if (question + 1 == text.size()) return false;  // "/a?": the empty query would go
@@ -318,7 +324,9 @@ bool hits_libcurl_dot_quirk(std::string_view text) {
 // Not "", "?q" (they keep the base's path, a case of their own), nor a
 // first segment with a ':' ("mailto:x" names a scheme).
 bool is_plain_relative_path(std::string_view text) {
-  if (text.empty() || text.starts_with('/') || text.starts_with('?') || text.size() > kMaxPlainLength) return false;
+  if (text.empty() || text.starts_with('/') || text.starts_with('?') ||
+      text.size() > kMaxPlainLength)
+    return false;
   const std::string_view first_segment = text.substr(0, text.find_first_of("/?"));
   return first_segment.find(':') == std::string_view::npos && are_plain_characters(text) &&
          !hits_libcurl_dot_quirk(text);
@@ -336,7 +344,8 @@ std::string directory_of(std::string_view path_and_query) {
 // directory, then the dot segments go. Its query is kept as written.
 std::string merge_paths(std::string_view directory, std::string_view relative) {
   const std::size_t question = std::min(relative.find('?'), relative.size());
-  std::string merged = remove_dot_segments(std::string(directory).append(relative.substr(0, question)));
+  std::string merged =
+      remove_dot_segments(std::string(directory).append(relative.substr(0, question)));
   return merged.append(relative.substr(question));
 }
 
@@ -357,7 +366,9 @@ void remember_origin(const UrlParts& parts) {
   constexpr std::size_t kMaxRemembered = 64;
   std::vector<KnownOrigin>& known = known_origins();
   std::string prefix = origin_prefix(parts);
-  if (std::any_of(known.begin(), known.end(), [&](const KnownOrigin& k) { return k.prefix == prefix; })) return;
+  if (std::any_of(known.begin(), known.end(),
+                  [&](const KnownOrigin& k) { return k.prefix == prefix; }))
+    return;
   if (known.size() == kMaxRemembered) known.clear();
   known.push_back({std::move(prefix), {parts.scheme, parts.host, parts.port, {}}});
 }
@@ -383,7 +394,8 @@ struct PslFree {
 // libpsl may be built without a compiled-in list; then we load the newest one
 // on disk, once (a function-local static is initialized thread-safely).
 const psl_ctx_t* public_suffix_list() {
-  static const std::unique_ptr<psl_ctx_t, PslFree> loaded(psl_builtin() ? nullptr : psl_latest(nullptr));
+  static const std::unique_ptr<psl_ctx_t, PslFree> loaded(psl_builtin() ? nullptr
+                                                                        : psl_latest(nullptr));
   return loaded ? loaded.get() : psl_builtin();
 }
 
@@ -434,9 +446,12 @@ std::optional<std::string> canonical_url(CURLU* url) {
 bool names_its_scheme(std::string_view href) {
   constexpr std::size_t kMaxSchemeLength = 16;
   const std::size_t colon = href.find(':');
-  if (colon == 0 || colon > kMaxSchemeLength || colon == std::string_view::npos || !is_alpha(href[0])) return false;
-  return std::all_of(href.begin(), href.begin() + static_cast<std::ptrdiff_t>(colon),
-                     [](char c) { return is_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.'; });
+  if (colon == 0 || colon > kMaxSchemeLength || colon == std::string_view::npos ||
+      !is_alpha(href[0]))
+    return false;
+  return std::all_of(href.begin(), href.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
+    return is_alpha(c) || is_digit(c) || c == '+' || c == '-' || c == '.';
+  });
 }
 
 // An href that names its scheme means the same on every page: the links to
@@ -448,7 +463,8 @@ std::optional<std::string> resolve_absolute(std::string_view href) {
   if (const std::optional<std::string>* known = memo.recall(question)) return *known;
   const CurlUrl url(curl_url());
   if (!url) return std::nullopt;  // out of memory: not an answer to remember
-  return memo.remember(question, set_url(url.get(), href) ? canonical_url(url.get()) : std::nullopt);
+  return memo.remember(question,
+                       set_url(url.get(), href) ? canonical_url(url.get()) : std::nullopt);
 }
 
 }  // namespace

@@ -25,7 +25,7 @@ std::chrono::microseconds thread_cpu_time() {
   timespec now{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
   return std::chrono::seconds(now.tv_sec) + std::chrono::duration_cast<std::chrono::microseconds>(
-                                                 std::chrono::nanoseconds(now.tv_nsec));
+                                                std::chrono::nanoseconds(now.tv_nsec));
 }
 // #endregion cpu_time
 
@@ -33,9 +33,13 @@ std::chrono::microseconds to_us(Clock::duration duration) {
   return std::chrono::duration_cast<std::chrono::microseconds>(duration);
 }
 
-double ms(std::chrono::microseconds duration) { return static_cast<double>(duration.count()) / 1000.0; }
+double ms(std::chrono::microseconds duration) {
+  return static_cast<double>(duration.count()) / 1000.0;
+}
 
-std::string path_of(const std::string& url, const std::string& base_url) { return url.substr(base_url.size()); }
+std::string path_of(const std::string& url, const std::string& base_url) {
+  return url.substr(base_url.size());
+}
 
 }  // namespace
 
@@ -45,7 +49,8 @@ int main() {
   options.latency = kLatency;
   BackgroundSite site(options);
   const std::vector<std::string> urls = site.page_urls(kPages);
-  fmt::print("1. the demo site is at {}; every response waits {} ms\n\n", site.base_url(), kLatency.count());
+  fmt::print("1. the demo site is at {}; every response waits {} ms\n\n", site.base_url(),
+             kLatency.count());
 
   fmt::print("2. {} pages, one after another:\n", kPages);
   // #region measure
@@ -59,20 +64,23 @@ int main() {
   auto elapsed = std::chrono::microseconds(0);
   for (const lesson00::Page& page : pages) {
     elapsed += page.took;
-    fmt::print("  {:>2}. {} {:<36} {:>6} bytes  {:5.1f} ms  (at {:6.1f} ms){}\n", &page - pages.data() + 1,
-               page.status, path_of(page.url, site.base_url()), page.body.size(), ms(page.took), ms(elapsed),
+    fmt::print("  {:>2}. {} {:<36} {:>6} bytes  {:5.1f} ms  (at {:6.1f} ms){}\n",
+               &page - pages.data() + 1, page.status, path_of(page.url, site.base_url()),
+               page.body.size(), ms(page.took), ms(elapsed),
                page.new_connections > 0 ? "  new connection" : "");
   }
   fmt::print("  total: {:.0f} ms\n", ms(wall));
-  fmt::print("  {} pages x {} ms = about {:.1f} s: time is N x latency\n\n", kPages, kLatency.count(),
+  fmt::print("  {} pages x {} ms = about {:.1f} s: time is N x latency\n\n", kPages,
+             kLatency.count(),
              static_cast<double>(kPages) * static_cast<double>(kLatency.count()) / 1000.0);
 
   fmt::print("3. where did the time go?\n");
   fmt::print("  wall time: {:7.1f} ms\n", ms(wall));
   fmt::print("  CPU time:  {:7.1f} ms  ({:.1f}% of it)\n", ms(cpu), 100.0 * ms(cpu) / ms(wall));
-  fmt::print("  The rest is waiting: this thread sat in curl_easy_perform(), asleep in\n"
-             "  the kernel, while the server took its {} ms. One connection was reused\n"
-             "  for all {} pages; the waits still add up, because nothing else runs\n"
-             "  while we wait.\n",
-             kLatency.count(), kPages);
+  fmt::print(
+      "  The rest is waiting: this thread sat in curl_easy_perform(), asleep in\n"
+      "  the kernel, while the server took its {} ms. One connection was reused\n"
+      "  for all {} pages; the waits still add up, because nothing else runs\n"
+      "  while we wait.\n",
+      kLatency.count(), kPages);
 }

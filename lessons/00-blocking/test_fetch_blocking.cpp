@@ -1,13 +1,11 @@
 // Lesson 00's exercise: fetch pages one after another with libcurl's easy API.
-#include "fetch_blocking.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <string>
 #include <vector>
 
 #include "background_site.hpp"
+#include "fetch_blocking.hpp"
 
 using lesson00::fetch_all_blocking;
 using lesson00::FetchError;
@@ -51,9 +49,7 @@ TEST_CASE("each page gets its own body, not the one before it") {
   CHECK(pages[1].body.find(pages[0].body) == std::string::npos);
 }
 
-TEST_CASE("no pages, no requests") {
-  CHECK(fetch_all_blocking({}).empty());
-}
+TEST_CASE("no pages, no requests") { CHECK(fetch_all_blocking({}).empty()); }
 
 TEST_CASE("a missing page is a response with status 404, not an error") {
   BackgroundSite site(small_site());

@@ -19,7 +19,8 @@ constexpr std::size_t kPages = 20;
 constexpr auto kLatency = std::chrono::milliseconds(50);
 
 double ms_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 void print_trace_line(const std::string& line) { fmt::print("  loop: {}\n", line); }
@@ -32,7 +33,8 @@ int main() {
   options.latency = kLatency;
   BackgroundSite site(options);
   const std::vector<std::string> urls = site.page_urls(kPages);
-  fmt::print("The demo site is at {}; every response waits {} ms.\n\n", site.base_url(), kLatency.count());
+  fmt::print("The demo site is at {}; every response waits {} ms.\n\n", site.base_url(),
+             kLatency.count());
 
   fmt::print("1. one fetch, traced:\n");
   {
@@ -48,8 +50,9 @@ int main() {
     loop.run();
     // #endregion traced
   }
-  fmt::print("  One request's story is told by four functions (fetch, on_writable,\n"
-             "  on_readable, done), called from the loop; no function sees all of it.\n\n");
+  fmt::print(
+      "  One request's story is told by four functions (fetch, on_writable,\n"
+      "  on_readable, done), called from the loop; no function sees all of it.\n\n");
 
   fmt::print("2. {} pages, all at once:\n", kPages);
   lesson01::CallbackLoop loop;
@@ -60,16 +63,16 @@ int main() {
     fetcher.fetch(url, [&](lesson01::FetchResult page) {
       ++finished;
       if (finished <= 3 || finished == static_cast<int>(kPages)) {
-        fmt::print("  {:>2}. {} {} at {:5.1f} ms\n", finished, page.status, page.url.substr(site.base_url().size()),
-                   ms_since(start));
+        fmt::print("  {:>2}. {} {} at {:5.1f} ms\n", finished, page.status,
+                   page.url.substr(site.base_url().size()), ms_since(start));
       } else if (finished == 4) {
         fmt::print("  ...\n");
       }
     });
   }
   loop.run();
-  fmt::print("  one after another (lesson 00): about {} x {} ms = {} ms\n", kPages, kLatency.count(),
-             kPages * static_cast<std::size_t>(kLatency.count()));
+  fmt::print("  one after another (lesson 00): about {} x {} ms = {} ms\n", kPages,
+             kLatency.count(), kPages * static_cast<std::size_t>(kLatency.count()));
   fmt::print("  all at once, with callbacks:   {:.0f} ms  (most requests in flight together: {})\n",
              ms_since(start), fetcher.max_in_flight());
   fmt::print("  One thread, and it only ever waits in poll(), for all sockets at once.\n");

@@ -1,16 +1,14 @@
 // Lesson 01's exercise: the fetcher's callbacks, on_writable and on_readable.
-#include "callback_fetch.hpp"
-
 #include <curl/curl.h>
 
 #include <catch2/catch.hpp>
-
 #include <chrono>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "background_site.hpp"
+#include "callback_fetch.hpp"
 #include "callback_loop.hpp"
 
 using lesson01::CallbackFetcher;
@@ -31,7 +29,8 @@ std::map<std::string, FetchResult> fetch_all(CallbackFetcher* fetcher, CallbackL
                                              const std::vector<std::string>& urls) {
   std::map<std::string, FetchResult> results;
   for (const std::string& url : urls) {
-    fetcher->fetch(url, [&results](FetchResult result) { results[result.url] = std::move(result); });
+    fetcher->fetch(url,
+                   [&results](FetchResult result) { results[result.url] = std::move(result); });
   }
   loop->run();
   return results;
@@ -115,7 +114,8 @@ TEST_CASE("a missing page is a response with status 404, not an error") {
   CHECK(results.at(url).status == 404);
 }
 
-TEST_CASE("a refused connection reaches the done callback as an error, and the other fetches go on") {
+TEST_CASE(
+    "a refused connection reaches the done callback as an error, and the other fetches go on") {
   BackgroundSite site(small_site(std::chrono::milliseconds(5)));
   ClosedPort nobody_listens;
   const std::string good = site.page_urls(1)[0];

@@ -12,7 +12,8 @@ namespace lesson02 {
 FetchMachine::FetchMachine(std::string_view host, std::string_view target)
     // "Connection: close": the server closes when the response is complete,
     // so "closed" is how the machine learns that it has all of it.
-    : request(fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", target, host)) {}
+    : request(
+          fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", target, host)) {}
 
 // #region next
 Want FetchMachine::next() const {

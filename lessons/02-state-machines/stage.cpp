@@ -21,7 +21,6 @@
 #include <string>
 
 #include "background_site.hpp"
-
 #include "fetch_machine.hpp"
 #include "run_expander.hpp"
 
@@ -38,7 +37,8 @@ int start_connect(std::uint16_t port) {
   address.sin_family = AF_INET;
   address.sin_port = htons(port);
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address);  // EINPROGRESS: poll says when
+  connect(fd, reinterpret_cast<const sockaddr*>(&address),
+          sizeof address);  // EINPROGRESS: poll says when
   return fd;
 }
 
@@ -63,7 +63,8 @@ void drive(FetchMachine& machine, int fd) {
       event = Event::error(error);
     } else if (writing) {
       const ssize_t n = send(fd, want.bytes.data(), want.bytes.size(), MSG_NOSIGNAL);
-      event = n >= 0 ? Event::writable(static_cast<std::size_t>(n)) : Event::error(error = std::strerror(errno));
+      event = n >= 0 ? Event::writable(static_cast<std::size_t>(n))
+                     : Event::error(error = std::strerror(errno));
     } else {
       const ssize_t n = recv(fd, buffer.data(), buffer.size(), 0);
       if (n > 0) event = Event::readable({buffer.data(), static_cast<std::size_t>(n)});
@@ -80,7 +81,8 @@ void drive(FetchMachine& machine, int fd) {
 
 void fetch(std::uint16_t port, const char* target) {
   FetchMachine machine("127.0.0.1", target);
-  fmt::print("  {:<26} {:>10}    then {}\n", "(start)", to_string(machine.state), to_string(machine.next()));
+  fmt::print("  {:<26} {:>10}    then {}\n", "(start)", to_string(machine.state),
+             to_string(machine.next()));
   const int fd = start_connect(port);
   drive(machine, fd);
   close(fd);

@@ -1,7 +1,6 @@
 // Lesson 02's exercise: FetchMachine::step, driven by scripted events.
 // No sockets: each test plays the driver and says what "happened".
 #include <catch2/catch.hpp>
-
 #include <string>
 #include <string_view>
 
@@ -41,7 +40,8 @@ FetchMachine receiving_machine() {
 TEST_CASE("a new machine is connecting and waits for the socket to be writable") {
   FetchMachine machine("example.test", "/robots.txt");
   CHECK(machine.state == State::connecting);
-  CHECK(machine.request == "GET /robots.txt HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n");
+  CHECK(machine.request ==
+        "GET /robots.txt HTTP/1.1\r\nHost: example.test\r\nConnection: close\r\n\r\n");
   CHECK(machine.next() == Want::write(""));
 }
 

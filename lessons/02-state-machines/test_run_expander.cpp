@@ -1,7 +1,6 @@
 // Lesson 02: the hand-written (switch-based) coroutine yields exactly what
 // the ordinary loop computes, one value per call.
 #include <catch2/catch.hpp>
-
 #include <optional>
 #include <string>
 

@@ -70,7 +70,9 @@ corolab::Generator<int> in_order(const Tree* tree) {
 }
 // #endregion tree
 
-std::unique_ptr<Tree> leaf(int value) { return std::make_unique<Tree>(Tree{value, nullptr, nullptr}); }
+std::unique_ptr<Tree> leaf(int value) {
+  return std::make_unique<Tree>(Tree{value, nullptr, nullptr});
+}
 
 }  // namespace
 
@@ -82,7 +84,9 @@ int main() {
     fmt::print("{} ", n);
   }
 
-  fmt::print("\n\n2. the first 3 primes from 20 on, through a pipeline of generators (watch what gets computed):\n");
+  fmt::print(
+      "\n\n2. the first 3 primes from 20 on, through a pipeline of generators (watch what gets "
+      "computed):\n");
   // #region pipeline_use
   for (int prime : first(3, primes_in(naturals_from(20)))) {
     fmt::print("  prime: {}\n", prime);

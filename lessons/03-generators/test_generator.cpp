@@ -1,12 +1,10 @@
 // Lesson 03's exercise: the tests your promise type must pass.
-#include "generator.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <stdexcept>
 #include <string>
 #include <vector>
 
+#include "generator.hpp"
 #include "lifetime_counter.hpp"
 
 using lesson03::Generator;

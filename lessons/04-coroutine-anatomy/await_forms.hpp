@@ -21,7 +21,9 @@ namespace lesson04 {
 class Job {
  public:
   struct promise_type {
-    Job get_return_object() { return Job{std::coroutine_handle<promise_type>::from_promise(*this)}; }
+    Job get_return_object() {
+      return Job{std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
     std::suspend_always initial_suspend() noexcept { return {}; }
     std::suspend_always final_suspend() noexcept { return {}; }
     void return_void() noexcept {}
@@ -59,9 +61,7 @@ struct Pause {
 struct PauseIf {
   bool pause;
   bool await_ready() const noexcept { return false; }
-  bool await_suspend(std::coroutine_handle<>) const noexcept {
-    return pause;
-  }
+  bool await_suspend(std::coroutine_handle<>) const noexcept { return pause; }
   void await_resume() const noexcept {}
 };
 // #endregion bool_form
@@ -73,10 +73,7 @@ struct PauseIf {
 struct SwitchTo {
   std::coroutine_handle<> next;
   bool await_ready() const noexcept { return false; }
-  std::coroutine_handle<> await_suspend(
-      std::coroutine_handle<>) const noexcept {
-    return next;
-  }
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<>) const noexcept { return next; }
   void await_resume() const noexcept {}
 };
 // #endregion handle_form

@@ -41,7 +41,8 @@ void show(const char* title, const lesson04::Log& log) {
 int main() {
   side_by_side("1. traced_body(trace, 20), resumed until it is done:", 20, 10);
   side_by_side("2. traced_body(trace, -1): the body throws after the co_await:", -1, 10, 14);
-  side_by_side("3. traced_body(trace, 7), destroyed while suspended at `co_await pause`:", 7, 1, 11);
+  side_by_side("3. traced_body(trace, 7), destroyed while suspended at `co_await pause`:", 7, 1,
+               11);
 
   fmt::print("4. the three forms of await_suspend, after one resume():\n");
   {

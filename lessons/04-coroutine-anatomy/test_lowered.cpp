@@ -1,10 +1,9 @@
 // Lesson 04's exercise: the hand-lowered resume() must make exactly the
 // same calls, in the same order, as the compiler's coroutine.
-#include <catch2/catch.hpp>
-
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <string>
 
 #include "lowered.hpp"
@@ -24,8 +23,8 @@ std::string first_difference(const Trace& compiled, const Trace& lowered) {
     const std::string actual = i < lowered.size() ? lowered[i] : "(nothing)";
     if (expected != actual) {
       const std::string before = i > 0 ? compiled[i - 1] : "(the start)";
-      return fmt::format("after \"{}\", the compiler's trace has \"{}\", yours has \"{}\"", before, expected,
-                         actual);
+      return fmt::format("after \"{}\", the compiler's trace has \"{}\", yours has \"{}\"", before,
+                         expected, actual);
     }
   }
   return "";

@@ -120,11 +120,12 @@ struct TracingPromise {
   void log(std::string line) { trace->push_back(std::move(line)); }
 
   Trace* trace;
-  std::optional<int> result;      // the last value yielded or returned
-  std::exception_ptr exception;   // what the body threw, if anything
+  std::optional<int> result;     // the last value yielded or returned
+  std::exception_ptr exception;  // what the body threw, if anything
 
  private:
-  static constexpr std::size_t kHeader = __STDCPP_DEFAULT_NEW_ALIGNMENT__;  // keeps the frame aligned
+  static constexpr std::size_t kHeader =
+      __STDCPP_DEFAULT_NEW_ALIGNMENT__;  // keeps the frame aligned
 };
 // #endregion promise
 
@@ -182,7 +183,8 @@ Trace drive(Coroutine (*coroutine_function)(Trace*, int), int start, int resumes
       trace.push_back("caller: resume");
       coroutine.resume();
     }
-    if (coroutine.done()) trace.push_back(coroutine.promise().exception ? "caller: done, it threw" : "caller: done");
+    if (coroutine.done())
+      trace.push_back(coroutine.promise().exception ? "caller: done, it threw" : "caller: done");
     trace.push_back("caller: destroy");
   }  // ~Traced destroys the frame here
   return trace;

@@ -13,6 +13,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <corolab/sync_wait.hpp>
+#include <corolab/task.hpp>
 #include <coroutine>
 #include <csignal>
 #include <cstdint>
@@ -20,9 +22,6 @@
 #include <cstring>
 #include <exception>
 #include <utility>
-
-#include <corolab/sync_wait.hpp>
-#include <corolab/task.hpp>
 
 namespace {
 
@@ -144,7 +143,8 @@ constexpr long kDeep = 10'000'000;
 // says how that went.
 void run_deep_in_child(const char* name, long (*chain)(long)) {
   // A page both processes see, so the child can tell how far it got.
-  void* shared = mmap(nullptr, sizeof(long), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+  void* shared =
+      mmap(nullptr, sizeof(long), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   if (shared == MAP_FAILED) {
     fmt::print("   {}: mmap failed: {}\n", name, std::strerror(errno));
     return;

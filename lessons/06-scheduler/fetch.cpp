@@ -32,7 +32,9 @@ class Socket {
   int fd_;
 };
 
-[[noreturn]] void fail(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
+[[noreturn]] void fail(const char* what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
 
 // Starts connecting to 127.0.0.1:port without waiting for it: a
 // non-blocking connect() says EINPROGRESS, and the socket becomes writable
@@ -87,10 +89,12 @@ corolab::Task<Page> fetch(std::uint16_t port, std::string path, Trace trace) {
   check_connected(socket.fd());
   // #endregion fetch_connect
 
-  const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  const std::string request =
+      "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
   std::size_t sent = 0;
   while (sent < request.size()) {
-    const ssize_t n = ::send(socket.fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
+    const ssize_t n =
+        ::send(socket.fd(), request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
     if (n >= 0) {
       sent += static_cast<std::size_t>(n);
     } else if (errno == EAGAIN) {

@@ -2,18 +2,17 @@
 // Lesson 01's fetch, as a coroutine on the mini loop: a raw HTTP/1.1 GET
 // over a non-blocking socket, with a co_await wherever it would block.
 
+#include <corolab/task.hpp>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
 
-#include <corolab/task.hpp>
-
 namespace lesson06 {
 
 struct Page {
   std::string path;
-  int status = 0;     // 200, 404...
+  int status = 0;  // 200, 404...
   std::string body;
 };
 

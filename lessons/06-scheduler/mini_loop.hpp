@@ -10,20 +10,19 @@
 // The coroutines are the runtime's corolab::Task: lesson 05 made them jump
 // to each other without growing the stack; this loop only has to start them.
 
+#include <corolab/detail/tracer.hpp>
+#include <corolab/task.hpp>
 #include <coroutine>
 #include <deque>
 #include <exception>
 #include <map>
 #include <memory>
-#include <string>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <type_traits>
-#include <vector>
 #include <utility>
-
-#include <corolab/detail/tracer.hpp>
-#include <corolab/task.hpp>
+#include <vector>
 
 namespace lesson06 {
 
@@ -66,9 +65,9 @@ class MiniLoop {
 
   // #region state
   std::deque<std::coroutine_handle<>> ready_;
-  std::map<int, IoWait> io_waits_;  // fd -> who waits on it
+  std::map<int, IoWait> io_waits_;                // fd -> who waits on it
   std::vector<std::coroutine_handle<>> spawned_;  // spawned tasks' roots
-  std::exception_ptr failure_;  // the first one a spawned task threw
+  std::exception_ptr failure_;                    // the first one a spawned task threw
   // #endregion state
   // Set under COROLAB_TRACE=file: the runtime's own tracer, told what this
   // loop does, draws the same pictures (tools/trace-svg).

@@ -23,15 +23,19 @@ using Clock = std::chrono::steady_clock;
 const Clock::time_point start = Clock::now();
 
 long elapsed_ms() {
-  return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
+  return static_cast<long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
 }
 
 // #region traced_fetch
 corolab::Task<void> fetch_and_trace(int number, std::uint16_t port, std::string path, int* ok) {
   const std::string name = fmt::format("fetch {:>2}", number);
-  auto trace = [name](std::string_view event) { fmt::print("{:>5} ms  {}  {}\n", elapsed_ms(), name, event); };
+  auto trace = [name](std::string_view event) {
+    fmt::print("{:>5} ms  {}  {}\n", elapsed_ms(), name, event);
+  };
   lesson06::Page page = co_await lesson06::fetch(port, path, trace);
-  fmt::print("{:>5} ms  {}  {} {} ({} bytes)\n", elapsed_ms(), name, page.status, page.path, page.body.size());
+  fmt::print("{:>5} ms  {}  {} {} ({} bytes)\n", elapsed_ms(), name, page.status, page.path,
+             page.body.size());
   if (page.status == 200) ++*ok;
 }
 // #endregion traced_fetch
@@ -58,6 +62,7 @@ int main() {
   loop.run();
   // #endregion spawn_all
 
-  fmt::print("\n{} of {} pages fetched with 200 in {} ms, on one thread (one at a time: at least {} ms)\n",
-             ok, count, elapsed_ms() - started, count * 50);
+  fmt::print(
+      "\n{} of {} pages fetched with 200 in {} ms, on one thread (one at a time: at least {} ms)\n",
+      ok, count, elapsed_ms() - started, count * 50);
 }

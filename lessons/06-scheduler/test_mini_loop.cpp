@@ -1,12 +1,9 @@
 // Lesson 06's exercise: the tests your scheduler must pass.
-#include "mini_loop.hpp"
-
-#include <catch2/catch.hpp>
-
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -14,6 +11,7 @@
 #include "background_site.hpp"
 #include "fetch.hpp"
 #include "lifetime_counter.hpp"
+#include "mini_loop.hpp"
 
 using corolab::Task;
 using lesson06::MiniLoop;
@@ -82,7 +80,8 @@ Task<void> write_b_then_a(int a, int b, Log* log) {
 struct SocketPair {
   int ends[2] = {-1, -1};
   SocketPair() {
-    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, ends) == -1) throw std::runtime_error("socketpair failed");
+    if (::socketpair(AF_UNIX, SOCK_STREAM, 0, ends) == -1)
+      throw std::runtime_error("socketpair failed");
   }
   ~SocketPair() {
     ::close(ends[0]);
@@ -95,7 +94,8 @@ struct InFlight {
   int most = 0;
 };
 
-Task<void> fetch_counted(std::uint16_t port, std::string path, lesson06::Page* page, InFlight* in_flight) {
+Task<void> fetch_counted(std::uint16_t port, std::string path, lesson06::Page* page,
+                         InFlight* in_flight) {
   ++in_flight->now;
   in_flight->most = std::max(in_flight->most, in_flight->now);
   *page = co_await lesson06::fetch(port, path);
@@ -152,7 +152,7 @@ TEST_CASE("destroying the loop destroys the coroutines that never finished") {
     loop.spawn(waits_forever_holding_a_local(never_written.ends[0]));
     loop.spawn(fails_after_a_yield());
     CHECK_THROWS_WITH(loop.run(), "boom");  // run() stops at the first failure
-    CHECK(LifetimeCounter::alive == 1);      // the other one still waits
+    CHECK(LifetimeCounter::alive == 1);     // the other one still waits
   }
   CHECK(LifetimeCounter::alive == 0);
 }

@@ -14,13 +14,12 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <stop_token>
-#include <string_view>
-
 #include <corolab/cancellation.hpp>
 #include <corolab/event_loop.hpp>
 #include <corolab/sleep.hpp>
 #include <corolab/task.hpp>
+#include <stop_token>
+#include <string_view>
 
 using namespace std::chrono_literals;
 using corolab::Duration;
@@ -40,8 +39,8 @@ double ms(Duration duration) { return std::chrono::duration<double, std::milli>(
 // ends) right after this, so this is also when it gives control back.
 void say_woke(std::string_view who, std::string_view what) {
   const TimePoint now = EventLoop::current().now();
-  fmt::print("{:6.1f} ms  {:<6} {:<34} the loop had blocked {:5.1f} ms\n", ms(now - start), who, what,
-             ms(now - last_ran));
+  fmt::print("{:6.1f} ms  {:<6} {:<34} the loop had blocked {:5.1f} ms\n", ms(now - start), who,
+             what, ms(now - last_ran));
   last_ran = EventLoop::current().now();
 }
 
@@ -101,5 +100,5 @@ int main() {
 
   fmt::print("run() returned at {:.1f} ms", ms(loop.now() - start));
   fmt::print("{}\n", alarm_rang ? ": the alarm rang, it was never cancelled."
-                                 : ", not at 1000 ms: the cancelled alarm left the heap.");
+                                : ", not at 1000 ms: the cancelled alarm left the heap.");
 }

@@ -12,24 +12,22 @@
 // The backend is epoll; COROLAB_REACTOR=poll runs the same on poll(2).
 // Under `strace -e trace=epoll_ctl,epoll_wait` you see each fd registered
 // once, and kept registered between waits.
-#include <sys/socket.h>
-
 #include <fmt/format.h>
+#include <sys/socket.h>
 
 #include <cerrno>
 #include <chrono>
+#include <corolab/detail/file_descriptor.hpp>
+#include <corolab/event_loop.hpp>
+#include <corolab/io_wait.hpp>
+#include <corolab/sleep.hpp>
+#include <corolab/task.hpp>
 #include <cstddef>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <vector>
-
-#include <corolab/detail/file_descriptor.hpp>
-#include <corolab/event_loop.hpp>
-#include <corolab/io_wait.hpp>
-#include <corolab/sleep.hpp>
-#include <corolab/task.hpp>
 
 using namespace std::chrono_literals;
 using corolab::Duration;
@@ -43,11 +41,14 @@ namespace {
 TimePoint start;
 
 void say(std::string_view who, std::string_view what) {
-  const double ms = std::chrono::duration<double, std::milli>(EventLoop::current().now() - start).count();
+  const double ms =
+      std::chrono::duration<double, std::milli>(EventLoop::current().now() - start).count();
   fmt::print("{:7.1f} ms  {:<7} {}\n", ms, who, what);
 }
 
-[[noreturn]] void fail(const char* what) { throw std::system_error(errno, std::generic_category(), what); }
+[[noreturn]] void fail(const char* what) {
+  throw std::system_error(errno, std::generic_category(), what);
+}
 
 bool would_block() { return errno == EAGAIN || errno == EWOULDBLOCK; }
 
@@ -58,12 +59,14 @@ struct SocketPair {
 
 SocketPair make_socket_pair() {
   int fds[2];
-  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0) fail("socketpair");
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, fds) != 0)
+    fail("socketpair");
   return {FileDescriptor(fds[0]), FileDescriptor(fds[1])};
 }
 
 void send_all_now(int fd, std::string_view text) {
-  if (::send(fd, text.data(), text.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(text.size())) fail("send");
+  if (::send(fd, text.data(), text.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(text.size()))
+    fail("send");
 }
 
 // --- 1. Readable ---------------------------------------------------------

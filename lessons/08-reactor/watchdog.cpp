@@ -9,9 +9,8 @@
 // Listeners are part of Catch2's "external interfaces" (hence no
 // precompiled header for this file: see CMakeLists.txt).
 #define CATCH_CONFIG_EXTERNAL_INTERFACES
-#include <catch2/catch.hpp>
-
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <cstddef>
 #include <string_view>
 
@@ -30,11 +29,12 @@ extern "C" void report_stuck_test(int) {
   // Only async-signal-safe calls in here: write() and _exit().
   write_text("\n-------------------------------------------------------------------------------\n");
   write_text(std::string_view(running_test, running_test_length));
-  write_text("\n-------------------------------------------------------------------------------\n"
-             "lesson 08: this test waited 30 s for a readiness event that never came, and was stopped.\n"
-             "  Is a watched fd missing from the interest list (step 1), or is a ready fd\n"
-             "  not told to its reader or writer (step 3: errors and hang-ups too)?\n"
-             "===============================================================================\n");
+  write_text(
+      "\n-------------------------------------------------------------------------------\n"
+      "lesson 08: this test waited 30 s for a readiness event that never came, and was stopped.\n"
+      "  Is a watched fd missing from the interest list (step 1), or is a ready fd\n"
+      "  not told to its reader or writer (step 3: errors and hang-ups too)?\n"
+      "===============================================================================\n");
   _exit(3);
 }
 

@@ -16,6 +16,14 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <corolab/event_loop.hpp>
+#include <corolab/sleep.hpp>
+#include <corolab/sync_wait.hpp>
+#include <corolab/task_group.hpp>
+#include <corolab/tcp_listener.hpp>
+#include <corolab/tcp_stream.hpp>
+#include <corolab/when_all.hpp>
+#include <corolab/when_any.hpp>
 #include <cstdlib>
 #include <cstring>
 #include <span>
@@ -25,15 +33,6 @@
 #include <tuple>
 #include <variant>
 #include <vector>
-
-#include <corolab/event_loop.hpp>
-#include <corolab/sleep.hpp>
-#include <corolab/sync_wait.hpp>
-#include <corolab/task_group.hpp>
-#include <corolab/tcp_listener.hpp>
-#include <corolab/tcp_stream.hpp>
-#include <corolab/when_all.hpp>
-#include <corolab/when_any.hpp>
 
 using namespace std::chrono_literals;
 using corolab::SocketAddress;
@@ -117,7 +116,8 @@ Task<void> client(SocketAddress server, int id, Crowd* crowd) {
 
 Task<void> all_clients(SocketAddress server, int count, Crowd* crowd) {
   corolab::TaskGroup clients;
-  for (int id = 0; id < count; ++id) clients.spawn(client(server, id, crowd), fmt::format("client {}", id));
+  for (int id = 0; id < count; ++id)
+    clients.spawn(client(server, id, crowd), fmt::format("client {}", id));
   co_await clients.join();
 }
 
@@ -152,7 +152,8 @@ Task<void> read_slowly(TcpStream* reader, Received* received) {
     const std::size_t count = co_await reader->read_some(buffer);
     if (count == 0) co_return;
     for (std::size_t i = 0; i < count; ++i) {
-      if (static_cast<unsigned char>(buffer[i]) != (received->bytes + i) % 251) received->intact = false;
+      if (static_cast<unsigned char>(buffer[i]) != (received->bytes + i) % 251)
+        received->intact = false;
     }
     received->bytes += count;
     ++received->reads;
@@ -187,15 +188,16 @@ Task<void> partial_write() {
   fmt::print("   send() of {} bytes: the kernel took {}; the next send(): {}\n", data.size(), taken,
              again == -1 ? std::strerror(again_error) : fmt::format("{} more", again));
 
-  const std::size_t sent = static_cast<std::size_t>(std::max<ssize_t>(taken, 0) + std::max<ssize_t>(again, 0));
+  const std::size_t sent =
+      static_cast<std::size_t>(std::max<ssize_t>(taken, 0) + std::max<ssize_t>(again, 0));
   double took = 0;
   Received received;
   Task<void> writing = write_rest_then_close(&writer, std::span(data).subspan(sent), &took);
   Task<void> reading = read_slowly(&reader, &received);
   auto done = co_await corolab::when_all(std::move(writing), std::move(reading));
   (void)done;
-  fmt::print("   write_all sent the other {} bytes in {:.0f} ms, as the reader made room\n", data.size() - sent,
-             took * 1000);
+  fmt::print("   write_all sent the other {} bytes in {:.0f} ms, as the reader made room\n",
+             data.size() - sent, took * 1000);
   fmt::print("   the reader got {} bytes in {} reads, {}\n", received.bytes, received.reads,
              received.intact ? "every byte in its place" : "DAMAGED");
 }
@@ -254,11 +256,13 @@ int main() {
   const bool tracing = std::getenv("COROLAB_TRACE") != nullptr;
   const int clients = tracing ? 20 : clients_the_fd_limit_allows(kWantedClients);
 
-  fmt::print("1. an echo server and {} clients x {} messages, one thread ({} reactor)\n", clients, kMessages,
-             corolab::to_string(loop.reactor().kind()));
-  if (tracing) fmt::print("   (COROLAB_TRACE is set: 20 clients, so that the trace stays readable)\n");
+  fmt::print("1. an echo server and {} clients x {} messages, one thread ({} reactor)\n", clients,
+             kMessages, corolab::to_string(loop.reactor().kind()));
+  if (tracing)
+    fmt::print("   (COROLAB_TRACE is set: 20 clients, so that the trace stays readable)\n");
   if (!tracing && clients < kWantedClients) {
-    fmt::print("   (the file descriptor limit allows only {} clients: see `ulimit -Hn`)\n", clients);
+    fmt::print("   (the file descriptor limit allows only {} clients: see `ulimit -Hn`)\n",
+               clients);
   }
   corolab::sync_wait(crowd_on_one_thread(clients));
 
@@ -268,5 +272,6 @@ int main() {
   fmt::print("\n3. peer trouble, as errors the caller can catch\n");
   corolab::sync_wait(read_from_a_reset_peer());
   corolab::sync_wait(write_to_a_closed_peer());
-  fmt::print("   (still alive: send() with MSG_NOSIGNAL reports EPIPE instead of raising SIGPIPE)\n");
+  fmt::print(
+      "   (still alive: send() with MSG_NOSIGNAL reports EPIPE instead of raising SIGPIPE)\n");
 }

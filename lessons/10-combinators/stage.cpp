@@ -16,11 +16,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <csignal>
-#include <optional>
-#include <string>
-#include <vector>
-
 #include <corolab/cancellation.hpp>
 #include <corolab/channel.hpp>
 #include <corolab/event_loop.hpp>
@@ -28,6 +23,10 @@
 #include <corolab/sleep.hpp>
 #include <corolab/sync_wait.hpp>
 #include <corolab/task_group.hpp>
+#include <csignal>
+#include <optional>
+#include <string>
+#include <vector>
 
 using namespace std::chrono_literals;
 using corolab::Channel;
@@ -36,9 +35,9 @@ using corolab::TaskGroup;
 
 namespace {
 
-constexpr std::size_t kCounterSpace = 2;           // orders the counter holds
-constexpr auto kTakingAnOrder = 50ms;              // the cashier, per customer
-constexpr auto kQuickestDrink = 600ms;             // a barista, per drink...
+constexpr std::size_t kCounterSpace = 2;                // orders the counter holds
+constexpr auto kTakingAnOrder = 50ms;                   // the cashier, per customer
+constexpr auto kQuickestDrink = 600ms;                  // a barista, per drink...
 constexpr std::chrono::milliseconds kDrinkSpread{300};  // ...plus up to this much
 
 struct Order {
@@ -49,7 +48,8 @@ struct Order {
 
 std::vector<Order> customers_in_line() {
   const char* drinks[] = {"latte", "espresso", "cappuccino", "flat white", "mocha", "americano"};
-  const char* names[] = {"Ada", "Brian", "Chen", "Dana", "Emil", "Fatima", "Grace", "Hiro", "Ines", "Jonas"};
+  const char* names[] = {"Ada",    "Brian", "Chen", "Dana", "Emil",
+                         "Fatima", "Grace", "Hiro", "Ines", "Jonas"};
   std::vector<Order> line;
   for (int i = 0; i < 10; ++i) line.push_back({i + 1, drinks[(i * 5) % 6], names[i]});
   return line;
@@ -58,15 +58,17 @@ std::vector<Order> customers_in_line() {
 // What happened today, for the closing report.
 struct Shop {
   corolab::TimePoint opened;
-  std::vector<int> finished;       // order numbers, in the order they were ready
-  int orders_taken = 0;            // on the counter, or made
+  std::vector<int> finished;           // order numbers, in the order they were ready
+  int orders_taken = 0;                // on the counter, or made
   corolab::Duration cashier_waited{};  // for room on the counter
   bool interrupted = false;
 };
 
 corolab::TimePoint now() { return corolab::EventLoop::current().now(); }
 
-double seconds_since(corolab::TimePoint start) { return std::chrono::duration<double>(now() - start).count(); }
+double seconds_since(corolab::TimePoint start) {
+  return std::chrono::duration<double>(now() - start).count();
+}
 
 // "#5 cappuccino for Emil"
 std::string describe(const Order& order) {
@@ -78,11 +80,14 @@ void say(const Shop& shop, const std::string& who, const std::string& what) {
 }
 
 // "#5 mocha for Emil: on the counter (2/2), after waiting 0.15 s for room"
-std::string handed_over(const Order& order, const Channel<Order>& counter, corolab::Duration waited) {
+std::string handed_over(const Order& order, const Channel<Order>& counter,
+                        corolab::Duration waited) {
   std::string text = describe(order) + ": ";
   if (counter.size() == 0) return text + "straight to a waiting barista";
   text += fmt::format("on the counter ({}/{})", counter.size(), counter.capacity());
-  if (waited >= 10ms) text += fmt::format(", after waiting {:.2f} s for room", std::chrono::duration<double>(waited).count());
+  if (waited >= 10ms)
+    text += fmt::format(", after waiting {:.2f} s for room",
+                        std::chrono::duration<double>(waited).count());
   return text;
 }
 
@@ -124,8 +129,9 @@ Task<void> close_on_ctrl_c(TaskGroup* front_of_house, Shop* shop) {
   Task<int> ctrl_c = corolab::wait_for_signal(std::vector<int>{SIGINT, SIGTERM});
   const int received = co_await std::move(ctrl_c);
   shop->interrupted = true;
-  say(*shop, "doorman", fmt::format("{}: closing the doors; the drinks already ordered get made",
-                                    received == SIGINT ? "Ctrl-C" : "SIGTERM"));
+  say(*shop, "doorman",
+      fmt::format("{}: closing the doors; the drinks already ordered get made",
+                  received == SIGINT ? "Ctrl-C" : "SIGTERM"));
   front_of_house->cancel();
 }
 // #endregion doorman
@@ -163,18 +169,20 @@ int main() {
   corolab::EventLoop loop;
   Shop shop;
   shop.opened = loop.now();
-  fmt::print("coffee shop: 1 cashier (an order per {} ms), 2 baristas ({}-{} ms a drink), room for {} orders "
-             "on the counter\n(Ctrl-C closes the shop early)\n",
-             kTakingAnOrder.count(), kQuickestDrink.count(), (kQuickestDrink + kDrinkSpread).count(),
-             kCounterSpace);
+  fmt::print(
+      "coffee shop: 1 cashier (an order per {} ms), 2 baristas ({}-{} ms a drink), room for {} "
+      "orders "
+      "on the counter\n(Ctrl-C closes the shop early)\n",
+      kTakingAnOrder.count(), kQuickestDrink.count(), (kQuickestDrink + kDrinkSpread).count(),
+      kCounterSpace);
   corolab::sync_wait(open_shop(&shop));
 
   const int in_line = static_cast<int>(customers_in_line().size());
   std::vector<int> abandoned;
   for (int number = shop.orders_taken + 1; number <= in_line; ++number) abandoned.push_back(number);
   fmt::print("{} after {:.2f} s: finished {} drinks ({}); abandoned {} ({})\n",
-             shop.interrupted ? "closed early" : "closed", seconds_since(shop.opened), shop.finished.size(),
-             numbers(shop.finished), abandoned.size(), numbers(abandoned));
+             shop.interrupted ? "closed early" : "closed", seconds_since(shop.opened),
+             shop.finished.size(), numbers(shop.finished), abandoned.size(), numbers(abandoned));
   fmt::print("the cashier spent {:.2f} s waiting for room on the counter (backpressure)\n",
              std::chrono::duration<double>(shop.cashier_waited).count());
   return 0;

@@ -10,18 +10,17 @@
 // means the copy in the cache is still good. Nothing in the runtime does this
 // yet: it is built on Client's RequestOptions::headers alone.
 
-#include <map>
-#include <string>
-
 #include <corolab/http/client.hpp>
 #include <corolab/task.hpp>
+#include <map>
+#include <string>
 
 namespace lesson11 {
 
 struct CachedPage {
   int status = 0;
   std::string body;
-  bool from_cache = false;       // a 304: the body is the cache's copy
+  bool from_cache = false;         // a 304: the body is the cache's copy
   std::size_t bytes_received = 0;  // body bytes that came over the network
 };
 

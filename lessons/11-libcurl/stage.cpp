@@ -10,9 +10,6 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <string>
-#include <vector>
-
 #include <corolab/demo_site/site_server.hpp>
 #include <corolab/event_loop.hpp>
 #include <corolab/http/client.hpp>
@@ -20,6 +17,8 @@
 #include <corolab/task_group.hpp>
 #include <corolab/testing/scripted_server.hpp>
 #include <corolab/when_all.hpp>
+#include <string>
+#include <vector>
 
 #include "etag_cache.hpp"
 
@@ -33,7 +32,8 @@ namespace {
 const auto program_start = std::chrono::steady_clock::now();
 
 double elapsed_ms() {
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - program_start).count();
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - program_start)
+      .count();
 }
 
 std::string interest(const BridgeEvent& event) {
@@ -54,8 +54,9 @@ void print_event(const BridgeEvent& event) {
       what = fmt::format("curl -> bridge: forget socket {}", event.fd);
       break;
     case BridgeEvent::Kind::timer:
-      what = event.timeout_ms < 0 ? "curl -> bridge: no timer"
-                                  : fmt::format("curl -> bridge: call me in {} ms", event.timeout_ms);
+      what = event.timeout_ms < 0
+                 ? "curl -> bridge: no timer"
+                 : fmt::format("curl -> bridge: call me in {} ms", event.timeout_ms);
       break;
     case BridgeEvent::Kind::socket_ready:
       what = fmt::format("bridge -> curl: socket {} is ready for {}", event.fd, interest(event));
@@ -70,8 +71,8 @@ void print_event(const BridgeEvent& event) {
 
 Task<void> fetch_one(corolab::http::Client* client, std::string url, std::string base) {
   ClientResponse page = co_await client->get(url);
-  fmt::print("  {:7.1f} ms  done: {} {} ({} bytes)\n", elapsed_ms(), page.status, url.substr(base.size()),
-             page.body_size);
+  fmt::print("  {:7.1f} ms  done: {} {} ({} bytes)\n", elapsed_ms(), page.status,
+             url.substr(base.size()), page.body_size);
 }
 
 // #region fetch_three
@@ -122,7 +123,8 @@ Task<void> etag_demo() {
 
 int main() {
   corolab::EventLoop loop;
-  fmt::print("1. Three demo-site pages at once (50 ms latency each): curl and the bridge talking\n");
+  fmt::print(
+      "1. Three demo-site pages at once (50 ms latency each): curl and the bridge talking\n");
   {
     corolab::demo_site::SiteOptions options;
     options.pages = 20;

@@ -3,22 +3,20 @@
 // Each test is a coroutine body run by run_async_test (lesson 13): a fresh
 // loop with virtual time, and a leak check at the end. The ScriptedServer
 // records every request, so a test can look at the If-None-Match it carried.
-#include "etag_cache.hpp"
-
 #include <catch2/catch.hpp>
-
+#include <corolab/http/client.hpp>
+#include <corolab/testing/async_test.hpp>
+#include <corolab/testing/scripted_server.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <corolab/http/client.hpp>
-#include <corolab/testing/async_test.hpp>
-#include <corolab/testing/scripted_server.hpp>
+#include "etag_cache.hpp"
 
 using corolab::Task;
 using corolab::testing::Reply;
-using corolab::testing::ScriptedServer;
 using corolab::testing::run_async_test;
+using corolab::testing::ScriptedServer;
 using lesson11::CachedPage;
 using lesson11::EtagCache;
 
@@ -110,6 +108,8 @@ TEST_CASE("ETag cache: a 200 with a new ETag replaces the cached copy") {
   run_async_test(a_new_version_replaces_the_cached_one);
 }
 
-TEST_CASE("ETag cache: a response without an ETag is not cached") { run_async_test(no_etag_no_question); }
+TEST_CASE("ETag cache: a response without an ETag is not cached") {
+  run_async_test(no_etag_no_question);
+}
 
 TEST_CASE("ETag cache: only a 200 is cached") { run_async_test(errors_are_not_cached); }

@@ -7,11 +7,10 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <string>
-
 #include <corolab/crawler/crawler.hpp>
 #include <corolab/event_loop.hpp>
 #include <corolab/sync_wait.hpp>
+#include <string>
 
 #include "background_site.hpp"
 
@@ -30,7 +29,8 @@ struct PagePrinter final : corolab::crawler::CrawlSink {
   bool print = false;
   void on_page(const PageRecord& record) override {
     if (!print) return;
-    const std::string path = record.url.starts_with(base_url) ? record.url.substr(base_url.size()) : record.url;
+    const std::string path =
+        record.url.starts_with(base_url) ? record.url.substr(base_url.size()) : record.url;
     fmt::print("   {:<34} {:<17} {:>4} ms\n", path, to_string(record.outcome),
                std::chrono::duration_cast<std::chrono::milliseconds>(record.time).count());
   }
@@ -49,10 +49,12 @@ Task<CrawlSummary> crawl(std::string base_url, int workers, PagePrinter* printer
 // #endregion crawl
 
 void report(int workers, const CrawlSummary& summary) {
-  fmt::print("   {:>2} worker{}: {} pages fetched, {} URLs in all, {} requests, in {:.2f} s"
-             " (at most {} in flight)\n",
-             workers, workers == 1 ? " " : "s", summary.count(Outcome::fetched), summary.urls, summary.requests,
-             std::chrono::duration<double>(summary.elapsed).count(), summary.max_in_flight);
+  fmt::print(
+      "   {:>2} worker{}: {} pages fetched, {} URLs in all, {} requests, in {:.2f} s"
+      " (at most {} in flight)\n",
+      workers, workers == 1 ? " " : "s", summary.count(Outcome::fetched), summary.urls,
+      summary.requests, std::chrono::duration<double>(summary.elapsed).count(),
+      summary.max_in_flight);
 }
 
 // One crawl of a fresh demo site (served by a thread of its own, whose loop

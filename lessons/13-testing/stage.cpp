@@ -10,10 +10,6 @@
 #include <fmt/ranges.h>
 
 #include <chrono>
-#include <cstdint>
-#include <string>
-#include <vector>
-
 #include <corolab/event_loop.hpp>
 #include <corolab/http/client.hpp>
 #include <corolab/sleep.hpp>
@@ -21,6 +17,9 @@
 #include <corolab/testing/schedule_seeds.hpp>
 #include <corolab/testing/scripted_server.hpp>
 #include <corolab/yield.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
 
 #include "lost_update.hpp"
 #include "retrying_get.hpp"
@@ -36,11 +35,14 @@ using corolab::testing::ScriptedServer;
 
 namespace {
 
-double seconds(corolab::Duration duration) { return std::chrono::duration<double>(duration).count(); }
+double seconds(corolab::Duration duration) {
+  return std::chrono::duration<double>(duration).count();
+}
 
 Task<ClientResponse> fetch_with_retries(ScriptedServer* server, lesson13::RetryPolicy policy) {
   corolab::http::Client client;
-  Task<ClientResponse> retrying = lesson13::get_with_retries(&client, server->url("/flaky"), policy);
+  Task<ClientResponse> retrying =
+      lesson13::get_with_retries(&client, server->url("/flaky"), policy);
   ClientResponse response = co_await server->serve_during(std::move(retrying));
   co_return response;
 }
@@ -49,8 +51,8 @@ Task<ClientResponse> fetch_with_retries(ScriptedServer* server, lesson13::RetryP
 // request arrived (on the loop's clock) and how long it all took for real.
 void run_scenario(EventLoop& loop, lesson13::RetryPolicy policy) {
   ScriptedServer server;
-  server.script("/flaky", {Reply::with_status(503), Reply::with_status(503), Reply::with_status(503),
-                           Reply::ok("at last")});
+  server.script("/flaky", {Reply::with_status(503), Reply::with_status(503),
+                           Reply::with_status(503), Reply::ok("at last")});
   const TimePoint start = loop.now();
   const auto wall_start = std::chrono::steady_clock::now();
   ClientResponse response = corolab::sync_wait(fetch_with_retries(&server, policy));
@@ -83,17 +85,20 @@ int main() {
   fmt::print("\n3. two increments of a shared counter, under schedule seeds\n");
   {
     EventLoop fifo(LoopOptions::virtual_time());
-    fmt::print("   no seed (first in, first out): counter = {}\n", corolab::sync_wait(two_increments()));
+    fmt::print("   no seed (first in, first out): counter = {}\n",
+               corolab::sync_wait(two_increments()));
   }
   std::vector<std::uint64_t> losing;
   for (std::uint64_t seed : corolab::testing::schedule_seeds(20)) {
     EventLoop loop(LoopOptions::virtual_time(seed));
     const int counter = corolab::sync_wait(two_increments());
     if (counter != 2) losing.push_back(seed);
-    fmt::print("   seed {:2}: counter = {}{}\n", seed, counter, counter == 2 ? "" : "   <- lost an update");
+    fmt::print("   seed {:2}: counter = {}{}\n", seed, counter,
+               counter == 2 ? "" : "   <- lost an update");
   }
   if (!losing.empty()) {
     fmt::print("   seeds that lose an update: {}\n", fmt::join(losing, ", "));
-    fmt::print("   replay one alone: COROLAB_SCHEDULE_SEED={} ./corolab stage 13\n", losing.front());
+    fmt::print("   replay one alone: COROLAB_SCHEDULE_SEED={} ./corolab stage 13\n",
+               losing.front());
   }
 }

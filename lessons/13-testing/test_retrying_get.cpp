@@ -4,19 +4,17 @@
 // virtual time: the backoffs (1 s, 2 s, 4 s...) take no real time, and the
 // ScriptedServer records the exact virtual time each request arrived at.
 // After each body, run_async_test checks that nothing was left running.
-#include "retrying_get.hpp"
-
 #include <catch2/catch.hpp>
-
 #include <chrono>
-#include <string>
-#include <vector>
-
 #include <corolab/event_loop.hpp>
 #include <corolab/http/client.hpp>
 #include <corolab/sync_wait.hpp>
 #include <corolab/testing/async_test.hpp>
 #include <corolab/testing/scripted_server.hpp>
+#include <string>
+#include <vector>
+
+#include "retrying_get.hpp"
 
 using namespace std::chrono_literals;
 using corolab::EventLoop;
@@ -24,8 +22,8 @@ using corolab::Task;
 using corolab::TimePoint;
 using corolab::http::ClientResponse;
 using corolab::testing::Reply;
-using corolab::testing::ScriptedServer;
 using corolab::testing::run_async_test;
+using corolab::testing::ScriptedServer;
 using lesson13::get_with_retries;
 using lesson13::RetryPolicy;
 using Arrivals = std::vector<std::chrono::milliseconds>;
@@ -65,8 +63,7 @@ Task<void> succeeds_at_once() {
 // #region two_503s
 Task<void> retries_two_503s_then_succeeds() {
   ScriptedServer server;
-  server.script("/flaky",
-                {Reply::with_status(503), Reply::with_status(503), Reply::ok("at last")});
+  server.script("/flaky", {Reply::with_status(503), Reply::with_status(503), Reply::ok("at last")});
   const TimePoint start = EventLoop::current().now();
   ClientResponse response = co_await fetch(&server, "/flaky", RetryPolicy{});
   CHECK(response.status == 200);
@@ -96,8 +93,7 @@ Task<void> does_not_retry_a_404() {
 // #region retry_after_test
 Task<void> honours_retry_after() {
   ScriptedServer server;
-  server.script("/busy",
-                {Reply::with_status(429).header("Retry-After", "5"), Reply::ok("now")});
+  server.script("/busy", {Reply::with_status(429).header("Retry-After", "5"), Reply::ok("now")});
   const TimePoint start = EventLoop::current().now();
   ClientResponse response = co_await fetch(&server, "/busy", RetryPolicy{});
   CHECK(response.status == 200);
@@ -160,17 +156,13 @@ TEST_CASE("gives up after max_attempts and returns the last 503") {
   run_async_test(gives_up_after_max_attempts);
 }
 
-TEST_CASE("a 404 is not retried") {
-  run_async_test(does_not_retry_a_404);
-}
+TEST_CASE("a 404 is not retried") { run_async_test(does_not_retry_a_404); }
 
 TEST_CASE("a 429 with Retry-After: 5 is retried exactly 5 s later") {
   run_async_test(honours_retry_after);
 }
 
-TEST_CASE("a connection reset is retried") {
-  run_async_test(retries_a_connection_reset);
-}
+TEST_CASE("a connection reset is retried") { run_async_test(retries_a_connection_reset); }
 
 TEST_CASE("after the last attempt, the last network error is rethrown") {
   run_async_test(rethrows_the_last_network_error);

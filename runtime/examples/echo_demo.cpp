@@ -66,9 +66,9 @@ corolab::Task<void> report_progress(const Options* options, const Stats* stats) 
   const bool terminal = ::isatty(STDOUT_FILENO);
   while (true) {
     co_await corolab::sleep_for(200ms);
-    const std::string line =
-        fmt::format("  clients done {:5}/{}  connected {:5}  messages echoed {:8}",
-                    stats->clients_done, options->clients, stats->connected, stats->messages_echoed);
+    const std::string line = fmt::format(
+        "  clients done {:5}/{}  connected {:5}  messages echoed {:8}", stats->clients_done,
+        options->clients, stats->connected, stats->messages_echoed);
     if (terminal) {
       fmt::print("\r{}", line);  // redraw the same line
     } else {
@@ -109,13 +109,16 @@ corolab::Task<void> demo(Options options) {
   const double seconds = std::chrono::duration<double>(loop.now() - start).count();
   fmt::print("\n");
   if (finished.index() == 3) {
-    fmt::print("interrupted after {:.2f} s; {} messages were echoed\n", seconds, stats.messages_echoed);
+    fmt::print("interrupted after {:.2f} s; {} messages were echoed\n", seconds,
+               stats.messages_echoed);
     co_return;
   }
-  fmt::print("done: {} clients, {} messages echoed in {:.2f} s ({:.0f} messages/s), {} connections open at "
-             "the peak, on the {} reactor\n",
-             stats.clients_done, stats.messages_echoed, seconds, stats.messages_echoed / seconds,
-             stats.peak_connected, to_string(loop.reactor().kind()));
+  fmt::print(
+      "done: {} clients, {} messages echoed in {:.2f} s ({:.0f} messages/s), {} connections open "
+      "at "
+      "the peak, on the {} reactor\n",
+      stats.clients_done, stats.messages_echoed, seconds, stats.messages_echoed / seconds,
+      stats.peak_connected, to_string(loop.reactor().kind()));
 }
 
 // Each client needs two descriptors (its end and the server's end).
@@ -134,8 +137,8 @@ Options parse(int argc, char** argv) {
     if ((arg == "--clients" || arg == "--messages") && i + 1 < argc) {
       (arg == "--clients" ? options.clients : options.messages) = std::atoi(argv[++i]);
     } else {
-      throw std::invalid_argument(fmt::format("unknown argument '{}'\nusage: {} [--clients N] [--messages M]",
-                                              arg, argv[0]));
+      throw std::invalid_argument(fmt::format(
+          "unknown argument '{}'\nusage: {} [--clients N] [--messages M]", arg, argv[0]));
     }
   }
   if (options.clients < 1 || options.messages < 1) {

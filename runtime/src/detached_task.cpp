@@ -27,7 +27,8 @@ void DetachedTaskList::start(Task<void> task, TaskOwner& owner, std::stop_token 
   // Like asyncio.create_task: the task starts on the loop's next tick, not now.
   promise.start.handle = driver.handle;
   EventLoop& loop = EventLoop::current();
-  if (Tracer* tracer = loop.tracer()) [[unlikely]] tracer->task_started(driver.handle, promise.name);
+  if (Tracer* tracer = loop.tracer()) [[unlikely]]
+    tracer->task_started(driver.handle, promise.name);
   loop.schedule(promise.start);
 }
 

@@ -52,8 +52,10 @@ EventLoop::EventLoop(LoopOptions options) : reactor_(make_reactor(options.reacto
     if (tracing_compiled_in) {
       tracer_ = std::make_unique<detail::Tracer>(options.trace_file);
     } else {
-      fmt::print(stderr, "corolab: no trace written to {}: tracing was compiled out (COROLAB_TRACING=OFF)\n",
-                 options.trace_file);
+      fmt::print(
+          stderr,
+          "corolab: no trace written to {}: tracing was compiled out (COROLAB_TRACING=OFF)\n",
+          options.trace_file);
     }
   }
   current_loop = this;
@@ -139,7 +141,8 @@ struct RootTask final : detail::TaskOwner {
 
 void EventLoop::run_until_complete(Task<void> task) {
   if (running_) {
-    throw std::logic_error("corolab: sync_wait/run_until_complete called from inside the running loop");
+    throw std::logic_error(
+        "corolab: sync_wait/run_until_complete called from inside the running loop");
   }
   MarkRunning running(running_);
 
@@ -223,7 +226,8 @@ void EventLoop::jump_to_next_timer_if_idle() {
 // #endregion jump_to_next_timer
 
 void EventLoop::run_until_idle() {
-  if (running_) throw std::logic_error("corolab: run_until_idle() called from inside the running loop");
+  if (running_)
+    throw std::logic_error("corolab: run_until_idle() called from inside the running loop");
   MarkRunning running(running_);
   do {
     run_ready_coroutines();
@@ -247,7 +251,6 @@ void EventLoop::advance(Duration duration) {
 }
 // #endregion advance
 
-
 // #region run_ready_coroutines
 void EventLoop::run_ready_coroutines() {
   // Only the coroutines that were ready when the tick began: those they make
@@ -258,9 +261,11 @@ void EventLoop::run_ready_coroutines() {
   const bool tracing = this->tracing();  // COROLAB_TRACE; read once, kept in a register
   while (!batch.empty()) {
     std::coroutine_handle<> next = batch.pop_front().handle;
-    if (tracing) [[unlikely]] tracer_->resuming(next);
+    if (tracing) [[unlikely]]
+      tracer_->resuming(next);
     next.resume();
-    if (tracing) [[unlikely]] tracer_->resumed();
+    if (tracing) [[unlikely]]
+      tracer_->resumed();
   }
 }
 // #endregion run_ready_coroutines
@@ -281,7 +286,8 @@ void EventLoop::expire_timers() {
   const TimePoint current_time = now();
   while (!timers_.empty() && timers_.next_deadline() <= current_time) {
     detail::TimerNode& timer = timers_.pop();
-    if (tracing()) [[unlikely]] tracer_->timer_fired(timer.handle);
+    if (tracing()) [[unlikely]]
+      tracer_->timer_fired(timer.handle);
     timer.on_timer_fired();
   }
 }
@@ -289,7 +295,9 @@ void EventLoop::expire_timers() {
 
 // --- Tracing (COROLAB_TRACE) -------------------------------------------------
 
-void EventLoop::trace_ready(detail::Resumable& ready) noexcept { tracer_->became_ready(ready.handle); }
+void EventLoop::trace_ready(detail::Resumable& ready) noexcept {
+  tracer_->became_ready(ready.handle);
+}
 
 void EventLoop::trace_timer(detail::TimerNode& timer, TimePoint deadline) noexcept {
   tracer_->waits_for_timer(timer.handle, deadline - now());

@@ -115,7 +115,8 @@ class EpollReactor final : public Reactor {
     }
     // #endregion dispatch_shrink
     if (readable && watchers.reader != nullptr) watches_.take(fd, IoDirection::read)->on_io_ready();
-    if (writable && watchers.writer != nullptr) watches_.take(fd, IoDirection::write)->on_io_ready();
+    if (writable && watchers.writer != nullptr)
+      watches_.take(fd, IoDirection::write)->on_io_ready();
   }
   // #endregion epoll_dispatch
 
@@ -143,11 +144,16 @@ class EpollReactor final : public Reactor {
     event.data.fd = fd;
     int op = registered_[index] == 0 ? EPOLL_CTL_ADD : EPOLL_CTL_MOD;
     if (::epoll_ctl(epoll_fd_, op, fd, &event) != 0) {
-      if (op == EPOLL_CTL_MOD && errno == ENOENT) op = EPOLL_CTL_ADD;
-      else if (op == EPOLL_CTL_ADD && errno == EEXIST) op = EPOLL_CTL_MOD;
-      else throw std::system_error(errno, std::generic_category(), "epoll_ctl fd " + std::to_string(fd));
+      if (op == EPOLL_CTL_MOD && errno == ENOENT)
+        op = EPOLL_CTL_ADD;
+      else if (op == EPOLL_CTL_ADD && errno == EEXIST)
+        op = EPOLL_CTL_MOD;
+      else
+        throw std::system_error(errno, std::generic_category(),
+                                "epoll_ctl fd " + std::to_string(fd));
       if (::epoll_ctl(epoll_fd_, op, fd, &event) != 0) {
-        throw std::system_error(errno, std::generic_category(), "epoll_ctl fd " + std::to_string(fd));
+        throw std::system_error(errno, std::generic_category(),
+                                "epoll_ctl fd " + std::to_string(fd));
       }
     }
     registered_[index] = events;

@@ -38,7 +38,7 @@ class PollReactor final : public Reactor {
     // 1. Build the interest list: the wake-up pipe, then every watched fd.
     pollfds_.clear();
     pollfds_.push_back({wake_pipe_.read_fd(), POLLIN, 0});
-    // #exercise interest_list: one pollfd per watched fd, asking for POLLIN if it has a reader, POLLOUT if a writer
+    // #exercise interest_list: a pollfd per watched fd: POLLIN for a reader, POLLOUT for a writer
     for (int fd = 0; fd < static_cast<int>(watches_.fd_limit()); ++fd) {
       auto watchers = watches_.get(fd);
       if (watchers.empty()) continue;
@@ -48,7 +48,8 @@ class PollReactor final : public Reactor {
       pollfds_.push_back({fd, events, 0});
     }
     // #starter
-    // if (watches_.count() > 0) throw std::logic_error("lesson 08: write step 1 of PollReactor::poll (the interest list)");
+    // if (watches_.count() > 0)
+    //   throw std::logic_error("lesson 08: write step 1 of PollReactor::poll (interest list)");
     // #endexercise
     // #endregion interest_list
 
@@ -65,7 +66,7 @@ class PollReactor final : public Reactor {
     // 3. Tell the watchers. Errors and hang-ups wake both directions: the
     //    next read or write reports what happened.
     if (pollfds_[0].revents != 0) wake_pipe_.drain();
-    // #exercise tell_watchers: for each watched fd the kernel marked (revents), notify its reader and/or writer
+    // #exercise tell_watchers: for each fd the kernel marked (revents), notify reader and/or writer
     constexpr short trouble = POLLERR | POLLHUP | POLLNVAL;
     for (std::size_t i = 1; i < pollfds_.size(); ++i) {
       const pollfd& p = pollfds_[i];
@@ -73,7 +74,8 @@ class PollReactor final : public Reactor {
       if (p.revents & (POLLOUT | trouble)) notify(p.fd, IoDirection::write);
     }
     // #starter
-    // if (pollfds_.size() > 1) throw std::logic_error("lesson 08: write step 3 of PollReactor::poll (tell the watchers)");
+    // if (pollfds_.size() > 1)
+    //   throw std::logic_error("lesson 08: write step 3 of PollReactor::poll (tell watchers)");
     // #endexercise
     // #endregion tell_watchers
   }

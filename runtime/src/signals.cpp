@@ -27,7 +27,8 @@ extern "C" void write_signal_to_pipe(int signal_number) {
 
 void create_signal_pipe() {
   if (signal_pipe[0] >= 0) return;
-  if (::pipe(signal_pipe) != 0) throw std::system_error(errno, std::generic_category(), "pipe (signals)");
+  if (::pipe(signal_pipe) != 0)
+    throw std::system_error(errno, std::generic_category(), "pipe (signals)");
   for (int fd : signal_pipe) {
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     ::fcntl(fd, F_SETFD, FD_CLOEXEC);
@@ -74,7 +75,8 @@ Task<int> wait_for_signal(std::vector<int> signals) {
     unsigned char received[64];
     const ssize_t count = ::read(signal_pipe[0], received, sizeof received);
     for (ssize_t i = 0; i < count; ++i) {
-      if (std::find(signals.begin(), signals.end(), received[i]) != signals.end()) co_return received[i];
+      if (std::find(signals.begin(), signals.end(), received[i]) != signals.end())
+        co_return received[i];
     }
   }
 }

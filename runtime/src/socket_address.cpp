@@ -32,19 +32,23 @@ SocketAddress SocketAddress::parse(std::string_view ip, std::uint16_t port) {
 
 std::uint16_t SocketAddress::port() const noexcept {
   if (family() == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in*>(&storage_)->sin_port);
-  if (family() == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_port);
+  if (family() == AF_INET6)
+    return ntohs(reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_port);
   return 0;
 }
 
 std::string SocketAddress::to_string() const {
   char text[INET6_ADDRSTRLEN] = {};
   if (family() == AF_INET) {
-    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr, text, sizeof text);
+    ::inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(&storage_)->sin_addr, text,
+                sizeof text);
     return std::string(text) + ":" + std::to_string(port());
   }
   if (family() == AF_INET6) {
-    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, text, sizeof text);
-    std::string result = "[";  // built step by step: g++ 12 -O3 warns falsely (-Wrestrict) on a + chain
+    ::inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(&storage_)->sin6_addr, text,
+                sizeof text);
+    std::string result =
+        "[";  // built step by step: g++ 12 -O3 warns falsely (-Wrestrict) on a + chain
     result += text;
     result += "]:";
     result += std::to_string(port());

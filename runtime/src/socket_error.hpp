@@ -9,8 +9,10 @@
 namespace corolab::detail {
 
 // "read from 127.0.0.1:8080: Connection reset by peer"
-[[noreturn]] inline void throw_socket_error(int error, const char* operation, const SocketAddress& address) {
-  throw std::system_error(error, std::generic_category(), std::string(operation) + " " + address.to_string());
+[[noreturn]] inline void throw_socket_error(int error, const char* operation,
+                                            const SocketAddress& address) {
+  throw std::system_error(error, std::generic_category(),
+                          std::string(operation) + " " + address.to_string());
 }
 
 }  // namespace corolab::detail

@@ -43,11 +43,13 @@ Task<TcpStream> TcpListener::accept() {
 #if defined(SO_NOSIGPIPE)
       ::setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, sizeof one);
 #endif
-      co_return TcpStream(std::move(client), SocketAddress(reinterpret_cast<sockaddr*>(&peer), length));
+      co_return TcpStream(std::move(client),
+                          SocketAddress(reinterpret_cast<sockaddr*>(&peer), length));
     }
     // The client gave up before we accepted, or a signal interrupted us: again.
     if (errno == EINTR || errno == ECONNABORTED) continue;
-    if (errno != EAGAIN && errno != EWOULDBLOCK) detail::throw_socket_error(errno, "accept on", local_);
+    if (errno != EAGAIN && errno != EWOULDBLOCK)
+      detail::throw_socket_error(errno, "accept on", local_);
     co_await wait_readable(socket_.get());
   }
 }

@@ -75,17 +75,21 @@ std::string file_for_next_loop(const std::string& path) {
   if (loop_number == 1) return path;
   const std::string::size_type dot = path.rfind('.');
   const std::string::size_type slash = path.rfind('/');
-  const bool has_extension = dot != std::string::npos && (slash == std::string::npos || dot > slash);
+  const bool has_extension =
+      dot != std::string::npos && (slash == std::string::npos || dot > slash);
   const std::string::size_type cut = has_extension ? dot : path.size();
   return fmt::format("{}.{}{}", path.substr(0, cut), loop_number, path.substr(cut));
 }
 
 }  // namespace
 
-Tracer::Tracer(const std::string& path) : path_(file_for_next_loop(path)), file_(std::fopen(path_.c_str(), "w")) {
-  if (file_ == nullptr) throw std::system_error(errno, std::generic_category(), "COROLAB_TRACE " + path_);
+Tracer::Tracer(const std::string& path)
+    : path_(file_for_next_loop(path)), file_(std::fopen(path_.c_str(), "w")) {
+  if (file_ == nullptr)
+    throw std::system_error(errno, std::generic_category(), "COROLAB_TRACE " + path_);
   fmt::print(file_, "{{\"displayTimeUnit\": \"ms\", \"traceEvents\": [\n");
-  event(fmt::format(R"({{"ph": "M", "pid": {}, "name": "process_name", "args": {{"name": "corolab event loop"}}}})",
+  event(fmt::format(R"({{"ph": "M", "pid": {}, "name": "process_name", )"
+                    R"("args": {{"name": "corolab event loop"}}}})",
                     pid));
 }
 
@@ -99,9 +103,11 @@ Tracer::~Tracer() {
 int Tracer::new_row(std::string name) {
   const int row = static_cast<int>(rows_.size());
   // Name the row, and keep rows in order of creation.
-  event(fmt::format(R"({{"ph": "M", "pid": {}, "tid": {}, "name": "thread_name", "args": {{"name": {}}}}})",
-                    pid, row + 1, quoted(name)));
-  event(fmt::format(R"({{"ph": "M", "pid": {}, "tid": {}, "name": "thread_sort_index", "args": {{"sort_index": {}}}}})",
+  event(fmt::format(
+      R"({{"ph": "M", "pid": {}, "tid": {}, "name": "thread_name", "args": {{"name": {}}}}})", pid,
+      row + 1, quoted(name)));
+  event(fmt::format(R"({{"ph": "M", "pid": {}, "tid": {}, "name": "thread_sort_index", )"
+                    R"("args": {{"sort_index": {}}}}})",
                     pid, row + 1, row + 1));
   rows_.emplace_back().name = std::move(name);
   return row;
@@ -128,7 +134,8 @@ void Tracer::task_started(std::coroutine_handle<> start, std::string_view name) 
   // An arrow (a "flow" in the format) from the spawner to the task's first run.
   instant(running_, "spawn", fmt::format("spawn {}", name));
   rows_[row].arrow = ++arrows_;
-  event(fmt::format(R"({{"ph": "s", "pid": {}, "tid": {}, "ts": {:.3f}, "id": {}, "name": "spawn", "cat": "spawn"}})",
+  event(fmt::format(R"({{"ph": "s", "pid": {}, "tid": {}, "ts": {:.3f}, "id": {}, )"
+                    R"("name": "spawn", "cat": "spawn"}})",
                     pid, running_ + 1, micros(Clock::now()), arrows_));
 }
 
@@ -139,7 +146,8 @@ void Tracer::became_ready(std::coroutine_handle<> handle) {
   if (found == row_of_handle_.end() && running_ != no_row) {
     row_of_handle_[handle.address()] = running_;
     rows_[running_].waiting_for = "yield (ready queue)";
-  } else if (found != row_of_handle_.end() && found->second == running_ && rows_[running_].waiting_for.empty()) {
+  } else if (found != row_of_handle_.end() && found->second == running_ &&
+             rows_[running_].waiting_for.empty()) {
     rows_[running_].waiting_for = "yield (ready queue)";
   }
 }
@@ -153,9 +161,9 @@ void Tracer::resuming(std::coroutine_handle<> handle) {
     r.waiting_for.clear();
   }
   if (r.arrow != 0) {
-    event(fmt::format(
-        R"({{"ph": "f", "bp": "e", "pid": {}, "tid": {}, "ts": {:.3f}, "id": {}, "name": "spawn", "cat": "spawn"}})",
-        pid, row + 1, micros(now), r.arrow));
+    event(fmt::format(R"({{"ph": "f", "bp": "e", "pid": {}, "tid": {}, "ts": {:.3f}, "id": {}, )"
+                      R"("name": "spawn", "cat": "spawn"}})",
+                      pid, row + 1, micros(now), r.arrow));
     r.arrow = 0;
   }
   running_ = row;
@@ -174,7 +182,9 @@ void Tracer::resumed() {
   running_ = no_row;
 }
 
-void Tracer::timer_fired(std::coroutine_handle<> handle) { instant(row_of(handle), "timer", "timer fired"); }
+void Tracer::timer_fired(std::coroutine_handle<> handle) {
+  instant(row_of(handle), "timer", "timer fired");
+}
 
 // --- The awaiters' hooks ---------------------------------------------------
 
@@ -195,7 +205,8 @@ void Tracer::waits_for_timer(std::coroutine_handle<> suspended, Duration due_in)
 }
 
 void Tracer::waits_for_fd(std::coroutine_handle<> suspended, int fd, IoDirection direction) {
-  waits(suspended, fmt::format("fd {} {}", fd, direction == IoDirection::read ? "readable" : "writable"));
+  waits(suspended,
+        fmt::format("fd {} {}", fd, direction == IoDirection::read ? "readable" : "writable"));
 }
 
 void Tracer::fd_ready(std::coroutine_handle<> handle, int fd, IoDirection direction) {
@@ -210,15 +221,17 @@ double Tracer::micros(TimePoint t) const noexcept {
 }
 
 void Tracer::instant(int row, std::string_view category, std::string_view name) {
-  event(fmt::format(R"({{"ph": "i", "s": "t", "pid": {}, "tid": {}, "ts": {:.3f}, "cat": {}, "name": {}}})", pid,
-                    row + 1, micros(Clock::now()), quoted(category), quoted(name)));
+  event(fmt::format(
+      R"({{"ph": "i", "s": "t", "pid": {}, "tid": {}, "ts": {:.3f}, "cat": {}, "name": {}}})", pid,
+      row + 1, micros(Clock::now()), quoted(category), quoted(name)));
 }
 
-void Tracer::complete(int row, std::string_view category, std::string_view name, TimePoint begin, TimePoint end,
-                      std::coroutine_handle<> handle) {
-  event(fmt::format(
-      R"({{"ph": "X", "pid": {}, "tid": {}, "ts": {:.3f}, "dur": {:.3f}, "cat": {}, "name": {}, "args": {{"handle": "{}"}}}})",
-      pid, row + 1, micros(begin), micros(end) - micros(begin), quoted(category), quoted(name), address(handle)));
+void Tracer::complete(int row, std::string_view category, std::string_view name, TimePoint begin,
+                      TimePoint end, std::coroutine_handle<> handle) {
+  event(fmt::format(R"({{"ph": "X", "pid": {}, "tid": {}, "ts": {:.3f}, "dur": {:.3f}, "cat": {}, )"
+                    R"("name": {}, "args": {{"handle": "{}"}}}})",
+                    pid, row + 1, micros(begin), micros(end) - micros(begin), quoted(category),
+                    quoted(name), address(handle)));
 }
 
 void Tracer::event(const std::string& json) {

@@ -20,7 +20,8 @@ bool Waiter::start_waiting(std::coroutine_handle<> suspended, const std::stop_to
   if (token.stop_possible()) listen_for_stop(token);
   state_ = State::waiting;
   // (A timer or an fd wait says more, right after this.)
-  if (detail::Tracer* tracer = loop_->tracer()) [[unlikely]] tracer->waits_in(suspended, typeid(*this));
+  if (detail::Tracer* tracer = loop_->tracer()) [[unlikely]]
+    tracer->waits_in(suspended, typeid(*this));
   return true;
 }
 

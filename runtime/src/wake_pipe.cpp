@@ -9,7 +9,8 @@
 namespace corolab::detail {
 
 WakePipe::WakePipe() {
-  if (::pipe(fds_) != 0) throw std::system_error(errno, std::generic_category(), "pipe (reactor wake-up)");
+  if (::pipe(fds_) != 0)
+    throw std::system_error(errno, std::generic_category(), "pipe (reactor wake-up)");
   for (int fd : fds_) {
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
     ::fcntl(fd, F_SETFD, FD_CLOEXEC);

@@ -3,8 +3,8 @@
 // backend shares. A vector indexed by fd, since fds are small integers.
 
 #include <cassert>
-#include <cstddef>
 #include <chrono>
+#include <cstddef>
 #include <optional>
 #include <utility>
 #include <vector>
@@ -25,7 +25,8 @@ class WatchTable {
   // #endregion watchers
 
   void set(int fd, IoDirection direction, IoCallback& callback) {
-    if (static_cast<std::size_t>(fd) >= slots_.size()) slots_.resize(static_cast<std::size_t>(fd) + 1);
+    if (static_cast<std::size_t>(fd) >= slots_.size())
+      slots_.resize(static_cast<std::size_t>(fd) + 1);
     IoCallback*& slot = slot_for(fd, direction);
     assert(slot == nullptr && "two coroutines waiting on the same fd in the same direction");
     slot = &callback;

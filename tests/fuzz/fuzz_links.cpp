@@ -27,7 +27,8 @@ void require(bool condition) {
 
 // "": none from the server. The others have converters that can fail on
 // bad bytes (shift_jis, utf-16le) or cannot (iso-8859-1).
-constexpr std::string_view kCharsets[] = {"", "", "utf-8", "iso-8859-1", "windows-1251", "shift_jis", "utf-16le"};
+constexpr std::string_view kCharsets[] = {
+    "", "", "utf-8", "iso-8859-1", "windows-1251", "shift_jis", "utf-16le"};
 
 // Chunk sizes from a seed: mostly tiny, now and then large.
 class ChunkSizes {

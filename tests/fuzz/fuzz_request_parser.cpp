@@ -27,8 +27,8 @@ void check_invariants(std::string_view bytes, std::size_t max_head_size) {
       require(head.head_size > 0);
       require(!head.request.method.empty() && !head.request.target.empty());
       // What follows the head does not change the head.
-      require(corolab::http::parse_request_head(bytes.substr(0, head.head_size), max_head_size).status ==
-              ParsedHead::Status::complete);
+      require(corolab::http::parse_request_head(bytes.substr(0, head.head_size), max_head_size)
+                  .status == ParsedHead::Status::complete);
       corolab::http::request_body_length(head.request.headers);  // must not crash either
       break;
     case ParsedHead::Status::incomplete:

@@ -12,14 +12,15 @@ namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
 // A marker line: a comment (`//` or `#`) whose text starts with `#keyword`.
 struct Marker {
-  std::string keyword;  // "region", "endregion", "exercise", "starter", "endexercise"
-  std::string argument; // the rest of the line
+  std::string keyword;   // "region", "endregion", "exercise", "starter", "endexercise"
+  std::string argument;  // the rest of the line
 };
 
 std::optional<Marker> parse_marker(std::string_view line) {
@@ -53,9 +54,7 @@ std::string exercise_name(const std::string& argument) {
   return argument.substr(0, argument.find(':'));
 }
 
-std::size_t indentation(std::string_view line) {
-  return line.find_first_not_of(" \t");
-}
+std::size_t indentation(std::string_view line) { return line.find_first_not_of(" \t"); }
 
 std::string join_dedented(const std::vector<std::string_view>& lines) {
   std::size_t common = std::string_view::npos;
@@ -102,13 +101,15 @@ std::string extract_region(std::string_view text, std::string_view name, std::st
       if (begin) throw Error(fmt::format("{}:{}: region '{}' begins twice", where, i + 1, name));
       begin = i;
     } else if (marker->keyword == "endregion") {
-      if (!begin) throw Error(fmt::format("{}:{}: region '{}' ends before it begins", where, i + 1, name));
+      if (!begin)
+        throw Error(fmt::format("{}:{}: region '{}' ends before it begins", where, i + 1, name));
       end = i;
       break;
     }
   }
   if (!begin) throw Error(fmt::format("{}: no region '{}'", where, name));
-  if (!end) throw Error(fmt::format("{}:{}: region '{}' has no #endregion", where, *begin + 1, name));
+  if (!end)
+    throw Error(fmt::format("{}:{}: region '{}' has no #endregion", where, *begin + 1, name));
 
   std::vector<std::string_view> inside(lines.begin() + static_cast<std::ptrdiff_t>(*begin) + 1,
                                        lines.begin() + static_cast<std::ptrdiff_t>(*end));
@@ -123,7 +124,8 @@ std::string extract_region(std::string_view text, std::string_view name, std::st
   for_each_solution_line(inside, where, [&](std::size_t i) { kept.push_back(inside[i]); });
   while (!kept.empty() && trim(kept.front()).empty()) kept.erase(kept.begin());
   while (!kept.empty() && trim(kept.back()).empty()) kept.pop_back();
-  if (kept.empty()) throw Error(fmt::format("{}:{}: region '{}' is empty", where, *begin + 1, name));
+  if (kept.empty())
+    throw Error(fmt::format("{}:{}: region '{}' is empty", where, *begin + 1, name));
   return join_dedented(kept);
 }
 

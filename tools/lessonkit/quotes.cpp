@@ -42,7 +42,8 @@ std::string render(const std::string& directive, const std::string& root) {
   if (std::size_t space = directive.find(' '); space != std::string::npos) {
     target = directive.substr(0, space);
     if (directive.substr(space + 1) != "starter") {
-      throw Error(fmt::format("unknown quote option '{}' (only 'starter')", directive.substr(space + 1)));
+      throw Error(
+          fmt::format("unknown quote option '{}' (only 'starter')", directive.substr(space + 1)));
     }
     version = Version::starter;
   }
@@ -91,15 +92,17 @@ Problems check_quotes(std::string_view markdown, std::string_view where, const s
     }
     if (std::optional<std::size_t> end = end_of_block(lines, i + 1)) {
       if (join(lines, i + 1, *end) != code) {
-        problems.push_back(fmt::format("{}:{}: the copy of {} is out of date (./corolab quotes updates it)",
-                                       where, i + 1, *target));
+        problems.push_back(
+            fmt::format("{}:{}: the copy of {} is out of date (./corolab quotes updates it)", where,
+                        i + 1, *target));
       }
     }
   }
   return problems;
 }
 
-std::string expand_quotes(std::string_view markdown, std::string_view where, const std::string& root) {
+std::string expand_quotes(std::string_view markdown, std::string_view where,
+                          const std::string& root) {
   std::vector<std::string_view> lines = split_lines(markdown);
   std::string out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -112,7 +115,8 @@ std::string expand_quotes(std::string_view markdown, std::string_view where, con
     } catch (const Error& e) {
       throw Error(fmt::format("{}:{}: {}", where, i + 1, e.what()));
     }
-    if (std::optional<std::size_t> end = end_of_block(lines, i + 1)) i = *end - 1;  // drop the old copy
+    if (std::optional<std::size_t> end = end_of_block(lines, i + 1))
+      i = *end - 1;  // drop the old copy
   }
   return out;
 }

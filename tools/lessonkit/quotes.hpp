@@ -27,6 +27,7 @@ Problems check_quotes(std::string_view markdown, std::string_view where, const s
 
 // `markdown` with a fresh copy of the code after every directive (a stale
 // copy is replaced, a missing one inserted). Throws Error on a bad directive.
-std::string expand_quotes(std::string_view markdown, std::string_view where, const std::string& root);
+std::string expand_quotes(std::string_view markdown, std::string_view where,
+                          const std::string& root);
 
 }  // namespace lessonkit

@@ -28,7 +28,9 @@ int main(int argc, char** argv) {
     }
   }
   if (path_count != 2 || options.width < 400) {
-    fmt::print(stderr, "usage: corolab-trace-svg trace.json out.svg [--width PIXELS>=400] [--rows N] [--title TEXT]\n");
+    fmt::print(stderr,
+               "usage: corolab-trace-svg trace.json out.svg [--width PIXELS>=400] [--rows N] "
+               "[--title TEXT]\n");
     return 2;
   }
   try {

@@ -50,7 +50,8 @@ struct Trace {
 };
 
 Trace read(const nlohmann::json& document) {
-  const nlohmann::json& events = document.is_array() ? document : document.value("traceEvents", nlohmann::json());
+  const nlohmann::json& events =
+      document.is_array() ? document : document.value("traceEvents", nlohmann::json());
   if (!events.is_array()) throw std::invalid_argument("not a trace: no traceEvents array");
   Trace trace;
   std::map<long, Arrow> arrows;  // by flow id
@@ -66,7 +67,8 @@ Trace read(const nlohmann::json& document) {
     const double ts = e.value("ts", 0.0);
     if (phase == "M") {
       if (e.value("name", "") == "thread_name") trace.rows[tid].name = e["args"].value("name", "");
-      if (e.value("name", "") == "thread_sort_index") trace.rows[tid].sort = e["args"].value("sort_index", 0);
+      if (e.value("name", "") == "thread_sort_index")
+        trace.rows[tid].sort = e["args"].value("sort_index", 0);
     } else if (phase == "X") {
       const Span span{ts, ts + e.value("dur", 0.0), e.value("name", "")};
       (e.value("cat", "") == "wait" ? trace.rows[tid].waits : trace.rows[tid].runs).push_back(span);
@@ -169,7 +171,7 @@ std::string duration_label(double micros) {
 
 constexpr double label_width = 190;  // row names, left of the plot
 constexpr double right_margin = 24;
-constexpr double top = 56;           // title and time axis above the rows
+constexpr double top = 56;  // title and time axis above the rows
 constexpr double row_height = 26;
 constexpr double bar_height = 14;
 constexpr double legend_height = 64;
@@ -218,18 +220,20 @@ void draw_row(std::string& svg, const Canvas& canvas, const Row& row, double y, 
                      label_width - 10, middle + 5, xml(shortened(row.name, 24)));
   for (const Span& wait : row.waits) {
     const WaitStyle& style = style_of(wait.name);
-    svg += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="2")",
-                       canvas.x(wait.begin), middle, canvas.x(wait.end), middle, style.color);
+    svg += fmt::format(
+        R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="2")",
+        canvas.x(wait.begin), middle, canvas.x(wait.end), middle, style.color);
     if (!style.dash.empty()) svg += fmt::format(R"( stroke-dasharray="{}")", style.dash);
-    svg += fmt::format("><title>{} ({})</title></line>\n", xml(wait.name), duration_label(wait.end - wait.begin));
+    svg += fmt::format("><title>{} ({})</title></line>\n", xml(wait.name),
+                       duration_label(wait.end - wait.begin));
   }
   for (const Span& run : row.runs) {
     // At least 2 px: a run of a few microseconds must still show.
     const double width = std::max(canvas.x(run.end) - canvas.x(run.begin), 2.0);
     svg += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{}" rx="2" fill="{}">)"
                        "<title>{} ran {}</title></rect>\n",
-                       canvas.x(run.begin), middle - bar_height / 2, width, bar_height, run_color, xml(run.name),
-                       duration_label(run.end - run.begin));
+                       canvas.x(run.begin), middle - bar_height / 2, width, bar_height, run_color,
+                       xml(run.name), duration_label(run.end - run.begin));
   }
   for (const Mark& mark : row.marks) {
     if (mark.category == "spawn") continue;  // drawn as arrows
@@ -251,8 +255,8 @@ void draw_legend(std::string& svg, double y) {
   for (const WaitStyle& style : wait_styles) {
     if (style.legend == previous) continue;  // "yield" and "ready" share one
     previous = style.legend;
-    svg += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2")", x, y - 4, x + 22,
-                       y - 4, style.color);
+    svg += fmt::format(R"(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2")", x,
+                       y - 4, x + 22, y - 4, style.color);
     if (!style.dash.empty()) svg += fmt::format(R"( stroke-dasharray="{}")", style.dash);
     svg += fmt::format(R"(/><text x="{}" y="{}" class="legend">{}</text>)"
                        "\n",
@@ -262,17 +266,19 @@ void draw_legend(std::string& svg, double y) {
   y += 24;
   x = 20;
   const std::pair<std::string_view, std::string_view> marks[] = {{timer_color, "timer fired"},
-                                                                  {io_color, "fd ready"}};
+                                                                 {io_color, "fd ready"}};
   for (const auto& [color, text] : marks) {
-    svg += fmt::format(R"(<circle cx="{}" cy="{}" r="4" fill="{}"/><text x="{}" y="{}" class="legend">{}</text>)"
-                       "\n",
-                       x + 11, y - 4, color, x + 28, y, text);
+    svg += fmt::format(
+        R"(<circle cx="{}" cy="{}" r="4" fill="{}"/><text x="{}" y="{}" class="legend">{}</text>)"
+        "\n",
+        x + 11, y - 4, color, x + 28, y, text);
     x += 130;
   }
-  svg += fmt::format(R"svg(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" marker-end="url(#arrow)"/>)svg"
-                     R"(<text x="{}" y="{}" class="legend">spawn</text>)"
-                     "\n",
-                     x, y - 4, x + 22, y - 4, spawn_color, x + 28, y);
+  svg += fmt::format(
+      R"svg(<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" marker-end="url(#arrow)"/>)svg"
+      R"(<text x="{}" y="{}" class="legend">spawn</text>)"
+      "\n",
+      x, y - 4, x + 22, y - 4, spawn_color, x + 28, y);
 }
 
 }  // namespace
@@ -288,8 +294,9 @@ std::string render(const nlohmann::json& document, const Options& options) {
   // Too many rows: keep the busiest (most runs), drop short-lived ones.
   const std::size_t hidden = rows.size() > options.max_rows ? rows.size() - options.max_rows : 0;
   if (hidden > 0) {
-    std::stable_sort(rows.begin(), rows.end(),
-                     [](const auto& a, const auto& b) { return a.second->runs.size() > b.second->runs.size(); });
+    std::stable_sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+      return a.second->runs.size() > b.second->runs.size();
+    });
     rows.resize(options.max_rows);
   }
   std::stable_sort(rows.begin(), rows.end(),
@@ -300,12 +307,15 @@ std::string render(const nlohmann::json& document, const Options& options) {
   const double height = rows_bottom + (hidden > 0 ? 28 : 8) + legend_height;
 
   std::string svg = fmt::format(
-      R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1:.0f}" viewBox="0 0 {0} {1:.0f}">)"
+      R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1:.0f}" )"
+      R"(viewBox="0 0 {0} {1:.0f}">)"
       "\n<style>text {{ font-family: 'DejaVu Sans', Helvetica, Arial, sans-serif; fill: #222; }}"
       " .title {{ font-size: 17px; font-weight: bold; }} .label {{ font-size: 14px; }}"
-      " .tick {{ font-size: 12px; fill: #555; }} .legend {{ font-size: 13px; }} .note {{ font-size: 13px; fill: #555; }}"
+      " .tick {{ font-size: 12px; fill: #555; }} .legend {{ font-size: 13px; }} .note {{ "
+      "font-size: 13px; fill: #555; }}"
       "</style>\n"
-      R"(<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" markerWidth="7" markerHeight="7" orient="auto">)"
+      R"(<defs><marker id="arrow" viewBox="0 0 8 8" refX="7" refY="4" )"
+      R"(markerWidth="7" markerHeight="7" orient="auto">)"
       R"(<path d="M0,0 L8,4 L0,8 z" fill="{2}"/></marker></defs>)"
       "\n"
       R"(<rect width="100%" height="100%" fill="white"/>)"
@@ -325,14 +335,17 @@ std::string render(const nlohmann::json& document, const Options& options) {
     const auto from = row_middle.find(arrow.from_tid);
     const auto to = row_middle.find(arrow.to_tid);
     if (from == row_middle.end() || to == row_middle.end()) continue;
-    const double y_end = to->second + (to->second > from->second ? -bar_height / 2 : bar_height / 2);
-    svg += fmt::format(R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="1")"
-                       R"svg( stroke-opacity="0.4" marker-end="url(#arrow)"/>)svg"
-                       "\n",
-                       canvas.x(arrow.from), from->second, canvas.x(arrow.to), y_end, spawn_color);
+    const double y_end =
+        to->second + (to->second > from->second ? -bar_height / 2 : bar_height / 2);
+    svg += fmt::format(
+        R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="1")"
+        R"svg( stroke-opacity="0.4" marker-end="url(#arrow)"/>)svg"
+        "\n",
+        canvas.x(arrow.from), from->second, canvas.x(arrow.to), y_end, spawn_color);
   }
   if (hidden > 0) {
-    svg += fmt::format(R"(<text x="20" y="{:.0f}" class="note">and {} rows with fewer runs, not shown (--rows to show more)</text>)"
+    svg += fmt::format(R"(<text x="20" y="{:.0f}" class="note">)"
+                       "and {} rows with fewer runs, not shown (--rows to show more)</text>"
                        "\n",
                        rows_bottom + 20, hidden);
   }

@@ -10,8 +10,8 @@
 namespace corolab::trace_svg {
 
 struct Options {
-  int width = 1200;            // pixels; the height follows from the rows
-  std::size_t max_rows = 40;   // beyond this, the rows with the fewest runs are left out
+  int width = 1200;           // pixels; the height follows from the rows
+  std::size_t max_rows = 40;  // beyond this, the rows with the fewest runs are left out
   std::string title = "corolab trace";
 };
 

@@ -16,8 +16,8 @@ namespace corolab::demo_site {
 namespace {
 
 constexpr std::size_t kFoldersPerLevel = 4;
-constexpr std::array<std::string_view, kMaxDepth> kFolderNames = {"section", "topic", "part", "chapter",
-                                                                   "unit"};
+constexpr std::array<std::string_view, kMaxDepth> kFolderNames = {"section", "topic", "part",
+                                                                  "chapter", "unit"};
 constexpr std::size_t kPrivatePages = 3;
 // How many content pages link to each private page, and to the first tag page.
 constexpr std::size_t kPagesLinkingToEach = 3;
@@ -75,18 +75,20 @@ void add_random_links(std::vector<ContentPage>& pages, std::size_t per_page, Ran
     std::vector<std::size_t>& links = pages[from].links_to;
     while (links.size() < per_page) {
       const std::size_t to = random.below(pages.size());
-      if (to != from && std::find(links.begin(), links.end(), to) == links.end()) links.push_back(to);
+      if (to != from && std::find(links.begin(), links.end(), to) == links.end())
+        links.push_back(to);
     }
   }
 }
 
 // A few random content pages link to `target` (a private or tag page).
-void link_from_random_pages(std::vector<ContentPage>& pages, std::string_view target, std::string text,
-                            Random& random) {
+void link_from_random_pages(std::vector<ContentPage>& pages, std::string_view target,
+                            std::string text, Random& random) {
   for (std::size_t i = 0; i < kPagesLinkingToEach; ++i) {
     std::vector<OtherLink>& also = pages[random.below(pages.size())].also_links_to;
     const auto same_target = [&](const OtherLink& link) { return link.target == target; };
-    if (std::none_of(also.begin(), also.end(), same_target)) also.push_back({std::string(target), text});
+    if (std::none_of(also.begin(), also.end(), same_target))
+      also.push_back({std::string(target), text});
   }
 }
 
@@ -102,8 +104,8 @@ std::vector<std::size_t> pick_pages(std::size_t count, std::size_t page_count, R
 
 // `base_directory` is not empty on the one page with a <base href>: its
 // relative links are written against that folder instead of its own.
-Node content_node(const SiteOptions& options, const std::vector<ContentPage>& pages, std::size_t number,
-                  std::string_view base_directory, Random& random) {
+Node content_node(const SiteOptions& options, const std::vector<ContentPage>& pages,
+                  std::size_t number, std::string_view base_directory, Random& random) {
   const std::string& base_url = options.base_url;
   const ContentPage& page = pages[number];
   Node node = html_page(base_url, page.target, title_of(number));
@@ -114,7 +116,8 @@ Node content_node(const SiteOptions& options, const std::vector<ContentPage>& pa
   }
   node.links.push_back(link_home(base_url));
   for (const std::size_t to : page.links_to) {
-    node.links.push_back(random_link_to(base_url, from_directory, pages[to].target, title_of(to), random));
+    node.links.push_back(
+        random_link_to(base_url, from_directory, pages[to].target, title_of(to), random));
   }
   for (const OtherLink& also : page.also_links_to) {
     node.links.push_back(random_link_to(base_url, from_directory, also.target, also.text, random));
@@ -130,10 +133,12 @@ Node home_node(const SiteOptions& options, const std::vector<ContentPage>& pages
   Node home = html_page(base_url, paths::home, "corolab demo site");
   std::array<std::size_t, kFoldersPerLevel> first_in_section;
   first_in_section.fill(kNone);
-  for (std::size_t number = pages.size(); number-- > 0;) first_in_section[pages[number].section] = number;
+  for (std::size_t number = pages.size(); number-- > 0;)
+    first_in_section[pages[number].section] = number;
   for (const std::size_t number : first_in_section) {
     if (number == kNone) continue;
-    home.links.push_back(link_to(base_url, "/", pages[number].target, HrefForm::relative, title_of(number)));
+    home.links.push_back(
+        link_to(base_url, "/", pages[number].target, HrefForm::relative, title_of(number)));
   }
   if (options.faults) {
     home.links.push_back(link_to(base_url, "/", fault_paths::index, HrefForm::relative, "Faults"));
@@ -150,7 +155,8 @@ Node tag_node(const SiteOptions& options, const std::vector<ContentPage>& pages,
   Node node = html_page(base_url, paths::tag_pages[k], numbered("Tagged coroutines, page ", k + 1));
   node.links.push_back(link_home(base_url));
   for (const std::size_t result : pick_pages(kResultsPerTagPage, pages.size(), random)) {
-    node.links.push_back(random_link_to(base_url, "/", pages[result].target, title_of(result), random));
+    node.links.push_back(
+        random_link_to(base_url, "/", pages[result].target, title_of(result), random));
   }
   const std::size_t other = 1 - k;
   node.links.push_back(link_to(base_url, "/", paths::tag_pages[other], HrefForm::relative,
@@ -165,8 +171,8 @@ Node private_node(const SiteOptions& options, std::size_t k) {
   node.outcome = Outcome::disallowed;
   const std::size_t next = (k + 1) % kPrivatePages;
   node.links.push_back(link_home(base_url));
-  node.links.push_back(link_to(base_url, paths::private_prefix, private_page(next), HrefForm::relative,
-                               numbered("Private page ", next)));
+  node.links.push_back(link_to(base_url, paths::private_prefix, private_page(next),
+                               HrefForm::relative, numbered("Private page ", next)));
   node.links.push_back(link_elsewhere());
   return node;
 }

@@ -28,17 +28,22 @@ http::Response DemoSite::respond(const http::Request& request) {
     return http::Response::text(200, sitemap_xml(), "application/xml; charset=utf-8");
   }
   const Node* node = graph_.find_target(request.target);
-  if (node == nullptr || node->outcome == Outcome::not_found) return not_found_response(request.target);
+  if (node == nullptr || node->outcome == Outcome::not_found)
+    return not_found_response(request.target);
   return respond_with(*node, attempt);
 }
 
 std::string DemoSite::robots_txt() const {
   const std::string disallowed(paths::private_prefix);
-  return "# corolab demo site: polite crawlers stay out of " + disallowed + "\n"
-         "User-agent: *\n"
-         "Disallow: " + disallowed + "\n"
+  return "# corolab demo site: polite crawlers stay out of " + disallowed +
          "\n"
-         "Sitemap: " + graph_.url_of(paths::sitemap_xml) + "\n";
+         "User-agent: *\n"
+         "Disallow: " +
+         disallowed +
+         "\n"
+         "\n"
+         "Sitemap: " +
+         graph_.url_of(paths::sitemap_xml) + "\n";
 }
 
 std::string DemoSite::sitemap_xml() const {

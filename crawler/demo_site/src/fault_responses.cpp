@@ -11,8 +11,7 @@ namespace corolab::demo_site {
 http::Response DemoSite::respond_with(const Node& node, int attempt) const {
   switch (node.outcome) {
     case Outcome::redirect:
-    case Outcome::redirect_loop:
-      return redirect_response(node.status, node.location);
+    case Outcome::redirect_loop: return redirect_response(node.status, node.location);
     case Outcome::server_error_then_ok:
       if (attempt == 1) return text_response(500, "Something went wrong; try again.\n");
       break;
@@ -29,8 +28,7 @@ http::Response DemoSite::respond_with(const Node& node, int attempt) const {
       response.faults.chunk_size = options_.slow_chunk_size;
       return response;
     }
-    case Outcome::too_large:
-      return html_response(200, huge_page(options_.huge_body_size));
+    case Outcome::too_large: return html_response(200, huge_page(options_.huge_body_size));
     case Outcome::not_html: {
       const bool pdf = node.target == fault_paths::pdf;
       return http::Response::text(200, pdf ? pdf_document() : png_image(), node.content_type);

@@ -99,7 +99,8 @@ std::vector<Node> fault_section(std::string_view base_url) {
       section.plain_page(fp::redirected_here, "You were redirected here"),
 
       section.redirect(fp::loop_a, 302, fp::loop_b, HrefForm::relative, Outcome::redirect_loop),
-      section.redirect(fp::loop_b, 302, fp::loop_a, HrefForm::root_relative, Outcome::redirect_loop),
+      section.redirect(fp::loop_b, 302, fp::loop_a, HrefForm::root_relative,
+                       Outcome::redirect_loop),
 
       section.unparsed(fp::missing, Outcome::not_found, 404),
       section.unparsed(fp::missing_folder, Outcome::not_found, 404),

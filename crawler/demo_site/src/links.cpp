@@ -26,16 +26,14 @@ Link link_to(std::string_view base_url, std::string_view from_directory, std::st
   return Link{escape_html(reference), std::string(base_url) + std::string(target), std::move(text)};
 }
 
-Link random_link_to(std::string_view base_url, std::string_view from_directory, std::string_view target,
-                    std::string text, Random& random) {
+Link random_link_to(std::string_view base_url, std::string_view from_directory,
+                    std::string_view target, std::string text, Random& random) {
   const auto form = static_cast<HrefForm>(random.below(kHrefFormCount));
   const std::string fragment = random.one_in(4) ? numbered("part-", random.below(3) + 1) : "";
   return link_to(base_url, from_directory, target, form, std::move(text), fragment);
 }
 
-Link link_home(std::string_view base_url) {
-  return Link{"/", std::string(base_url) + "/", "Home"};
-}
+Link link_home(std::string_view base_url) { return Link{"/", std::string(base_url) + "/", "Home"}; }
 
 Link link_elsewhere() {
   return Link{std::string(paths::elsewhere), std::string(paths::elsewhere), "Elsewhere"};

@@ -19,8 +19,8 @@ Link link_to(std::string_view base_url, std::string_view from_directory, std::st
              HrefForm form, std::string text, std::string_view fragment = {});
 
 // The same, written in a form (and with or without a fragment) drawn at random.
-Link random_link_to(std::string_view base_url, std::string_view from_directory, std::string_view target,
-                    std::string text, Random& random);
+Link random_link_to(std::string_view base_url, std::string_view from_directory,
+                    std::string_view target, std::string text, Random& random);
 
 Link link_home(std::string_view base_url);  // "/"
 Link link_elsewhere();                      // paths::elsewhere, another host

@@ -10,7 +10,8 @@
 
 namespace corolab::demo_site {
 
-inline std::string numbered(std::string_view prefix, std::size_t number, std::string_view suffix = "") {
+inline std::string numbered(std::string_view prefix, std::size_t number,
+                            std::string_view suffix = "") {
   std::string text(prefix);
   text += std::to_string(number);
   text += suffix;

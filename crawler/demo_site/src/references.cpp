@@ -27,7 +27,8 @@ std::string directory_of(std::string_view target) {
 
 std::string relative_reference(std::string_view from_directory, std::string_view to_target) {
   const std::string to_directory = directory_of(to_target);
-  const std::string_view last_segment = to_target.substr(to_directory.size());  // "page.html", "tags?x=1", ""
+  const std::string_view last_segment =
+      to_target.substr(to_directory.size());  // "page.html", "tags?x=1", ""
   const std::vector<std::string_view> from = folders_of(from_directory);
   const std::vector<std::string_view> to = folders_of(to_directory);
 
@@ -35,8 +36,9 @@ std::string relative_reference(std::string_view from_directory, std::string_view
   while (shared < from.size() && shared < to.size() && from[shared] == to[shared]) ++shared;
 
   std::string reference;
-  for (std::size_t i = shared; i < from.size(); ++i) reference += "../";  // up to the shared folder...
-  for (std::size_t i = shared; i < to.size(); ++i) {                      // ...then down to the target's
+  for (std::size_t i = shared; i < from.size(); ++i)
+    reference += "../";                               // up to the shared folder...
+  for (std::size_t i = shared; i < to.size(); ++i) {  // ...then down to the target's
     reference += to[i];
     reference += '/';
   }
@@ -44,15 +46,12 @@ std::string relative_reference(std::string_view from_directory, std::string_view
   return reference.empty() ? "./" : reference;  // an empty href would name the page itself
 }
 
-std::string write_reference(HrefForm form, std::string_view base_url, std::string_view from_directory,
-                            std::string_view target) {
+std::string write_reference(HrefForm form, std::string_view base_url,
+                            std::string_view from_directory, std::string_view target) {
   switch (form) {
-    case HrefForm::relative:
-      return relative_reference(from_directory, target);
-    case HrefForm::root_relative:
-      return std::string(target);
-    case HrefForm::absolute:
-      break;
+    case HrefForm::relative: return relative_reference(from_directory, target);
+    case HrefForm::root_relative: return std::string(target);
+    case HrefForm::absolute: break;
   }
   return std::string(base_url) + std::string(target);
 }

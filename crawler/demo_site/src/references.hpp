@@ -18,7 +18,7 @@ std::string directory_of(std::string_view target);
 std::string relative_reference(std::string_view from_directory, std::string_view to_target);
 
 // `target` written in `form`, for a page whose links resolve against `from_directory`.
-std::string write_reference(HrefForm form, std::string_view base_url, std::string_view from_directory,
-                            std::string_view target);
+std::string write_reference(HrefForm form, std::string_view base_url,
+                            std::string_view from_directory, std::string_view target);
 
 }  // namespace corolab::demo_site

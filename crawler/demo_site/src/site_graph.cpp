@@ -29,8 +29,8 @@ namespace {
 
 // The pages a crawler reads links from (an HTML body it gets in full).
 bool links_are_followed(Outcome outcome) noexcept {
-  return outcome == Outcome::ok || outcome == Outcome::slow || outcome == Outcome::server_error_then_ok ||
-         outcome == Outcome::too_many_requests_then_ok;
+  return outcome == Outcome::ok || outcome == Outcome::slow ||
+         outcome == Outcome::server_error_then_ok || outcome == Outcome::too_many_requests_then_ok;
 }
 
 bool answers_with_a_page(const Node& node) noexcept {
@@ -42,13 +42,15 @@ bool answers_with_a_page(const Node& node) noexcept {
 SiteGraph::SiteGraph(std::string base_url, std::vector<Node> nodes)
     : base_url_(std::move(base_url)), nodes_(std::move(nodes)) {
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
-    if (!by_url_.emplace(nodes_[i].url, i).second) throw std::logic_error("two nodes for " + nodes_[i].url);
+    if (!by_url_.emplace(nodes_[i].url, i).second)
+      throw std::logic_error("two nodes for " + nodes_[i].url);
     if (!nodes_[i].target.empty()) by_target_.emplace(nodes_[i].target, i);
   }
   // The truth must be closed: every URL a node points at has a node.
   for (const Node& node : nodes_) {
     for (const Link& link : node.links) {
-      if (find(link.url) == nullptr) throw std::logic_error(node.url + " links to unknown " + link.url);
+      if (find(link.url) == nullptr)
+        throw std::logic_error(node.url + " links to unknown " + link.url);
     }
     if (!node.redirect_to.empty() && find(node.redirect_to) == nullptr) {
       throw std::logic_error(node.url + " redirects to unknown " + node.redirect_to);
@@ -77,7 +79,8 @@ std::vector<std::string> SiteGraph::page_paths() const {
 std::vector<std::string> SiteGraph::sitemap_urls() const {
   std::vector<std::string> urls;
   for (const Node& node : nodes_) {
-    if (node.outcome == Outcome::ok && !node.target.starts_with(fault_paths::index)) urls.push_back(node.url);
+    if (node.outcome == Outcome::ok && !node.target.starts_with(fault_paths::index))
+      urls.push_back(node.url);
   }
   return urls;
 }

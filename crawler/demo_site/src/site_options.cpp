@@ -15,8 +15,9 @@ void require(bool condition, const std::string& message) {
 
 void validate(const SiteOptions& options) {
   const std::string& base = options.base_url;
-  require(base.starts_with("http://") && base.size() > 7 && !base.ends_with("/"),
-          "base_url must look like http://host:port, without a trailing slash (got '" + base + "')");
+  require(
+      base.starts_with("http://") && base.size() > 7 && !base.ends_with("/"),
+      "base_url must look like http://host:port, without a trailing slash (got '" + base + "')");
   require(options.pages >= 1 && options.pages <= kMaxPages,
           "pages must be between 1 and " + std::to_string(kMaxPages));
   require(options.links_per_page >= 1 && options.links_per_page <= kMaxLinksPerPage,

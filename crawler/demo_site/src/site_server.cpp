@@ -25,11 +25,13 @@ std::string base_url_for(const SocketAddress& address) {
   return "http://" + host_and_port;
 }
 
-SiteServer::SiteServer(SiteOptions options, SocketAddress address, http::ServerOptions server_options)
+SiteServer::SiteServer(SiteOptions options, SocketAddress address,
+                       http::ServerOptions server_options)
     : SiteServer(TcpListener::bind(address), std::move(options), server_options) {}
 
 // site_ is built first, while `listener` still holds the bound address.
-SiteServer::SiteServer(TcpListener listener, SiteOptions options, http::ServerOptions server_options)
+SiteServer::SiteServer(TcpListener listener, SiteOptions options,
+                       http::ServerOptions server_options)
     : site_(served_at(std::move(options), listener.local_address())),
       server_(std::move(listener), handler_for(site_), server_options) {}
 

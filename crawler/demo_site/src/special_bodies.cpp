@@ -21,8 +21,10 @@ std::string malformed_page(const Node& node) {
 }
 
 std::string huge_page(std::size_t size) {
-  constexpr std::string_view kStart = "<!DOCTYPE html>\n<html><head><title>Huge page</title></head><body>\n";
-  constexpr std::string_view kLine = "<p>This page goes on and on, far beyond what a crawler reads.</p>\n";
+  constexpr std::string_view kStart =
+      "<!DOCTYPE html>\n<html><head><title>Huge page</title></head><body>\n";
+  constexpr std::string_view kLine =
+      "<p>This page goes on and on, far beyond what a crawler reads.</p>\n";
   std::string html;
   html.reserve(size + kLine.size());
   html += kStart;
@@ -41,7 +43,8 @@ std::string reset_page() {
 
 std::string pdf_document() {
   return "%PDF-1.4\n"
-         "% corolab demo site: not HTML, whatever it contains, e.g. <a href=\"/faults/inside-pdf.html\">\n"
+         "% corolab demo site: not HTML, whatever it contains, e.g. <a "
+         "href=\"/faults/inside-pdf.html\">\n"
          "1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
          "2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
          "trailer << /Root 1 0 R >>\n"

@@ -19,7 +19,8 @@ namespace {
 std::filesystem::path file_for(std::string_view target) {
   if (target == "/") return "index.html";
   const std::size_t query = target.find('?');
-  std::string relative(target.substr(1, query == std::string_view::npos ? std::string_view::npos : query - 1));
+  std::string relative(
+      target.substr(1, query == std::string_view::npos ? std::string_view::npos : query - 1));
   if (query != std::string_view::npos) relative += "/" + std::string(target.substr(query + 1));
   return relative;
 }
@@ -28,11 +29,13 @@ void write_file(const std::filesystem::path& path, std::string_view content) {
   std::filesystem::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary);
   out.write(content.data(), static_cast<std::streamsize>(content.size()));
-  if (!out) throw std::system_error(errno, std::generic_category(), "cannot write " + path.string());
+  if (!out)
+    throw std::system_error(errno, std::generic_category(), "cannot write " + path.string());
 }
 
 // Asks the site for each target, as a server would, and writes the 200s.
-Task<WrittenSite> write_pages(DemoSite* site, std::vector<std::string> targets, std::filesystem::path folder) {
+Task<WrittenSite> write_pages(DemoSite* site, std::vector<std::string> targets,
+                              std::filesystem::path folder) {
   WrittenSite written;
   for (const std::string& target : targets) {
     http::Request request;
@@ -50,7 +53,8 @@ Task<WrittenSite> write_pages(DemoSite* site, std::vector<std::string> targets, 
 }  // namespace
 
 WrittenSite write_site(const SiteOptions& options, const std::filesystem::path& folder) {
-  if (options.faults) throw std::invalid_argument("write_site: the /faults/ section needs a live server");
+  if (options.faults)
+    throw std::invalid_argument("write_site: the /faults/ section needs a live server");
   SiteOptions instant = options;
   instant.latency = Duration::zero();  // files have no latency: a server may add its own
   DemoSite site(instant);

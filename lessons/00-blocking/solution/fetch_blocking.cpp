@@ -14,8 +14,7 @@ namespace {
 // #region write_callback
 // libcurl hands the body over in pieces, as they arrive: append each.
 // (A C callback: `user` is whatever CURLOPT_WRITEDATA was set to.)
-std::size_t append_to_string(char* data, std::size_t size,
-                             std::size_t count, void* user) {
+std::size_t append_to_string(char* data, std::size_t size, std::size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
   return size * count;  // anything else makes libcurl abort the transfer
 }
@@ -52,7 +51,7 @@ std::vector<Page> fetch_all_blocking(const std::vector<std::string>& urls) {
     Page page;
     page.url = url;
     // #region fetch_one
-    // #exercise fetch_one: fetch `url` with `curl` into page.body and page.status; on failure throw FetchError naming the URL
+    // #exercise fetch_one: fetch `url` into page.body and page.status; on failure throw FetchError
     curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &page.body);
     // Blocks until the whole response is in.

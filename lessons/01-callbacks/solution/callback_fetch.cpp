@@ -65,8 +65,10 @@ std::optional<Endpoint> parse_url(std::string_view url) {
 // everything after the blank line is the body.
 bool parse_response(const std::string& response, FetchResult* result) {
   const std::size_t blank_line = response.find("\r\n\r\n");
-  if (!response.starts_with("HTTP/1.") || response.size() < 12 || blank_line == std::string::npos) return false;
-  const auto [end, error] = std::from_chars(response.data() + 9, response.data() + 12, result->status);
+  if (!response.starts_with("HTTP/1.") || response.size() < 12 || blank_line == std::string::npos)
+    return false;
+  const auto [end, error] =
+      std::from_chars(response.data() + 9, response.data() + 12, result->status);
   if (error != std::errc{} || end != response.data() + 12) return false;
   result->body = response.substr(blank_line + 4);
   return true;
@@ -133,15 +135,14 @@ void CallbackFetcher::fetch(const std::string& url, Done done) {
   }
   // EINPROGRESS: connecting. The socket becomes writable when connect()
   // has ended, well or badly.
-  loop_->watch(transfer->fd, POLLOUT, "on_writable",
-               [this, transfer] { on_writable(transfer); });
+  loop_->watch(transfer->fd, POLLOUT, "on_writable", [this, transfer] { on_writable(transfer); });
   // #endregion connect
 }
 // #endregion fetch
 
 // #region on_writable
 void CallbackFetcher::on_writable(const TransferPtr& transfer) {
-  // #exercise on_writable: the first time, check connect_error() (fail on error); then send what is left of the request; when all is sent, wait_for_response()
+  // #exercise on_writable: check connect_error() once; send the request; then wait_for_response()
   // #region connected
   if (!transfer->connected) {  // the first call: connect() has finished
     const int error = connect_error(transfer->fd);
@@ -172,7 +173,7 @@ void CallbackFetcher::on_writable(const TransferPtr& transfer) {
 
 // #region on_readable
 void CallbackFetcher::on_readable(const TransferPtr& transfer) {
-  // #exercise on_readable: recv what has arrived into transfer->response; at EOF, complete(); on an error, fail()
+  // #exercise on_readable: recv into transfer->response; at EOF complete(); on an error fail()
   char buffer[4096];
   const ssize_t received = ::recv(transfer->fd, buffer, sizeof buffer, 0);
   if (received < 0) {
@@ -192,8 +193,7 @@ void CallbackFetcher::on_readable(const TransferPtr& transfer) {
 void CallbackFetcher::wait_for_response(const TransferPtr& transfer) {
   transfer->in_flight = true;
   max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
-  loop_->watch(transfer->fd, POLLIN, "on_readable",
-               [this, transfer] { on_readable(transfer); });
+  loop_->watch(transfer->fd, POLLIN, "on_readable", [this, transfer] { on_readable(transfer); });
 }
 // #endregion wait_for_response
 

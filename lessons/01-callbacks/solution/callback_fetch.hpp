@@ -7,12 +7,13 @@
 // and the caller's `done` callback gets the result. Raw HTTP/1.1 with
 // "Connection: close", so the end of the response is the end of the stream.
 
+#include <sys/types.h>
+
 #include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 
 #include "callback_loop.hpp"
 
@@ -21,7 +22,7 @@ namespace lesson01 {
 // #region result
 struct FetchResult {
   std::string url;
-  int status = 0;     // 0 when no response came
+  int status = 0;  // 0 when no response came
   std::string body;
   std::string error;  // empty on success, else what went wrong: "connect: Connection refused"
 };
@@ -31,9 +32,9 @@ using Done = std::function<void(FetchResult)>;
 
 // #region helpers
 // System-call helpers for the callbacks (in callback_fetch.cpp).
-int connect_error(int fd);                     // 0: connect() succeeded
-ssize_t send_some(int fd, std::string_view bytes);  // ::send(), no SIGPIPE
-bool would_block(int error);                   // EAGAIN & co: "not now"
+int connect_error(int fd);                            // 0: connect() succeeded
+ssize_t send_some(int fd, std::string_view bytes);    // ::send(), no SIGPIPE
+bool would_block(int error);                          // EAGAIN & co: "not now"
 std::string error_text(const char* call, int error);  // "recv: Broken pipe"
 // #endregion helpers
 

@@ -33,10 +33,12 @@ void CallbackLoop::call_soon(std::string name, Callback callback) {
   soon_.push_back(Soon{std::move(name), std::move(callback)});
 }
 
-void CallbackLoop::call(const std::string& name, const Callback& callback, const std::string& detail) {
+void CallbackLoop::call(const std::string& name, const Callback& callback,
+                        const std::string& detail) {
   if (trace_) {
     const auto since_start = std::chrono::steady_clock::now() - started_;
-    trace_(fmt::format("{:7.1f} ms  {}{}", std::chrono::duration<double, std::milli>(since_start).count(), name,
+    trace_(fmt::format("{:7.1f} ms  {}{}",
+                       std::chrono::duration<double, std::milli>(since_start).count(), name,
                        detail));
   }
   callback();
@@ -46,9 +48,11 @@ void CallbackLoop::call(const std::string& name, const Callback& callback, const
 // it is time to give up.
 int CallbackLoop::poll_timeout_ms(std::chrono::steady_clock::time_point give_up_at) const {
   if (!soon_.empty()) return 0;
-  const auto left = std::chrono::ceil<std::chrono::milliseconds>(give_up_at - std::chrono::steady_clock::now());
+  const auto left =
+      std::chrono::ceil<std::chrono::milliseconds>(give_up_at - std::chrono::steady_clock::now());
   if (left.count() <= 0) {
-    throw std::runtime_error(fmt::format("CallbackLoop: gave up, {} fds still watched", watches_.size()));
+    throw std::runtime_error(
+        fmt::format("CallbackLoop: gave up, {} fds still watched", watches_.size()));
   }
   return static_cast<int>(left.count());
 }

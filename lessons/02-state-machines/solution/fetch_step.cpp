@@ -34,7 +34,8 @@ Want FetchMachine::step(Event event) {
         response += event.bytes;
         const std::size_t line_end = response.find("\r\n");
         if (status == 0 && line_end != std::string::npos) {
-          const std::optional<int> code = status_code(std::string_view(response).substr(0, line_end));
+          const std::optional<int> code =
+              status_code(std::string_view(response).substr(0, line_end));
           if (!code) {
             fail("the response does not start with an HTTP status line");
             break;
@@ -47,9 +48,11 @@ Want FetchMachine::step(Event event) {
           fail("the server closed the connection before the end of the headers");
           break;
         }
-        const std::optional<std::size_t> length = content_length(std::string_view(response).substr(0, head_end));
+        const std::optional<std::size_t> length =
+            content_length(std::string_view(response).substr(0, head_end));
         if (length && body().size() < *length) {
-          fail(fmt::format("the server closed the connection after {} of {} body bytes", body().size(), *length));
+          fail(fmt::format("the server closed the connection after {} of {} body bytes",
+                           body().size(), *length));
           break;
         }
         state = State::done;

@@ -21,8 +21,8 @@ class Generator {
  public:
   // #region promise
   struct promise_type {
-    const T* current = nullptr;      // the value the body is yielding
-    std::exception_ptr exception;    // what the body threw, if anything
+    const T* current = nullptr;    // the value the body is yielding
+    std::exception_ptr exception;  // what the body threw, if anything
 
     // #region get_return_object
     Generator get_return_object() {

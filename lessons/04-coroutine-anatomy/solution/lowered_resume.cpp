@@ -58,7 +58,7 @@ void LoweredFrame::resume() {
         awaiter.reset();
 
         promise.return_value(start * 2);  // co_return start * 2
-        pause.reset();  // leaving the body's scope: its locals die, newest first
+        pause.reset();                    // leaving the body's scope: its locals die, newest first
         local.reset();
         goto final_suspend;
       default:  // 4: resuming a finished coroutine is undefined behaviour; here, nothing

@@ -3,10 +3,9 @@
 #include <poll.h>
 
 #include <cerrno>
+#include <corolab/event_loop.hpp>  // default_trace_file(): COROLAB_TRACE
 #include <string>
 #include <system_error>
-
-#include <corolab/event_loop.hpp>  // default_trace_file(): COROLAB_TRACE
 
 namespace lesson06 {
 
@@ -22,7 +21,9 @@ corolab::IoDirection direction_of(short poll_events) {
 // what it threw. It waits at its end until the loop frees it.
 struct RootTask {
   struct promise_type {
-    RootTask get_return_object() { return {std::coroutine_handle<promise_type>::from_promise(*this)}; }
+    RootTask get_return_object() {
+      return {std::coroutine_handle<promise_type>::from_promise(*this)};
+    }
     std::suspend_always initial_suspend() noexcept { return {}; }  // run() starts it
     std::suspend_always final_suspend() noexcept { return {}; }    // the loop frees it
     void return_void() noexcept {}
@@ -114,7 +115,8 @@ void MiniLoop::wait_for_io() {
   }
   for (const pollfd& ready : fds) {
     if (ready.revents == 0) continue;  // (errors and hang-ups wake the waiter too)
-    if (tracer_) tracer_->fd_ready(io_waits_.at(ready.fd).waiting, ready.fd, direction_of(ready.events));
+    if (tracer_)
+      tracer_->fd_ready(io_waits_.at(ready.fd).waiting, ready.fd, direction_of(ready.events));
     schedule(io_waits_.at(ready.fd).waiting);
     io_waits_.erase(ready.fd);
   }

@@ -1,9 +1,8 @@
 #include "retrying_get.hpp"
 
 #include <charconv>
-#include <stdexcept>
-
 #include <corolab/sleep.hpp>
+#include <stdexcept>
 
 namespace lesson13 {
 
@@ -40,7 +39,8 @@ std::optional<Duration> retry_after(const ClientResponse& response) {
   // Only the delay-seconds form; an HTTP date is ignored (we back off as usual).
   long seconds = 0;
   const auto [end, error] = std::from_chars(value->data(), value->data() + value->size(), seconds);
-  if (error != std::errc{} || end != value->data() + value->size() || seconds < 0) return std::nullopt;
+  if (error != std::errc{} || end != value->data() + value->size() || seconds < 0)
+    return std::nullopt;
   return std::chrono::seconds(seconds);
 }
 // #endregion retry_after

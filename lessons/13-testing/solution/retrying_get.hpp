@@ -7,12 +7,11 @@
 // code that is hard to test with real time: its whole point is to wait.
 
 #include <chrono>
-#include <optional>
-#include <string>
-
 #include <corolab/clock.hpp>
 #include <corolab/http/client.hpp>
 #include <corolab/task.hpp>
+#include <optional>
+#include <string>
 
 namespace lesson13 {
 
@@ -35,7 +34,7 @@ std::optional<corolab::Duration> retry_after(const corolab::http::ClientResponse
 // GETs `url`, retrying as `policy` says. Returns the first response that is
 // not worth retrying, or the last one; rethrows the last error when the last
 // attempt failed, or at once when an error is not worth retrying.
-corolab::Task<corolab::http::ClientResponse> get_with_retries(corolab::http::Client* client, std::string url,
-                                                               RetryPolicy policy);
+corolab::Task<corolab::http::ClientResponse> get_with_retries(corolab::http::Client* client,
+                                                              std::string url, RetryPolicy policy);
 
 }  // namespace lesson13

@@ -119,7 +119,7 @@ class Channel {
 
   // #region try_receive
   std::optional<T> try_receive() {
-    // #exercise try_receive: take the oldest item; a waiting sender fills the freed slot (or, with capacity 0, hands its item straight over)
+    // #exercise try_receive: take the oldest item; a waiting sender refills (or hands over) a slot
     if (!buffer_.empty()) {
       std::optional<T> item{std::move(buffer_.front())};
       buffer_.pop_front();
@@ -159,7 +159,7 @@ class Channel {
   // #region try_send_from
   // Hands `value` to a waiting receiver, or buffers it if there is room.
   bool try_send_from(T& value) {
-    // #exercise try_send_from: a waiting receiver gets `value` at once; else buffer it if there is room; else false (the sender will wait)
+    // #exercise try_send_from: to a waiting receiver, else into the buffer if room, else false
     if (!receivers_.empty()) {
       ReceiveAwaiter& receiver = receivers_.pop_front();
       receiver.item_.emplace(std::move(value));

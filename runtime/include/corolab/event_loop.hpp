@@ -136,12 +136,14 @@ class EventLoop final : private detail::TaskOwner {
 
   // --- The interface awaiters use ------------------------------------------
   void schedule(detail::Resumable& ready) noexcept {
-    if (tracing()) [[unlikely]] trace_ready(ready);
+    if (tracing()) [[unlikely]]
+      trace_ready(ready);
     ready_.push_back(ready);
   }
   void add_timer(detail::TimerNode& timer, TimePoint deadline) {
     timers_.insert(timer, deadline);
-    if (tracing()) [[unlikely]] trace_timer(timer, deadline);
+    if (tracing()) [[unlikely]]
+      trace_timer(timer, deadline);
   }
   // Null unless the loop records a trace (COROLAB_TRACE).
   detail::Tracer* tracer() const noexcept { return tracing() ? tracer_.get() : nullptr; }
@@ -190,7 +192,7 @@ class EventLoop final : private detail::TaskOwner {
 
   std::unique_ptr<ThreadPool> thread_pool_;
 
-  std::optional<TimePoint> virtual_now_;  // set: the loop runs on virtual time
+  std::optional<TimePoint> virtual_now_;     // set: the loop runs on virtual time
   std::optional<std::mt19937_64> shuffler_;  // set: a schedule seed was given
   std::unique_ptr<detail::Tracer> tracer_;   // set: COROLAB_TRACE (or LoopOptions::trace_file)
 };

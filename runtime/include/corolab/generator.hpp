@@ -103,9 +103,9 @@ class GeneratorPromise {
  private:
   friend class Generator<T>;
   GeneratorPromise* root_ = this;
-  Handle parent_ = nullptr;                         // who yielded us (nested only)
-  Handle leaf_ = Handle::from_promise(*this);       // the innermost running generator (root only)
-  const value_type* current_ = nullptr;             // the last yielded value (root only)
+  Handle parent_ = nullptr;                    // who yielded us (nested only)
+  Handle leaf_ = Handle::from_promise(*this);  // the innermost running generator (root only)
+  const value_type* current_ = nullptr;        // the last yielded value (root only)
   std::exception_ptr exception_;
 };
 

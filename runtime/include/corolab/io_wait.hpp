@@ -39,7 +39,8 @@ class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
     // #endregion io_wait_register
     reactor_ = &reactor;
     tracer_ = loop.tracer();
-    if (EventLoop::tracing_compiled_in && tracer_) [[unlikely]] tracer_->waits_for_fd(suspended, fd_, direction_);
+    if (EventLoop::tracing_compiled_in && tracer_) [[unlikely]]
+      tracer_->waits_for_fd(suspended, fd_, direction_);
     return true;
   }
   // #endregion io_wait_await_suspend
@@ -51,7 +52,8 @@ class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
   // The reactor forgets a watch when it fires.
   void on_io_ready() noexcept override {
     reactor_ = nullptr;
-    if (EventLoop::tracing_compiled_in && tracer_) [[unlikely]] tracer_->fd_ready(handle, fd_, direction_);
+    if (EventLoop::tracing_compiled_in && tracer_) [[unlikely]]
+      tracer_->fd_ready(handle, fd_, direction_);
     wake();
   }
   void detach() noexcept override {
@@ -61,7 +63,7 @@ class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
 
   int fd_;
   IoDirection direction_;
-  Reactor* reactor_ = nullptr;  // set while a watch is registered
+  Reactor* reactor_ = nullptr;        // set while a watch is registered
   detail::Tracer* tracer_ = nullptr;  // set when the loop records a trace
 };
 

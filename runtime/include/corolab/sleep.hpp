@@ -50,8 +50,12 @@ class [[nodiscard]] SleepAwaiter final : public detail::TimerNode {
 
 // Even a deadline in the past suspends once: the coroutine goes to the back
 // of the line, like asyncio.sleep(0).
-inline SleepAwaiter sleep_until(TimePoint deadline) noexcept { return SleepAwaiter::until(deadline); }
+inline SleepAwaiter sleep_until(TimePoint deadline) noexcept {
+  return SleepAwaiter::until(deadline);
+}
 
-inline SleepAwaiter sleep_for(Duration duration) noexcept { return SleepAwaiter::lasting(duration); }
+inline SleepAwaiter sleep_for(Duration duration) noexcept {
+  return SleepAwaiter::lasting(duration);
+}
 
 }  // namespace corolab

@@ -40,8 +40,8 @@ Task<await_result_t<Awaitable&>> as_task(Awaitable& awaitable) {
 
 // Any other awaitable (a sleep, an Event wait, ...) is wrapped in a Task.
 template <typename Awaitable>
-  requires(!detail::is_task_v<std::remove_cvref_t<Awaitable>>)
-decltype(auto) sync_wait(Awaitable&& awaitable) {
+requires(!detail::is_task_v<std::remove_cvref_t<Awaitable>>) decltype(auto)
+    sync_wait(Awaitable&& awaitable) {
   return sync_wait(detail::as_task(awaitable));
 }
 

@@ -15,8 +15,8 @@
 // * Move-only: a task has exactly one owner and is awaited at most once.
 
 #include <cassert>
-#include <cstddef>
 #include <coroutine>
+#include <cstddef>
 #include <exception>
 #include <type_traits>
 #include <utility>
@@ -49,7 +49,7 @@ class TaskPromiseBase : public StopTokenHolder {
     bool await_ready() noexcept { return false; }
     template <typename Promise>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) noexcept {
-      // #exercise final_suspend: the body is done; continue whoever awaited this task, without growing the stack
+      // #exercise final_suspend: continue whoever awaited this task, without growing the stack
       return self.promise().continuation_;
       // #starter
       // // Resumes the awaiter *inside* this call: one more stack frame per await.
@@ -94,7 +94,7 @@ class TaskPromise final : public TaskPromiseBase {
   Task<T> get_return_object() noexcept;
 
   template <typename U>
-    requires std::is_convertible_v<U&&, T>
+  requires std::is_convertible_v<U&&, T>
   void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
     result_.template emplace<1>(std::forward<U>(value));
   }

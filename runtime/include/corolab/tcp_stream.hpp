@@ -31,7 +31,8 @@ class TcpStream {
   // Connects, or throws std::system_error: ECONNREFUSED, ETIMEDOUT after
   // `timeout`, ... The host form resolves the name off the loop thread and
   // tries each address in turn.
-  static Task<TcpStream> connect(SocketAddress address, Duration timeout = std::chrono::seconds(30));
+  static Task<TcpStream> connect(SocketAddress address,
+                                 Duration timeout = std::chrono::seconds(30));
   static Task<TcpStream> connect(std::string host, std::uint16_t port,
                                  Duration timeout = std::chrono::seconds(30));
 

@@ -26,7 +26,9 @@ namespace detail {
 template <typename... Ts, std::size_t... I>
 void spawn_into_slots(TaskGroup& group, std::tuple<std::optional<Stored<Ts>>...>& slots,
                       std::index_sequence<I...>, Task<Ts>... tasks) {
-  (group.spawn(store_result(std::move(tasks), &std::get<I>(slots)), "when_all[" + std::to_string(I) + "]"), ...);
+  (group.spawn(store_result(std::move(tasks), &std::get<I>(slots)),
+               "when_all[" + std::to_string(I) + "]"),
+   ...);
 }
 }  // namespace detail
 
@@ -47,7 +49,8 @@ auto when_all(std::vector<Task<T>> tasks)
   std::vector<std::optional<detail::Stored<T>>> slots(tasks.size());
   TaskGroup group;
   for (std::size_t i = 0; i < tasks.size(); ++i) {
-    group.spawn(detail::store_result(std::move(tasks[i]), &slots[i]), "when_all[" + std::to_string(i) + "]");
+    group.spawn(detail::store_result(std::move(tasks[i]), &slots[i]),
+                "when_all[" + std::to_string(i) + "]");
   }
   co_await group.join();
   if constexpr (!std::is_void_v<T>) {

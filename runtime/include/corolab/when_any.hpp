@@ -12,8 +12,8 @@
 #include <cstddef>
 #include <exception>
 #include <optional>
-#include <string>
 #include <stdexcept>
+#include <string>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -26,8 +26,8 @@ namespace corolab {
 
 template <typename T>
 struct WhenAnyResult {
-  std::size_t index;         // which task won
-  detail::Stored<T> value;   // what it returned
+  std::size_t index;        // which task won
+  detail::Stored<T> value;  // what it returned
 };
 
 namespace detail {
@@ -72,7 +72,9 @@ struct PutInVariant {
 
 template <typename Variant, typename... Ts, std::size_t... I>
 void spawn_racers(Race<Variant>& race, std::index_sequence<I...>, Task<Ts>... tasks) {
-  (race.group.spawn(run_racer(std::move(tasks), &race, PutInVariant<Variant, I>{}), "when_any[" + std::to_string(I) + "]"), ...);
+  (race.group.spawn(run_racer(std::move(tasks), &race, PutInVariant<Variant, I>{}),
+                    "when_any[" + std::to_string(I) + "]"),
+   ...);
 }
 
 template <typename Result>
@@ -101,7 +103,8 @@ Task<WhenAnyResult<T>> when_any(std::vector<Task<T>> tasks) {
     auto tag_with_index = [i](detail::Stored<T>&& value) {
       return WhenAnyResult<T>{i, std::move(value)};
     };
-    race.group.spawn(detail::run_racer(std::move(tasks[i]), &race, tag_with_index), "when_any[" + std::to_string(i) + "]");
+    race.group.spawn(detail::run_racer(std::move(tasks[i]), &race, tag_with_index),
+                     "when_any[" + std::to_string(i) + "]");
   }
   co_await race.group.join();
   co_return detail::race_outcome(race);

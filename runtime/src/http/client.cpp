@@ -33,9 +33,13 @@ void Client::observe_bridge(std::function<void(const BridgeEvent&)> observer) {
   bridge_->observe(std::move(observer));
 }
 
-Task<ClientResponse> Client::get(std::string url) { return fetch(std::move(url), RequestOptions{}, false); }
+Task<ClientResponse> Client::get(std::string url) {
+  return fetch(std::move(url), RequestOptions{}, false);
+}
 
-Task<ClientResponse> Client::head(std::string url) { return fetch(std::move(url), RequestOptions{}, true); }
+Task<ClientResponse> Client::head(std::string url) {
+  return fetch(std::move(url), RequestOptions{}, true);
+}
 
 Task<ClientResponse> Client::get(std::string url, RequestOptions options) {
   return fetch(std::move(url), std::move(options), false);

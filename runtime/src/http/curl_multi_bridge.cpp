@@ -16,7 +16,8 @@ namespace {
 void initialise_curl_once() {
   static std::once_flag once;
   std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) throw std::runtime_error("curl_global_init failed");
+    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+      throw std::runtime_error("curl_global_init failed");
   });
 }
 
@@ -50,8 +51,10 @@ class CurlMultiBridge::SocketWatch {
   struct Direction final : IoCallback {
     Direction(SocketWatch& owner, IoDirection direction) : owner(owner), direction(direction) {}
     void arm(Reactor& reactor, curl_socket_t fd) {
-      if (wanted && !armed) reactor.watch(fd, direction, *this);
-      else if (!wanted && armed) reactor.unwatch(fd, direction);
+      if (wanted && !armed)
+        reactor.watch(fd, direction, *this);
+      else if (!wanted && armed)
+        reactor.unwatch(fd, direction);
       armed = wanted;
     }
     void disarm(Reactor& reactor, curl_socket_t fd) noexcept {
@@ -76,7 +79,8 @@ class CurlMultiBridge::SocketWatch {
 };
 
 CurlMultiBridge::CurlMultiBridge(const ClientOptions& options)
-    : multi_((initialise_curl_once(), curl_multi_init())), reactor_(EventLoop::current().reactor()) {
+    : multi_((initialise_curl_once(), curl_multi_init())),
+      reactor_(EventLoop::current().reactor()) {
   if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
   // #region register_callbacks
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlMultiBridge::on_socket);
@@ -99,7 +103,8 @@ CurlMultiBridge::~CurlMultiBridge() {
 
 void CurlMultiBridge::add(Transfer& transfer) {
   const CURLMcode code = curl_multi_add_handle(multi_, transfer.easy());
-  if (code != CURLM_OK) throw std::runtime_error(std::string("curl_multi_add_handle: ") + curl_multi_strerror(code));
+  if (code != CURLM_OK)
+    throw std::runtime_error(std::string("curl_multi_add_handle: ") + curl_multi_strerror(code));
   transfer.set_added(true);
   added_.insert(&transfer);
   // curl now calls on_timer with 0: the transfer starts on the next tick.
@@ -177,8 +182,7 @@ int CurlMultiBridge::close_socket(void* user, curl_socket_t fd) {
 // #region on_socket_ready
 void CurlMultiBridge::on_socket_ready(curl_socket_t fd, IoDirection direction) noexcept {
   const bool readable = direction == IoDirection::read;
-  tell({.kind = BridgeEvent::Kind::socket_ready, .fd = fd,
-        .read = readable, .write = !readable});
+  tell({.kind = BridgeEvent::Kind::socket_ready, .fd = fd, .read = readable, .write = !readable});
   socket_action(fd, readable ? CURL_CSELECT_IN : CURL_CSELECT_OUT);
   // The reactor's watch fired once; curl still wants it unless it said REMOVE.
   auto entry = sockets_.find(fd);
@@ -211,7 +215,7 @@ void CurlMultiBridge::finish_completed_transfers() noexcept {
     Transfer* transfer = nullptr;
     curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
     const CURLcode result = message->data.result;
-    remove(*transfer);  // invalidates `message`
+    remove(*transfer);          // invalidates `message`
     transfer->on_done(result);  // wakes its coroutine (on a later tick)
   }
 }

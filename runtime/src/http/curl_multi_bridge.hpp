@@ -57,7 +57,9 @@ class CurlMultiBridge {
 
   std::size_t in_flight() const noexcept { return added_.size(); }
   const BridgeStats& stats() const noexcept { return stats_; }
-  void observe(std::function<void(const BridgeEvent&)> observer) { on_event_ = std::move(observer); }
+  void observe(std::function<void(const BridgeEvent&)> observer) {
+    on_event_ = std::move(observer);
+  }
 
   // For CURLOPT_CLOSESOCKETFUNCTION, set on every easy handle.
   static int close_socket(void* bridge, curl_socket_t fd);
@@ -86,7 +88,7 @@ class CurlMultiBridge {
   std::unordered_map<curl_socket_t, std::unique_ptr<SocketWatch>> sockets_;
   std::vector<std::unique_ptr<SocketWatch>> retired_;  // freed once curl has returned
   std::unordered_set<curl_socket_t> removed_fds_;      // to notice fd numbers coming back
-  std::unordered_set<Transfer*> added_;  // in curl's hands now
+  std::unordered_set<Transfer*> added_;                // in curl's hands now
   int action_depth_ = 0;
 
   // The timer: curl sets timer_deadline_; the timer coroutine sleeps until

@@ -37,7 +37,9 @@ bool Request::wants_keep_alive() const noexcept {
   return has_connection_option(headers, "keep-alive");
 }
 
-bool Response::closes_connection() const noexcept { return has_connection_option(headers, "close"); }
+bool Response::closes_connection() const noexcept {
+  return has_connection_option(headers, "close");
+}
 
 Response Response::text(int status, std::string body, std::string content_type) {
   Response response;

@@ -31,7 +31,8 @@ bool is_optional_whitespace(char c) noexcept { return c == ' ' || c == '\t'; }
 // tchar (RFC 9110 5.6.2): the characters of methods and header names.
 bool is_token_char(char c) noexcept {
   const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  return letter || is_digit(c) || std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
+  return letter || is_digit(c) ||
+         std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
 // VCHAR: printable ASCII, no space. A request target has nothing else.
@@ -87,7 +88,8 @@ std::optional<Rejection> parse_request_line(std::string_view line, Request* requ
   const std::size_t first_space = line.find(' ');
   if (first_space == std::string_view::npos) return Rejection{400, "request line without spaces"};
   const std::size_t second_space = line.find(' ', first_space + 1);
-  if (second_space == std::string_view::npos) return Rejection{400, "request line without a version"};
+  if (second_space == std::string_view::npos)
+    return Rejection{400, "request line without a version"};
 
   const std::string_view method = line.substr(0, first_space);
   const std::string_view target = line.substr(first_space + 1, second_space - first_space - 1);
@@ -170,7 +172,8 @@ ParsedHead parse_request_head(std::string_view bytes, std::size_t max_head_size)
   if (!line) return need_more(bytes.size(), max_head_size);
 
   ParsedHead head;
-  if (auto rejection = parse_request_line(line->text, &head.request)) return rejected(std::move(*rejection));
+  if (auto rejection = parse_request_line(line->text, &head.request))
+    return rejected(std::move(*rejection));
   position = line->next;
 
   while (true) {

@@ -1,9 +1,7 @@
-#include "corolab/event_loop.hpp"
 #include "corolab/http/server.hpp"
 
-#include <sys/socket.h>
-
 #include <fmt/core.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -11,8 +9,8 @@
 #include <cstddef>
 #include <exception>
 #include <optional>
-#include <stop_token>
 #include <span>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -20,9 +18,10 @@
 #include <variant>
 
 #include "corolab/cancellation.hpp"
+#include "corolab/event_loop.hpp"
 #include "corolab/http/request_parser.hpp"
-#include "corolab/sleep.hpp"
 #include "corolab/io_wait_until.hpp"
+#include "corolab/sleep.hpp"
 #include "corolab/timeout.hpp"
 #include "corolab/when_any.hpp"
 
@@ -50,7 +49,8 @@ constexpr Duration kAcceptRetryDelay = std::chrono::milliseconds(100);
 Task<std::size_t> read_into(TcpStream* stream, std::string* buffer) {
   const std::size_t old_size = buffer->size();
   buffer->resize(old_size + kReadChunk);
-  const std::span<std::byte> tail = std::as_writable_bytes(std::span(buffer->data() + old_size, kReadChunk));
+  const std::span<std::byte> tail =
+      std::as_writable_bytes(std::span(buffer->data() + old_size, kReadChunk));
   std::size_t received = 0;
   try {
     received = co_await stream->read_some(tail);
@@ -63,7 +63,6 @@ Task<std::size_t> read_into(TcpStream* stream, std::string* buffer) {
 }
 
 Task<void> wait_until_set(Event* event) { co_await event->wait(); }
-
 
 // Reads and drops everything until the client closes its side.
 Task<void> discard_until_end(TcpStream* stream) {
@@ -98,12 +97,15 @@ bool expects_continue(const Request& request) noexcept {
 
 // 1xx, 204 and 304 responses never have a body (RFC 9110 6.4.1), so they
 // get no Content-Length either.
-bool status_has_body(int status) noexcept { return status >= 200 && status != 204 && status != 304; }
+bool status_has_body(int status) noexcept {
+  return status >= 200 && status != 204 && status != 304;
+}
 
 // The server alone decides how a message is framed and whether the
 // connection stays open; a handler's copies of these fields could contradict it.
 bool is_framing_field(std::string_view name) noexcept {
-  return iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") || iequals(name, "Connection");
+  return iequals(name, "Content-Length") || iequals(name, "Transfer-Encoding") ||
+         iequals(name, "Connection");
 }
 
 bool has_line_break(std::string_view text) noexcept {
@@ -146,7 +148,8 @@ void append_field(std::string& head, std::string_view name, std::string_view val
 }
 
 // Appends "HTTP/1.1 200 OK", the handler's headers, then the framing fields we own.
-void append_response_head(std::string& message, const Response& response, std::string_view connection) {
+void append_response_head(std::string& message, const Response& response,
+                          std::string_view connection) {
   message.append("HTTP/1.1 "sv);
   append_number(message, static_cast<std::size_t>(response.status));  // 200..599: checked before
   message.append(" "sv).append(reason_phrase(response.status)).append("\r\n"sv);
@@ -178,7 +181,8 @@ Task<void> write_slowly(TcpStream* stream, std::string_view body, ResponseFaults
 // instead of FIN. The client sees "connection reset by peer".
 void reset_connection(TcpStream* stream) noexcept {
   const linger abort_on_close{1, 0};
-  ::setsockopt(stream->native_handle(), SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
+  ::setsockopt(stream->native_handle(), SOL_SOCKET, SO_LINGER, &abort_on_close,
+               sizeof abort_on_close);
   stream->close();
 }
 
@@ -221,7 +225,8 @@ Incoming client_closed() { return Incoming{}; }
 // list of idle connections.)
 class Server::Connection : public detail::ListHook {
  public:
-  Connection(Server& server, TcpStream stream) noexcept : server_(server), stream_(std::move(stream)) {}
+  Connection(Server& server, TcpStream stream) noexcept
+      : server_(server), stream_(std::move(stream)) {}
 
   // Serves requests until the connection is done. Only a cancellation of
   // serve() escapes: a connection's troubles must not stop its siblings.
@@ -264,7 +269,7 @@ class Server::Connection : public detail::ListHook {
 
   Server& server_;
   TcpStream stream_;
-  std::string buffer_;  // received but not used yet: the start of the next request
+  std::string buffer_;                // received but not used yet: the start of the next request
   IoWaitUntil* idle_wait_ = nullptr;  // set while waiting for the next request
 };
 
@@ -276,8 +281,8 @@ Task<void> Server::Connection::run() {
   } catch (const std::system_error&) {
     // The client went away (reset, broken pipe): there is no one to answer.
   } catch (const std::exception& error) {
-    fmt::print(stderr, "corolab::http: connection from {} failed: {}\n", stream_.peer_address().to_string(),
-               error.what());
+    fmt::print(stderr, "corolab::http: connection from {} failed: {}\n",
+               stream_.peer_address().to_string(), error.what());
   }
 }
 
@@ -356,8 +361,9 @@ Task<Incoming> Server::Connection::read_request() {
   while (head.status == ParsedHead::Status::incomplete) {
     const std::size_t received = co_await read_into(&stream_, &buffer_);
     if (received == 0) co_return client_closed();
-    const bool line_ended = std::string_view(buffer_).substr(buffer_.size() - received).find('\n') !=
-                            std::string_view::npos;
+    const bool line_ended =
+        std::string_view(buffer_).substr(buffer_.size() - received).find('\n') !=
+        std::string_view::npos;
     // Until another line has ended, parsing again could tell nothing new.
     if (line_ended || buffer_.size() >= options.max_head_size) {
       head = parse_request_head(buffer_, options.max_head_size);
@@ -378,7 +384,8 @@ Task<Incoming> Server::Connection::read_request() {
 
 // Why a complete head must be refused, if it must: it is malformed, or its
 // body is badly framed or too large.
-std::optional<Incoming> Server::Connection::refusal(const ParsedHead& head, const BodyLength& body) const {
+std::optional<Incoming> Server::Connection::refusal(const ParsedHead& head,
+                                                    const BodyLength& body) const {
   if (head.status == ParsedHead::Status::error) return refused(head.error_status, head.error);
   if (!body.ok()) return refused(body.error_status, body.error);
   if (body.length > server_.options_.max_body_size) return refused(413, "request body too large");
@@ -402,7 +409,8 @@ Task<bool> Server::Connection::answer(Request request) {
   const bool reset_fault = response.faults.reset_mid_body;
   const bool keep_alive = client_keeps_alive && !handler_failed && !response.closes_connection() &&
                           !server_.stopping_.is_set();
-  co_await send_response(std::move(response), head_only, connection_header(keep_alive, version_minor));
+  co_await send_response(std::move(response), head_only,
+                         connection_header(keep_alive, version_minor));
   ++server_.stats_.requests_served;
   if (reset_fault) co_return false;  // the connection is gone already
   if (!keep_alive) co_await close_gracefully();
@@ -443,7 +451,8 @@ Task<void> Server::Connection::refuse(int status, std::string reason) {
 
 // The status line and headers, then the body (none for HEAD), with the
 // response's faults applied.
-Task<void> Server::Connection::send_response(Response response, bool head_only, std::string_view connection) {
+Task<void> Server::Connection::send_response(Response response, bool head_only,
+                                             std::string_view connection) {
   const ResponseFaults faults = response.faults;
   std::string_view body = response.body;
   if (head_only || !status_has_body(response.status)) body = {};

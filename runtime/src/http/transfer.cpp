@@ -88,14 +88,16 @@ Transfer::Transfer(CurlMultiBridge& bridge, std::string url, RequestOptions opti
   // #endregion curl_timeouts
   // Refuses at once a body whose Content-Length is too large; on_body_data
   // catches the ones that do not announce their size.
-  curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_size));
+  curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE,
+                   static_cast<curl_off_t>(options_.max_body_size));
   curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // every codec this libcurl has
   curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   curl_easy_setopt(easy_, CURLOPT_PIPEWAIT, 1L);  // prefer multiplexing on an HTTP/2 connection
   curl_easy_setopt(easy_, CURLOPT_USERAGENT, options_.user_agent.c_str());
   if (head_only) curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
   for (const auto& field : options_.headers) {
-    request_headers_ = curl_slist_append(request_headers_, (field.name + ": " + field.value).c_str());
+    request_headers_ =
+        curl_slist_append(request_headers_, (field.name + ": " + field.value).c_str());
   }
   curl_easy_setopt(easy_, CURLOPT_HTTPHEADER, request_headers_);
   curl_easy_setopt(easy_, CURLOPT_HEADERFUNCTION, &Transfer::on_header_line);
@@ -127,9 +129,11 @@ void Transfer::collect_info() {
   curl_easy_getinfo(easy_, CURLINFO_RESPONSE_CODE, &status);
   response_.status = static_cast<int>(status);
   char* text = nullptr;
-  if (curl_easy_getinfo(easy_, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text) response_.effective_url = text;
+  if (curl_easy_getinfo(easy_, CURLINFO_EFFECTIVE_URL, &text) == CURLE_OK && text)
+    response_.effective_url = text;
   text = nullptr;
-  if (curl_easy_getinfo(easy_, CURLINFO_REDIRECT_URL, &text) == CURLE_OK && text) response_.location = text;
+  if (curl_easy_getinfo(easy_, CURLINFO_REDIRECT_URL, &text) == CURLE_OK && text)
+    response_.location = text;
   // curl computes the redirect URL only for a transfer that ran to its end;
   // one whose body was skipped needs its Location made absolute by us.
   const bool is_redirect = response_.status >= 300 && response_.status < 400;
@@ -151,7 +155,8 @@ ClientResponse Transfer::take_response() {
   const bool skipped = response_.body_skipped && result_ == CURLE_WRITE_ERROR;
   if (result_ != CURLE_OK && !skipped) {
     std::string detail = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(result_);
-    if (body_too_large_) detail = "body larger than " + std::to_string(options_.max_body_size) + " bytes";
+    if (body_too_large_)
+      detail = "body larger than " + std::to_string(options_.max_body_size) + " bytes";
     throw HttpError(classify(result_, body_too_large_), url_, detail);
   }
   return std::move(response_);
@@ -182,7 +187,8 @@ bool Transfer::header_line(std::string_view line) {
     const auto colon = line.find(':');
     if (colon == std::string_view::npos) return true;  // not a field: ignore it
     std::string_view value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+      value.remove_prefix(1);
     response_.headers.add(std::string(line.substr(0, colon)), std::string(value));
     return true;
   }

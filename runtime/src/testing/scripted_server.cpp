@@ -44,7 +44,8 @@ TcpListener listen_on_loopback() { return TcpListener::bind(SocketAddress::loopb
 }  // namespace
 
 ScriptedServer::ScriptedServer()
-    : server_(listen_on_loopback(), [this](http::Request request) { return answer(std::move(request)); }) {}
+    : server_(listen_on_loopback(),
+              [this](http::Request request) { return answer(std::move(request)); }) {}
 
 void ScriptedServer::script(std::string target, std::vector<Reply> replies) {
   replies_given_.erase(target);

@@ -15,12 +15,12 @@
 
 #include "corolab/channel.hpp"
 #include "corolab/clock.hpp"
+#include "corolab/crawler/links.hpp"
 #include "corolab/crawler/outcome.hpp"
 #include "corolab/crawler/robots.hpp"
+#include "corolab/crawler/url.hpp"
 #include "corolab/event.hpp"
 #include "corolab/http/client.hpp"
-#include "corolab/crawler/links.hpp"
-#include "corolab/crawler/url.hpp"
 #include "corolab/semaphore.hpp"
 #include "corolab/task.hpp"
 #include "corolab/task_group.hpp"
@@ -31,26 +31,26 @@ enum class Scope { host, domain, any };
 
 struct CrawlOptions {
   std::vector<std::string> seeds;
-  int concurrency = 16;               // requests in flight, in all
-  int per_host = 4;                   // requests in flight, per host
-  Duration delay{0};                  // politeness delay between requests to a host
-  double jitter = 0.5;                // the delay varies by +/- this fraction
+  int concurrency = 16;  // requests in flight, in all
+  int per_host = 4;      // requests in flight, per host
+  Duration delay{0};     // politeness delay between requests to a host
+  double jitter = 0.5;   // the delay varies by +/- this fraction
   bool obey_robots = true;
   std::string user_agent = "corolab-crawl/0.1 (+https://github.com/corolab)";
-  int max_depth = -1;                 // -1: no limit
-  std::size_t max_pages = 0;          // 0: no limit (counts requests made)
-  Duration max_time{0};               // 0: no limit
+  int max_depth = -1;         // -1: no limit
+  std::size_t max_pages = 0;  // 0: no limit (counts requests made)
+  Duration max_time{0};       // 0: no limit
   Scope scope = Scope::host;
-  std::vector<std::regex> include;    // if any: a URL must match one
-  std::vector<std::regex> exclude;    // a URL matching any is out of scope
-  int max_redirects = 5;              // hops followed from one URL
-  int max_tries = 3;                  // for network errors, 429 and 5xx
+  std::vector<std::regex> include;                   // if any: a URL must match one
+  std::vector<std::regex> exclude;                   // a URL matching any is out of scope
+  int max_redirects = 5;                             // hops followed from one URL
+  int max_tries = 3;                                 // for network errors, 429 and 5xx
   Duration backoff{std::chrono::milliseconds(250)};  // first retry delay; doubles each time
   Duration max_backoff{std::chrono::seconds(30)};
-  Duration grace_period{std::chrono::seconds(2)};    // for in-flight requests when stopping
+  Duration grace_period{std::chrono::seconds(2)};  // for in-flight requests when stopping
   std::size_t max_body_size = 8 * 1024 * 1024;
   Duration timeout{std::chrono::seconds(20)};
-  std::uint64_t seed = 1;             // for jitter: runs are reproducible
+  std::uint64_t seed = 1;  // for jitter: runs are reproducible
 };
 
 // Where results go, as they happen.
@@ -63,13 +63,15 @@ class CrawlSink {
 
 struct CrawlSummary {
   std::array<std::size_t, kOutcomeCount> outcomes{};  // indexed by Outcome
-  std::size_t urls = 0;          // distinct URLs, each with one outcome (duplicates excluded)
-  std::size_t requests = 0;      // HTTP requests made, retries and robots.txt included
+  std::size_t urls = 0;      // distinct URLs, each with one outcome (duplicates excluded)
+  std::size_t requests = 0;  // HTTP requests made, retries and robots.txt included
   std::size_t bytes = 0;
   std::size_t max_in_flight = 0;
   Duration elapsed{0};
   bool interrupted = false;
-  std::size_t count(Outcome outcome) const noexcept { return outcomes[static_cast<std::size_t>(outcome)]; }
+  std::size_t count(Outcome outcome) const noexcept {
+    return outcomes[static_cast<std::size_t>(outcome)];
+  }
 };
 
 // A live view, for the progress line.
@@ -141,8 +143,8 @@ class Crawler {
   Channel<QueuedUrl> frontier_;
   std::unordered_set<std::uint64_t> seen_;  // 8 bytes of hash per URL, not the URL itself
   std::unordered_map<std::string, std::unique_ptr<Host>> hosts_;
-  std::vector<std::string> seed_origins_;   // hosts of the seeds: the scope
-  std::size_t pending_ = 0;  // queued + being processed; 0 means the crawl is over
+  std::vector<std::string> seed_origins_;  // hosts of the seeds: the scope
+  std::size_t pending_ = 0;                // queued + being processed; 0 means the crawl is over
   // #endregion crawl_state
   std::size_t pages_started_ = 0;
   std::size_t in_flight_ = 0;

@@ -31,11 +31,11 @@ std::string_view to_string(Outcome outcome) noexcept;
 // One line of output per URL.
 struct PageRecord {
   std::string url;
-  std::string final_url;     // where redirects led (the Location of a redirect)
-  int status = 0;            // 0 when no response arrived
+  std::string final_url;  // where redirects led (the Location of a redirect)
+  int status = 0;         // 0 when no response arrived
   std::string content_type;
   int depth = 0;
-  std::string parent;        // the page that linked here ("" for seeds)
+  std::string parent;  // the page that linked here ("" for seeds)
   std::size_t bytes = 0;
   Duration time{0};
   std::string error;

@@ -99,8 +99,8 @@ inline void* allocate(std::size_t size) {
 inline void deallocate(void* frame, std::size_t size) noexcept {
 #if COROLAB_FRAME_RECYCLING
   const std::size_t index = class_of(size);
-  if (index < class_count && (index + 1) * granularity * cache.count[index] < cache_bytes_per_class &&
-      !cache.exiting) {
+  if (index < class_count &&
+      (index + 1) * granularity * cache.count[index] < cache_bytes_per_class && !cache.exiting) {
     if (!cache.cleanup_registered) register_thread_cleanup();
     cache.head[index] = ::new (frame) FreeBlock{cache.head[index]};
     ++cache.count[index];

@@ -123,7 +123,7 @@ struct BridgeStats {
   std::size_t timer_deletes = 0;                // timeout -1
   std::size_t timer_immediate = 0;              // timeout 0
   std::size_t timer_fired = 0;
-  std::size_t sockets_closed = 0;               // through CURLOPT_CLOSESOCKETFUNCTION
+  std::size_t sockets_closed = 0;  // through CURLOPT_CLOSESOCKETFUNCTION
 };
 
 class CurlMultiBridge;

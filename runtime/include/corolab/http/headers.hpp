@@ -20,7 +20,9 @@ class Headers {
   };
 
   // Appends a field (a name may appear more than once, e.g. Set-Cookie).
-  void add(std::string name, std::string value) { fields_.push_back({std::move(name), std::move(value)}); }
+  void add(std::string name, std::string value) {
+    fields_.push_back({std::move(name), std::move(value)});
+  }
   // Replaces every field of that name by one.
   void set(std::string name, std::string value);
   void remove(std::string_view name);

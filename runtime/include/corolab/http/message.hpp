@@ -11,8 +11,8 @@
 namespace corolab::http {
 
 struct Request {
-  std::string method;   // "GET", "HEAD", ...
-  std::string target;   // "/path?query" as sent
+  std::string method;     // "GET", "HEAD", ...
+  std::string target;     // "/path?query" as sent
   int version_minor = 1;  // HTTP/1.0 or HTTP/1.1 (a later 1.x is served as 1.1)
   Headers headers;
   std::string body;
@@ -35,7 +35,8 @@ struct Response {
   std::string body;
   ResponseFaults faults;
 
-  static Response text(int status, std::string body, std::string content_type = "text/plain; charset=utf-8");
+  static Response text(int status, std::string body,
+                       std::string content_type = "text/plain; charset=utf-8");
 
   // True if the handler asked for "Connection: close": the server then
   // closes the connection after this response.

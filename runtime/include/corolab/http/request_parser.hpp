@@ -20,10 +20,10 @@ struct ParsedHead {
     error        // malformed or too large: answer error_status and close
   };
   Status status = Status::incomplete;
-  Request request;          // method, target, version, headers (no body)
+  Request request;            // method, target, version, headers (no body)
   std::size_t head_size = 0;  // bytes up to and including the blank line
-  int error_status = 400;   // with Status::error: 400, 431 (head too large) or 505 (version)
-  std::string error;        // with Status::error: what was wrong, for logs and tests
+  int error_status = 400;     // with Status::error: 400, 431 (head too large) or 505 (version)
+  std::string error;          // with Status::error: what was wrong, for logs and tests
 };
 
 // Parses the request line and header fields at the start of `bytes`.

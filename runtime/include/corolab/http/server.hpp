@@ -6,9 +6,9 @@
 //
 // One coroutine per connection; keep-alive; pipelining; Content-Length
 // bodies (and "Expect: 100-continue"); GET and HEAD (the handler answers
-// HEAD like GET, and the server sends the headers without the body). A head larger than the limit gets
-// 431, a malformed one 400, and a client that is too slow to send its head
-// gets 408 and the connection closed.
+// HEAD like GET, and the server sends the headers without the body). A head
+// larger than the limit gets 431, a malformed one 400, and a client that is
+// too slow to send its head gets 408 and the connection closed.
 
 #include <cstddef>
 #include <functional>
@@ -30,7 +30,7 @@ using Handler = std::function<Task<Response>(Request)>;
 
 struct ServerOptions {
   std::size_t max_head_size = 16 * 1024;
-  std::size_t max_body_size = 1024 * 1024;        // request bodies larger than this: 413
+  std::size_t max_body_size = 1024 * 1024;  // request bodies larger than this: 413
   // To receive a whole request (head and body) once its first byte has
   // arrived: else 408. Also how long a new connection may stay silent.
   Duration head_timeout = std::chrono::seconds(10);

@@ -39,7 +39,8 @@ void run_async_test(MakeBody make_body, std::optional<std::uint64_t> schedule_se
     still_running = loop.spawned_task_count();
   }  // the loop destroys what is still running, so the frame count can settle
   if (still_running != 0) {
-    throw LeakError(std::to_string(still_running) + " spawned task(s) still running when the test body returned");
+    throw LeakError(std::to_string(still_running) +
+                    " spawned task(s) still running when the test body returned");
   }
   if (const std::ptrdiff_t leaked = task_frames_alive() - frames_before; leaked != 0) {
     throw LeakError(std::to_string(leaked) + " task frame(s) leaked by the test");

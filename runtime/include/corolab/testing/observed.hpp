@@ -53,8 +53,7 @@ class Observed {
 
   // The result of a finished task; rethrows a failed task's exception.
   template <typename U = T>
-    requires(!std::is_void_v<U>)
-  const U& value() const {
+  requires(!std::is_void_v<U>) const U& value() const {
     if (pending()) throw std::logic_error("corolab::testing: the observed task has not finished");
     if (state_->error) std::rethrow_exception(state_->error);
     return *state_->value;
@@ -91,7 +90,8 @@ class Observed {
 template <typename T>
 Observed<T> observe(Task<T> task, std::string name) {
   Observed<T> observed;
-  EventLoop::current().spawn(Observed<T>::record(std::move(task), observed.state_), std::move(name));
+  EventLoop::current().spawn(Observed<T>::record(std::move(task), observed.state_),
+                             std::move(name));
   return observed;
 }
 

@@ -2,8 +2,10 @@
 // ScriptedServer: a fake web server for tests, scripted reply by reply.
 //
 //   ScriptedServer server;
-//   server.script("/flaky", {Reply::with_status(503), Reply::with_status(503).after(2s), Reply::ok("hello")});
-//   std::string page = co_await server.serve_during(fetch_with_retries(server.url("/flaky")));
+//   server.script("/flaky", {Reply::with_status(503), Reply::with_status(503).after(2s),
+//                            Reply::ok("hello")});
+//   std::string page =
+//       co_await server.serve_during(fetch_with_retries(server.url("/flaky")));
 //   CHECK(server.requests_to("/flaky").size() == 3);
 //
 // Each request to a path takes that path's next reply; the last reply
@@ -34,7 +36,7 @@ struct Reply {
   int status = 200;
   http::Headers headers;
   std::string body;
-  Duration delay{0};           // wait this long before answering
+  Duration delay{0};              // wait this long before answering
   bool reset_connection = false;  // send the head and half the body, then reset (RST)
 
   static Reply ok(std::string body);

@@ -34,12 +34,12 @@ enum class Outcome {
   redirect,                   // 301 or 302 to `redirect_to`
   redirect_loop,              // 302 into a cycle of redirects that never reaches a page
   server_error_then_ok,       // 500 on the first request, then 200 (an HTML page)
-  too_many_requests_then_ok,  // 429 with "Retry-After: 1" on the first request, then 200 (an HTML page)
+  too_many_requests_then_ok,  // 429 with "Retry-After: 1" on the first request, then 200
   too_large,                  // 200, but the body is larger than any sane cap: never parsed
   not_html,                   // 200 with a non-HTML Content-Type: not parsed for links
   reset,                      // 200 headers, half the body, then the connection is reset
-  disallowed,                 // robots.txt forbids it (it would be a 200 page): a polite crawler never asks
-  out_of_scope,               // another host: never fetched
+  disallowed,    // robots.txt forbids it (it would be a 200 page): a polite crawler never asks
+  out_of_scope,  // another host: never fetched
 };
 
 std::string_view to_string(Outcome outcome) noexcept;
@@ -56,14 +56,14 @@ struct Node {
   std::string url;     // absolute and normalized: the node's name
   std::string target;  // path and query on this site ("/faults/flaky"); empty for another host
   Outcome outcome = Outcome::ok;
-  int status = 200;           // status of the first response; 0 for another host
-  std::string content_type;   // of the 200 response; empty if there is none
-  std::string title;          // HTML pages
-  std::string base_href;      // written as <base href> on this page (relative links resolve against it)
-  std::vector<Link> links;    // in document order, each URL once; only on pages a crawler parses
-                              // (ok, slow, *_then_ok, and disallowed for the curious)
-  std::string location;       // redirects: the Location header as sent (absolute or relative)...
-  std::string redirect_to;    // ...and the absolute URL it names
+  int status = 200;          // status of the first response; 0 for another host
+  std::string content_type;  // of the 200 response; empty if there is none
+  std::string title;         // HTML pages
+  std::string base_href;  // written as <base href> on this page (relative links resolve against it)
+  std::vector<Link> links;  // in document order, each URL once; only on pages a crawler parses
+                            // (ok, slow, *_then_ok, and disallowed for the curious)
+  std::string location;     // redirects: the Location header as sent (absolute or relative)...
+  std::string redirect_to;  // ...and the absolute URL it names
 
   std::vector<std::string> link_urls() const {  // links' URLs, in order
     std::vector<std::string> urls;
@@ -86,8 +86,9 @@ class SiteGraph {
   // Every node: home first, then content pages, tag pages, private pages,
   // the /faults/ section (if on), and the other hosts' URLs last.
   const std::vector<Node>& nodes() const noexcept { return nodes_; }
-  const Node* find(std::string_view url) const noexcept;            // nullptr if the site never names it
-  const Node* find_target(std::string_view target) const noexcept;  // by path and query on this site
+  const Node* find(std::string_view url) const noexcept;  // nullptr if the site never names it
+  const Node* find_target(
+      std::string_view target) const noexcept;  // by path and query on this site
 
   // The targets the site answers with an HTML page (possibly after a retry):
   // home, content, tag and private pages, and the /faults/ section's pages.

@@ -25,9 +25,11 @@ struct SiteOptions {
 
   // The /faults/ section (site_paths.hpp lists it); off by default.
   bool faults = false;
-  std::size_t huge_body_size = 20 * 1024 * 1024;  // /faults/huge.html: beyond any sane crawler's cap
-  Duration slow_chunk_delay = std::chrono::milliseconds(100);  // /faults/slow.html: pause between pieces...
-  std::size_t slow_chunk_size = 128;                             // ...of this many bytes (~0.5 s)
+  std::size_t huge_body_size =
+      20 * 1024 * 1024;  // /faults/huge.html: beyond any sane crawler's cap
+  Duration slow_chunk_delay =
+      std::chrono::milliseconds(100);  // /faults/slow.html: pause between pieces...
+  std::size_t slow_chunk_size = 128;   // ...of this many bytes (~0.5 s)
 };
 
 // Limits that keep the generated site (all of it in memory) small and quick to build.

@@ -51,14 +51,18 @@ inline constexpr std::string_view loop_b = "/faults/loop-b";
 inline constexpr std::string_view missing = "/faults/missing.html";
 inline constexpr std::string_view missing_folder = "/faults/old/page-1.html";
 
-inline constexpr std::string_view flaky = "/faults/flaky";                // 500 the first time, then 200
-inline constexpr std::string_view rate_limited = "/faults/rate-limited";  // 429, Retry-After: 1; then 200
+inline constexpr std::string_view flaky = "/faults/flaky";  // 500 the first time, then 200
+inline constexpr std::string_view rate_limited =
+    "/faults/rate-limited";  // 429, Retry-After: 1; then 200
 
-inline constexpr std::string_view slow = "/faults/slow.html";  // in pieces: SiteOptions::slow_chunk_*
-inline constexpr std::string_view huge = "/faults/huge.html";  // SiteOptions::huge_body_size bytes of HTML
+inline constexpr std::string_view slow =
+    "/faults/slow.html";  // in pieces: SiteOptions::slow_chunk_*
+inline constexpr std::string_view huge =
+    "/faults/huge.html";  // SiteOptions::huge_body_size bytes of HTML
 inline constexpr std::string_view pdf = "/faults/report.pdf";   // application/pdf
 inline constexpr std::string_view png = "/faults/diagram.png";  // image/png
-inline constexpr std::string_view reset = "/faults/reset.html";  // half the body, then a connection reset
+inline constexpr std::string_view reset =
+    "/faults/reset.html";  // half the body, then a connection reset
 
 // Broken HTML (unclosed tags, garbage bytes) holding one real link, to the second.
 inline constexpr std::string_view malformed = "/faults/malformed.html";
