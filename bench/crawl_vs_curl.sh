@@ -47,11 +47,13 @@ crawl() {
 # CPU time and peak memory are left in $work/time).
 fetch_all() {
   local start seconds count
-  sed "s|^|url = \"http://127.0.0.1:$1|; s|\$|\"\noutput = \"/dev/null\"|" "$2/paths.txt" >"$work/curl.config"
+  sed "s|^|url = \"http://127.0.0.1:$1|; s|\$|\"\noutput = \"/dev/null\"|" "$2/paths.txt" \
+    >"$work/curl.config"
   count=$(wc -l <"$2/paths.txt")
   start=$(now)
   /usr/bin/time -f "%U %S %M" -o "$work/time" \
-    curl --silent --no-progress-meter --fail --parallel --parallel-max 64 --config "$work/curl.config"
+    curl --silent --no-progress-meter --fail --parallel --parallel-max 64 \
+    --config "$work/curl.config"
   seconds=$(awk -v a="$start" -v b="$(now)" 'BEGIN { print b - a }')
   awk -v n="$count" -v s="$seconds" 'BEGIN { print n / s }'
 }
@@ -68,7 +70,8 @@ for run in $(seq "$runs"); do
   best_crawl=$(higher "$best_crawl" "$rate")
 done
 stop_nginx
-rate_row "crawl $pages pages from nginx vs curl --parallel-max 64, same URLs" "pages/s" "$best_crawl" "$best_curl" 0.5
+rate_row "crawl $pages pages from nginx vs curl --parallel-max 64, same URLs" "pages/s" \
+  "$best_crawl" "$best_curl" 0.5
 
 # --- b. the demo site with 50 ms latency ----------------------------------------
 port=$(free_port)
@@ -78,7 +81,8 @@ wait_for_port "$port"
 ceiling=$(wrk_rate "http://127.0.0.1:$port/" 64 "$wrk_seconds")
 rate=$(crawl "$port")
 kill "$site_pid"; wait "$site_pid" || true
-rate_row "crawl $slow_pages pages at 50 ms latency vs wrk -c64, same server" "pages/s" "$rate" "$ceiling" 0.95
+rate_row "crawl $slow_pages pages at 50 ms latency vs wrk -c64, same server" "pages/s" \
+  "$rate" "$ceiling" 0.95
 
 # --- c. CPU and memory for a big site ---------------------------------------------
 port=$(free_port)
@@ -93,6 +97,8 @@ stop_nginx
 awk -v n="$count" -v cu="$crawl_user" -v cs="$crawl_system" -v ck="$crawl_kib" \
     -v fu="$curl_user" -v fs="$curl_system" -v fk="$curl_kib" -v pages="$big_pages" 'BEGIN {
   mine = (cu + cs) * 1e6 / n; other = (fu + fs) * 1e6 / n
-  printf "| CPU per page, %d-page site (crawler: fetch, parse, record; curl: fetch) | %.4g us | %.4g us | %.2fx | - | - |\n", pages, mine, other, other / mine
-  printf "| peak memory, %d-page site | %.4g MiB | %.4g MiB | %.2fx | - | - |\n", pages, ck / 1024, fk / 1024, fk / ck
+  printf "| CPU per page, %d-page site (crawler: fetch, parse, record; curl: fetch) ", pages
+  printf "| %.4g us | %.4g us | %.2fx | - | - |\n", mine, other, other / mine
+  printf "| peak memory, %d-page site | %.4g MiB | %.4g MiB | %.2fx | - | - |\n",
+         pages, ck / 1024, fk / 1024, fk / ck
 }'

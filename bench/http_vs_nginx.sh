@@ -32,4 +32,5 @@ for run in $(seq "$runs"); do
   stop_nginx
   best_nginx=$(higher "$best_nginx" "$rate")
 done
-rate_row "HTTP hello world vs nginx (1 worker), wrk -t1 -c$connections" "req/s" "$best_corolab" "$best_nginx" 0.95
+rate_row "HTTP hello world vs nginx (1 worker), wrk -t1 -c$connections" "req/s" \
+  "$best_corolab" "$best_nginx" 0.95

@@ -84,6 +84,7 @@ rate_row() {
     ratio = mine / other
     met = min > 0 ? (ratio >= min ? "yes" : "NO") : "-"
     target = min > 0 ? ">= " min "x" : "-"
-    printf "| %s | %.4g %s | %.4g %s | %.2fx | %s | %s |\n", name, mine, unit, other, unit, ratio, target, met
+    printf "| %s | %.4g %s | %.4g %s | %.2fx | %s | %s |\n",
+           name, mine, unit, other, unit, ratio, target, met
   }'
 }

@@ -10,8 +10,10 @@ install(TARGETS corolab_runtime corolab_http corolab_testing EXPORT corolabTarge
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/include/
-  DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+foreach(layer IN ITEMS core http testing)
+  install(DIRECTORY ${PROJECT_SOURCE_DIR}/runtime/${layer}/include/
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+endforeach()
 install(EXPORT corolabTargets
   NAMESPACE corolab::
   DESTINATION ${COROLAB_CMAKE_DIR})

@@ -25,7 +25,8 @@
 # objects come first on the link line, so their inline definitions are the
 # ones the program uses.
 function(corolab_add_lesson lesson)
-  cmake_parse_arguments(ARG "TRACED" "ROOT" "EXERCISE;TESTS;SOURCES;LIBS;STAGE;COMPILE_OPTIONS" ${ARGN})
+  cmake_parse_arguments(ARG "TRACED" "ROOT"
+    "EXERCISE;TESTS;SOURCES;LIBS;STAGE;COMPILE_OPTIONS" ${ARGN})
   string(REGEX MATCH "^[0-9]+" number "${lesson}")
   set(starter_dir ${PROJECT_BINARY_DIR}/lessons/${lesson}/starter)
   set(workspace_dir ${PROJECT_SOURCE_DIR}/workspace/${lesson})
@@ -49,18 +50,22 @@ function(corolab_add_lesson lesson)
   set(solution_sources ${ARG_EXERCISE})
   list(FILTER solution_sources INCLUDE REGEX "\\.cpp$")
 
-  _corolab_lesson_program(lesson_${number}_solution ${ARG_ROOT} "${solution_sources}" "${ARG_TESTS}")
-  _corolab_lesson_program(lesson_${number}_starter ${starter_dir} "${solution_sources}" "${ARG_TESTS}")
+  _corolab_lesson_program(lesson_${number}_solution
+    ${ARG_ROOT} "${solution_sources}" "${ARG_TESTS}")
+  _corolab_lesson_program(lesson_${number}_starter
+    ${starter_dir} "${solution_sources}" "${ARG_TESTS}")
   add_dependencies(lesson_${number}_starter lesson_${number}_starter_files)
   if(ARG_STAGE)
     _corolab_lesson_program(lesson_${number}_stage ${ARG_ROOT} "${solution_sources}" "${ARG_STAGE}")
   endif()
   if(EXISTS ${workspace_dir})
-    _corolab_lesson_program(lesson_${number}_workspace ${workspace_dir} "${solution_sources}" "${ARG_TESTS}")
+    _corolab_lesson_program(lesson_${number}_workspace
+      ${workspace_dir} "${solution_sources}" "${ARG_TESTS}")
     # Half-written code may have an unused variable: warn, don't refuse.
     target_compile_options(lesson_${number}_workspace PRIVATE -Wno-error)
     if(ARG_STAGE)
-      _corolab_lesson_program(lesson_${number}_workspace_stage ${workspace_dir} "${solution_sources}" "${ARG_STAGE}")
+      _corolab_lesson_program(lesson_${number}_workspace_stage
+        ${workspace_dir} "${solution_sources}" "${ARG_STAGE}")
       target_compile_options(lesson_${number}_workspace_stage PRIVATE -Wno-error)
     endif()
   endif()
@@ -72,9 +77,10 @@ function(corolab_add_lesson lesson)
   set_tests_properties("lesson ${lesson}: the solution passes" "lesson ${lesson}: the starter fails"
     PROPERTIES LABELS lessons TIMEOUT 300)
   if(ARG_TRACED)
-    corolab_add_trace_test("lesson ${lesson}: the stage program's trace draws" lesson_${number}_stage
+    set(trace_test "lesson ${lesson}: the stage program's trace draws")
+    corolab_add_trace_test("${trace_test}" lesson_${number}_stage
       ${PROJECT_BINARY_DIR}/lessons/${lesson}/stage-trace.json)
-    set_tests_properties("lesson ${lesson}: the stage program's trace draws" PROPERTIES LABELS lessons)
+    set_tests_properties("${trace_test}" PROPERTIES LABELS lessons)
   endif()
 endfunction()
 
@@ -84,7 +90,8 @@ endfunction()
 function(corolab_add_trace_test name program trace)
   cmake_parse_arguments(ARG "" "" "ARGS" ${ARGN})
   add_test(NAME "${name}"
-    COMMAND ${CMAKE_COMMAND} -DPROGRAM=$<TARGET_FILE:${program}> "-DARGS=${ARG_ARGS}" -DTRACE=${trace}
+    COMMAND ${CMAKE_COMMAND} -DPROGRAM=$<TARGET_FILE:${program}> "-DARGS=${ARG_ARGS}"
+            -DTRACE=${trace}
             -DDRAW=$<TARGET_FILE:corolab-trace-svg> -P ${PROJECT_SOURCE_DIR}/cmake/TraceDraws.cmake)
   set_tests_properties("${name}" PROPERTIES TIMEOUT 120)
 endfunction()
@@ -98,7 +105,8 @@ function(_corolab_lesson_program target dir exercise_sources main_sources)
   target_include_directories(${target} BEFORE PRIVATE ${dir})
   # ROOT after it: the solution's files that are not exercises (headers,
   # given code) are found there by every variant.
-  target_include_directories(${target} PRIVATE ${ARG_ROOT} ${PROJECT_SOURCE_DIR}/tests ${CMAKE_CURRENT_SOURCE_DIR})
+  target_include_directories(${target} PRIVATE
+    ${ARG_ROOT} ${PROJECT_SOURCE_DIR}/tests ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(${target} PRIVATE corolab::runtime fmt::fmt ${ARG_LIBS})
   if(NOT target MATCHES "stage$")
     target_link_libraries(${target} PRIVATE corolab_catch_main Catch2::Catch2)

@@ -18,7 +18,8 @@ repo=$(dirname "$slides")
 
 lessonkit=$build_dir/tools/corolab-lessonkit
 if [[ ! -x $lessonkit ]]; then
-  echo "slides: no $lessonkit; build it first: cmake --build --preset release --target corolab-lessonkit" >&2
+  echo "slides: no $lessonkit; build it first:" \
+       "cmake --build --preset release --target corolab-lessonkit" >&2
   exit 1
 fi
 

@@ -38,7 +38,8 @@ function slidesInMarkdown(text) {
 // sections of their own, marked data-marpit-advanced-background.
 function inspectSlides() {
   // How a message names a block: an image by its file, text by its first line.
-  const firstLine = (e) => (e.tagName === 'IMG' ? e.getAttribute('src') : e.textContent.trim().split('\n')[0]);
+  const firstLine = (e) =>
+    e.tagName === 'IMG' ? e.getAttribute('src') : e.textContent.trim().split('\n')[0];
   return [...document.querySelectorAll('svg[data-marpit-svg]')].map((svg) => {
     const slide = svg.querySelector(
       ':scope > foreignObject > section:not([data-marpit-advanced-background="background"])' +
@@ -87,7 +88,9 @@ async function checkDeck(browser, outDir, name) {
     await page.screenshot({ path: path.join(outDir, `${name}.png`) });
 
     // Marp lays out only the current slide; lay them all out to measure them.
-    await page.addStyleTag({ content: 'svg[data-marpit-svg] { content-visibility: visible !important; }' });
+    await page.addStyleTag({
+      content: 'svg[data-marpit-svg] { content-visibility: visible !important; }',
+    });
     const slides = await page.evaluate(inspectSlides);
 
     const failures = [];

@@ -1,4 +1,4 @@
-// COROLAB_TRACE: the loop's trace (runtime/include/corolab/detail/tracer.hpp)
+// COROLAB_TRACE: the loop's trace (runtime/core/include/corolab/detail/tracer.hpp)
 // and its SVG rendering (tools/trace-svg).
 #include <catch2/catch.hpp>
 #include <chrono>

@@ -9,7 +9,8 @@
 # workspace/progress, one line per event: "<NN-name> <started|passed|hint N>".
 
 WORKSHOP_PRESET=debug
-WORKSHOP_BUILD=${COROLAB_WORKSHOP_BUILD:-build/$WORKSHOP_PRESET}  # another folder: for trying lessons side by side
+# COROLAB_WORKSHOP_BUILD: another folder, for trying lessons side by side
+WORKSHOP_BUILD=${COROLAB_WORKSHOP_BUILD:-build/$WORKSHOP_PRESET}
 PROGRESS_FILE=workspace/progress
 
 # "3", "03" or "03-generators" -> "03-generators"
@@ -42,13 +43,15 @@ record_progress() {
 # The last recorded status of a lesson: "", started or passed.
 lesson_status() {
   [[ -f $PROGRESS_FILE ]] || return 0
-  awk -v lesson="$1" '$1 == lesson && ($2 == "started" || $2 == "passed") { status = $2 } END { print status }' "$PROGRESS_FILE"
+  awk -v lesson="$1" '$1 == lesson && ($2 == "started" || $2 == "passed") { status = $2 }
+                      END { print status }' "$PROGRESS_FILE"
 }
 
 hints_seen() {
   [[ -f $PROGRESS_FILE ]] || { echo 0; return; }
   # (a new start of the lesson starts the hints over too)
-  awk -v lesson="$1" '$1 == lesson && $2 == "hint" { seen = $3 } $1 == lesson && $2 == "started" { seen = 0 }
+  awk -v lesson="$1" '$1 == lesson && $2 == "hint" { seen = $3 }
+                      $1 == lesson && $2 == "started" { seen = 0 }
                       END { print seen + 0 }' "$PROGRESS_FILE"
 }
 
@@ -104,8 +107,11 @@ cmd_start() {
   echo "Started: $(lesson_title "$lesson")"
   echo "  read:   lessons/$lesson/README.md"
   echo "  edit:   the EXERCISE comments in"
-  while IFS=$'\t' read -r solution file; do echo "            workspace/$lesson/$file"; done < <(exercise_files "$lesson")
-  echo "  check:  ./corolab check $number     (or ./corolab watch $number to re-check on every save)"
+  while IFS=$'\t' read -r solution file; do
+    echo "            workspace/$lesson/$file"
+  done < <(exercise_files "$lesson")
+  echo "  check:  ./corolab check $number"
+  echo "          (or ./corolab watch $number to re-check on every save)"
   echo "  stuck?  ./corolab hint $number"
 }
 
@@ -129,12 +135,14 @@ failure_summary() {
 # The lesson's starter may have changed since `start` copied it (the
 # runtime moved on, say): then the attendee's copy may be out of date.
 warn_if_starter_changed() {
-  local lesson=$1 solution file
+  local lesson=$1 solution file number
+  number=$(lesson_number "$lesson")
   while IFS=$'\t' read -r solution file; do
-    if ! cmp -s "$WORKSHOP_BUILD/lessons/$lesson/starter/$file" "workspace/.starters/$lesson/$file"; then
-      echo "note: lesson $(lesson_number "$lesson")'s starter for $file has changed since you started it."
-      echo "      If your copy no longer builds, ./corolab solution $(lesson_number "$lesson") shows the difference,"
-      echo "      and ./corolab start $(lesson_number "$lesson") --force starts again from the new starter."
+    if ! cmp -s "$WORKSHOP_BUILD/lessons/$lesson/starter/$file" \
+                "workspace/.starters/$lesson/$file"; then
+      echo "note: lesson $number's starter for $file has changed since you started it."
+      echo "      If your copy no longer builds, ./corolab solution $number shows the difference,"
+      echo "      and ./corolab start $number --force starts again from the new starter."
     fi
   done < <(exercise_files "$lesson")
 }
@@ -150,15 +158,18 @@ cmd_check() {
   fi
   local log=$WORKSHOP_BUILD/check.log
   if [[ ! -x $WORKSHOP_BUILD/lessons/$lesson/lesson_${number}_workspace ]]; then
-    echo "building lesson $number's tests against your copy (the first time also builds the runtime: a few minutes)..."
+    echo "building lesson $number's tests against your copy"
+    echo "(the first time also builds the runtime: a few minutes)..."
   fi
-  if ! workshop_build "lesson_${number}_starter_files" "lesson_${number}_workspace" >"$log" 2>&1; then
+  if ! workshop_build "lesson_${number}_starter_files" "lesson_${number}_workspace" \
+       >"$log" 2>&1; then
     # the compiler's messages, without ninja's progress and command lines
     grep -v -E '^(\[[0-9]+/[0-9]+\]|FAILED:|ninja:|\+ |/usr/bin/|: && )' "$log" | head -30
     echo
     warn_if_starter_changed "$lesson"
     if grep -E '^[^ ]+:[0-9]+:[0-9]+: error' "$log" | grep -q -v "/workspace/$lesson/"; then
-      echo "✘ lesson $number: the build failed outside your workspace (see the first error above):"
+      echo "✘ lesson $number: the build failed outside your workspace"
+      echo "  (see the first error above):"
       echo "  not your code. Is the rest of the tree in a good state (git status)?"
     else
       echo "✘ lesson $number: your code does not compile yet (first errors above;"
@@ -197,7 +208,8 @@ cmd_hint() {
   if ((next < total)); then
     echo "(hint $next of $total; ./corolab hint $number shows the next)"
   else
-    echo "(the last hint; ./corolab solution $number shows how your code differs from the reference)"
+    echo "(the last hint; ./corolab solution $number shows how your code differs"
+    echo " from the reference)"
   fi
   ((next == seen)) || record_progress "$lesson hint $next"
 }
@@ -212,7 +224,9 @@ cmd_watch() {
     touch "$stamp"
     cmd_check "$number" || true
     echo "(watching workspace/$lesson for changes; Ctrl-C stops)"
-    until [[ -n $(find "workspace/$lesson" -newer "$stamp" -type f -print -quit) ]]; do sleep 1; done
+    until [[ -n $(find "workspace/$lesson" -newer "$stamp" -type f -print -quit) ]]; do
+      sleep 1
+    done
     clear 2>/dev/null || true
   done
 }

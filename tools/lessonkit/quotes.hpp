@@ -1,7 +1,7 @@
 #pragma once
 // Quoting real code in Markdown (lesson texts and slide decks).
 //
-// A line `<!-- quote runtime/include/corolab/generator.hpp#yield_value -->`
+// A line `<!-- quote runtime/core/include/corolab/generator.hpp#yield_value -->`
 // stands for that region of that file (the path is relative to the
 // repository root; without `#name`, the whole file without markers).
 // `<!-- quote path#name starter -->` shows the region as the exercise's
