@@ -1,7 +1,6 @@
 #include "corolab/http/server.hpp"
 
 #include <fmt/core.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <array>
@@ -164,26 +163,6 @@ void append_response_head(std::string& message, const Response& response,
   }
   if (!connection.empty()) append_field(message, "Connection", connection);
   message.append("\r\n"sv);
-}
-
-// ResponseFaults: the body in chunk_size pieces, pausing between them.
-Task<void> write_slowly(TcpStream* stream, std::string_view body, ResponseFaults faults) {
-  const std::size_t chunk_size = std::max<std::size_t>(faults.chunk_size, 1);
-  while (!body.empty()) {
-    const std::string_view piece = body.substr(0, chunk_size);
-    co_await stream->write_all(piece);
-    body.remove_prefix(piece.size());
-    if (!body.empty()) co_await sleep_for(faults.delay_between_chunks);
-  }
-}
-
-// SO_LINGER {on, 0 seconds}: closing drops whatever is unsent and sends RST
-// instead of FIN. The client sees "connection reset by peer".
-void reset_connection(TcpStream* stream) noexcept {
-  const linger abort_on_close{1, 0};
-  ::setsockopt(stream->native_handle(), SOL_SOCKET, SO_LINGER, &abort_on_close,
-               sizeof abort_on_close);
-  stream->close();
 }
 
 // --- What came of waiting for a request ------------------------------------
@@ -406,13 +385,12 @@ Task<bool> Server::Connection::answer(Request request) {
   const bool client_keeps_alive = request.wants_keep_alive();
   bool handler_failed = false;
   Response response = co_await call_handler(std::move(request), &handler_failed);
-  const bool reset_fault = response.faults.reset_mid_body;
   const bool keep_alive = client_keeps_alive && !handler_failed && !response.closes_connection() &&
                           !server_.stopping_.is_set();
   co_await send_response(std::move(response), head_only,
                          connection_header(keep_alive, version_minor));
   ++server_.stats_.requests_served;
-  if (reset_fault) co_return false;  // the connection is gone already
+  if (!stream_.is_open()) co_return false;  // the response's body writer closed it
   if (!keep_alive) co_await close_gracefully();
   co_return keep_alive;
 }
@@ -449,23 +427,20 @@ Task<void> Server::Connection::refuse(int status, std::string reason) {
   co_await close_gracefully();
 }
 
-// The status line and headers, then the body (none for HEAD), with the
-// response's faults applied.
+// The status line and headers, then the body (none for HEAD): in one write,
+// unless the response has a body writer of its own.
 Task<void> Server::Connection::send_response(Response response, bool head_only,
                                              std::string_view connection) {
-  const ResponseFaults faults = response.faults;
   std::string_view body = response.body;
   if (head_only || !status_has_body(response.status)) body = {};
-  if (faults.reset_mid_body) body = body.substr(0, body.size() / 2);
-  const bool slow = faults.delay_between_chunks > Duration::zero();
+  const bool own_writer = static_cast<bool>(response.write_body);
 
   std::string message;
-  message.reserve(kTypicalHeadSize + (slow ? 0 : body.size()));  // one allocation, usually
+  message.reserve(kTypicalHeadSize + (own_writer ? 0 : body.size()));  // one allocation, usually
   append_response_head(message, response, connection);
-  if (!slow) message += body;  // the usual case: a single write
+  if (!own_writer) message += body;
   co_await stream_.write_all(message);
-  if (slow) co_await write_slowly(&stream_, body, faults);
-  if (faults.reset_mid_body) reset_connection(&stream_);
+  if (own_writer) co_await response.write_body(stream_, body);
 }
 
 // Closing a socket that still holds unread input makes the kernel send RST,
