@@ -4,11 +4,12 @@
 // The server sends a response's head and body in one write. A response may
 // carry a BodyWriter instead: the server sends the head (Content-Length
 // counts the whole body, as always), then hands the writer the connection
-// and the body (empty for HEAD, 204 and 304) to send as it likes. Tests and
-// the demo site use it to misbehave on purpose (corolab/testing/
-// faulty_bodies.hpp: a slow body, a reset halfway), so that the server
-// itself has no test-only code. A writer may close the stream: the server
-// then forgets the connection.
+// and the body (empty for HEAD, 204 and 304) to send as it likes.
+//
+// Tests and the demo site use it to misbehave on purpose, so that the
+// server itself has no test-only code: a slow body, a reset halfway
+// (corolab/testing/faulty_bodies.hpp). A writer may close the stream: the
+// server then forgets the connection.
 
 #include <functional>
 #include <string_view>
