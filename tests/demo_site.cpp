@@ -17,6 +17,7 @@
 #include "corolab/corolab.hpp"
 #include "corolab/demo_site/site_paths.hpp"
 #include "corolab/demo_site/site_server.hpp"
+#include "corolab/testing/faulty_bodies.hpp"
 #include "html_links.hpp"
 
 using namespace std::chrono_literals;
@@ -29,6 +30,8 @@ using corolab::demo_site::SiteGraph;
 using corolab::demo_site::SiteOptions;
 using corolab::http::Request;
 using corolab::http::Response;
+using corolab::testing::ResetHalfway;
+using corolab::testing::SlowBody;
 namespace paths = corolab::demo_site::paths;
 namespace fault_paths = corolab::demo_site::fault_paths;
 
@@ -434,10 +437,11 @@ TEST_CASE("faults: the slow page asks the server to send it in pieces") {
   DemoSite site(options);
   const Response slow = fetch(site, std::string(fault_paths::slow));
   CHECK(slow.status == 200);
-  CHECK(slow.faults.delay_between_chunks == 30ms);
-  CHECK(slow.faults.chunk_size == 100);
+  const auto* slow_body = slow.write_body.target<SlowBody>();
+  REQUIRE(slow_body != nullptr);
+  CHECK(slow_body->pause == 30ms);
+  CHECK(slow_body->piece_size == 100);
   CHECK(slow.body.size() > 3 * 100);  // several pieces, so several pauses
-  CHECK_FALSE(slow.faults.reset_mid_body);
 }
 
 TEST_CASE("faults: the huge page is exactly huge_body_size bytes of HTML") {
@@ -481,7 +485,7 @@ TEST_CASE("faults: the reset page asks the server to reset the connection mid-bo
   DemoSite site(with_faults());
   const Response reset = fetch(site, std::string(fault_paths::reset));
   CHECK(reset.status == 200);
-  CHECK(reset.faults.reset_mid_body);
+  CHECK(reset.write_body.target<ResetHalfway>() != nullptr);
   CHECK(reset.body.size() >= 64 * 1024);
 }
 
@@ -517,7 +521,8 @@ Task<std::set<std::string>> crawl_politely(DemoSite* site) {
     if (response.status == 301 || response.status == 302) {
       found.push_back(html_links::resolve(url, header(response, "Location")));
     }
-    const bool complete_html = response.status == 200 && !response.faults.reset_mid_body &&
+    const bool complete_html = response.status == 200 &&
+                               !response.write_body.target<ResetHalfway>() &&
                                header(response, "Content-Type").starts_with("text/html") &&
                                response.body.size() < 1024 * 1024;
     if (complete_html) found = html_links::absolute_links(response.body, url);

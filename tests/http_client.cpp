@@ -12,6 +12,7 @@
 #include "corolab/corolab.hpp"
 #include "corolab/http/client.hpp"
 #include "corolab/http/server.hpp"
+#include "corolab/testing/faulty_bodies.hpp"
 
 using namespace std::chrono_literals;
 using corolab::Task;
@@ -50,7 +51,7 @@ struct TestSite {
     }
     if (request.target == "/reset") {
       Response response = Response::text(200, big_body);
-      response.faults.reset_mid_body = true;
+      response.write_body = corolab::testing::ResetHalfway{};
       co_return response;
     }
     if (request.target == "/missing") co_return Response::text(404, "no such page");

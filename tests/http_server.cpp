@@ -1,6 +1,7 @@
 // The HTTP/1.1 server on every reactor backend, driven by a raw TCP client
 // that writes request bytes and reads responses: bodies, HEAD, keep-alive,
-// pipelining, refused requests, timeouts, graceful stop, faults, and many
+// pipelining, refused requests, timeouts, graceful stop, body writers (and
+// corolab::testing's faulty ones), and many
 // concurrent clients. The tests that involve the server's timers (head and
 // idle timeouts, a slow handler, a slow body) run on virtual time: client
 // and server share the loop, so the timeouts are exact and take no real time.
@@ -8,6 +9,7 @@
 
 #include <array>
 #include <catch2/catch.hpp>
+#include <cctype>
 #include <cerrno>
 #include <stdexcept>
 #include <string>
@@ -18,6 +20,7 @@
 #include "backends.hpp"
 #include "corolab/corolab.hpp"
 #include "corolab/http/server.hpp"
+#include "corolab/testing/faulty_bodies.hpp"
 
 using namespace std::chrono_literals;
 using corolab::Duration;
@@ -46,8 +49,25 @@ std::string numbered_body(std::size_t size) {
 
 struct TestApp {
   corolab::Event slow_handler_started;
+  std::vector<std::string> bodies_given_to_writer;
 
   Handler handler();
+};
+
+Task<void> write_upper_case(TcpStream* stream, std::string body) {
+  for (char& c : body) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  co_await stream->write_all(body);
+}
+
+// A body writer (http::BodyWriter) of the test's own: it notes the body it
+// is given and sends it upper-cased, so that the client can tell who wrote it.
+struct ShoutingWriter {
+  std::vector<std::string>* bodies_given;
+
+  Task<void> operator()(TcpStream& stream, std::string_view body) const {
+    bodies_given->emplace_back(body);
+    return write_upper_case(&stream, std::string(body));
+  }
 };
 
 Task<Response> respond(Request request, TestApp* app) {
@@ -60,13 +80,17 @@ Task<Response> respond(Request request, TestApp* app) {
   }
   if (request.target == "/slow-body") {
     Response response = Response::text(200, numbered_body(10'000));
-    response.faults.delay_between_chunks = 1ms;
-    response.faults.chunk_size = 1000;
+    response.write_body = corolab::testing::SlowBody{.pause = 1ms, .piece_size = 1000};
     co_return response;
   }
   if (request.target == "/reset") {
     Response response = Response::text(200, numbered_body(200'000));
-    response.faults.reset_mid_body = true;
+    response.write_body = corolab::testing::ResetHalfway{};
+    co_return response;
+  }
+  if (request.target == "/shout") {
+    Response response = Response::text(200, "quiet words\n");
+    response.write_body = ShoutingWriter{&app->bodies_given_to_writer};
     co_return response;
   }
   if (request.target == "/no-content") {
@@ -405,6 +429,23 @@ Task<void> stop_while_busy(Server* server, TestApp* app, StopReport* report) {
   report->new_connection_failed = co_await new_connection_fails(address);
 }
 
+// GET and HEAD of a response with its own body writer, then another request
+// on the same connection: the writer took nothing from keep-alive.
+Task<void> shout_then_carry_on(SocketAddress server) {
+  RawClient client = co_await connect_client(server);
+  const ClientResponse got = co_await request_once(&client, get("/shout"));
+  CHECK(got.status == 200);
+  CHECK(got.headers.get("Content-Length") == "12");
+  CHECK(got.body == "QUIET WORDS\n");
+  CHECK_FALSE(says_close(got));
+
+  co_await client.stream.write_all(std::string_view("HEAD /shout HTTP/1.1\r\nHost: test\r\n\r\n"));
+  const ClientResponse head = co_await read_response(&client, true);
+  CHECK(head.headers.get("Content-Length") == "12");
+  const ClientResponse after = co_await request_once(&client, get("/after-shout"));
+  CHECK(after.body == "you asked for /after-shout\n");
+}
+
 Task<void> read_a_slow_body(SocketAddress server, Duration* elapsed) {
   const auto start = EventLoop::current().now();
   RawClient client = co_await connect_client(server);
@@ -636,7 +677,21 @@ TEST_CASE(
   CHECK(loop.reactor().watch_count() == 0);
 }
 
-TEST_CASE("response faults: a slow body still arrives whole, a reset cuts it short") {
+TEST_CASE("a response's body writer sends its body, and the connection stays usable") {
+  auto kind = GENERATE(from_range(every_reactor_kind()));
+  CAPTURE(corolab::to_string(kind));
+  corolab::EventLoop loop{kind};
+  TestApp app;
+  Server server = make_server(&app);
+  corolab::sync_wait(with_server(&server, shout_then_carry_on(server.local_address())));
+  // The whole body for GET; nothing to send for HEAD.
+  CHECK(app.bodies_given_to_writer == std::vector<std::string>{"quiet words\n", ""});
+  CHECK(server.stats().connections_accepted == 1);
+  CHECK(server.stats().requests_served == 3);
+  CHECK(loop.reactor().watch_count() == 0);
+}
+
+TEST_CASE("faulty bodies: a slow body still arrives whole, a reset cuts it short") {
   auto kind = GENERATE(from_range(every_reactor_kind()));
   CAPTURE(corolab::to_string(kind));
   corolab::EventLoop loop(virtual_time_on(kind));
@@ -644,12 +699,12 @@ TEST_CASE("response faults: a slow body still arrives whole, a reset cuts it sho
   Server server = make_server(&app);
   const SocketAddress address = server.local_address();
 
-  SECTION("delay_between_chunks: 10 pieces, 9 pauses of 1 ms") {
+  SECTION("SlowBody: 10 pieces, 9 pauses of 1 ms") {
     Duration elapsed{};
     corolab::sync_wait(with_server(&server, read_a_slow_body(address, &elapsed)));
     CHECK(elapsed == 9ms);
   }
-  SECTION("reset_mid_body: ECONNRESET or the stream ends before Content-Length") {
+  SECTION("ResetHalfway: ECONNRESET or the stream ends before Content-Length") {
     std::string outcome;
     corolab::sync_wait(with_server(&server, read_a_reset_response(address, &outcome)));
     CHECK((outcome == "reset" || outcome == "short read"));

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "corolab/text.hpp"
+
 namespace corolab::trace_svg {
 
 namespace {
@@ -125,20 +127,6 @@ constexpr std::string_view spawn_color = "#555555";
 
 // --- Text and numbers --------------------------------------------------------
 
-std::string xml(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 std::string shortened(std::string_view text, std::size_t max) {
   if (text.size() <= max) return std::string(text);
   return std::string(text.substr(0, max - 1)) + "\u2026";
@@ -204,7 +192,7 @@ void draw_axis(std::string& svg, const Canvas& canvas, double bottom) {
     svg += fmt::format(R"(<line x1="{0:.1f}" y1="{1}" x2="{0:.1f}" y2="{2}" stroke="#e2e2e2"/>)"
                        R"(<text x="{0:.1f}" y="{3}" text-anchor="middle" class="tick">{4}</text>)"
                        "\n",
-                       x, top - 6, bottom, top - 10, xml(time_label(t, step)));
+                       x, top - 6, bottom, top - 10, text::escape_markup(time_label(t, step)));
   }
 }
 
@@ -217,14 +205,14 @@ void draw_row(std::string& svg, const Canvas& canvas, const Row& row, double y, 
   }
   svg += fmt::format(R"(<text x="{}" y="{:.1f}" text-anchor="end" class="label">{}</text>)"
                      "\n",
-                     label_width - 10, middle + 5, xml(shortened(row.name, 24)));
+                     label_width - 10, middle + 5, text::escape_markup(shortened(row.name, 24)));
   for (const Span& wait : row.waits) {
     const WaitStyle& style = style_of(wait.name);
     svg += fmt::format(
         R"(<line x1="{:.1f}" y1="{:.1f}" x2="{:.1f}" y2="{:.1f}" stroke="{}" stroke-width="2")",
         canvas.x(wait.begin), middle, canvas.x(wait.end), middle, style.color);
     if (!style.dash.empty()) svg += fmt::format(R"( stroke-dasharray="{}")", style.dash);
-    svg += fmt::format("><title>{} ({})</title></line>\n", xml(wait.name),
+    svg += fmt::format("><title>{} ({})</title></line>\n", text::escape_markup(wait.name),
                        duration_label(wait.end - wait.begin));
   }
   for (const Span& run : row.runs) {
@@ -233,7 +221,7 @@ void draw_row(std::string& svg, const Canvas& canvas, const Row& row, double y, 
     svg += fmt::format(R"(<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{}" rx="2" fill="{}">)"
                        "<title>{} ran {}</title></rect>\n",
                        canvas.x(run.begin), middle - bar_height / 2, width, bar_height, run_color,
-                       xml(run.name), duration_label(run.end - run.begin));
+                       text::escape_markup(run.name), duration_label(run.end - run.begin));
   }
   for (const Mark& mark : row.marks) {
     if (mark.category == "spawn") continue;  // drawn as arrows
@@ -322,7 +310,7 @@ std::string render(const nlohmann::json& document, const Options& options) {
       "\n"
       R"(<text x="20" y="24" class="title">{3}</text>)"
       "\n",
-      options.width, height, spawn_color, xml(options.title));
+      options.width, height, spawn_color, text::escape_markup(options.title));
 
   draw_axis(svg, canvas, rows_bottom);
   std::map<int, double> row_middle;  // by tid, for the spawn arrows

@@ -2,6 +2,7 @@
 
 #include "corolab/demo_site/site_paths.hpp"
 #include "corolab/sleep.hpp"
+#include "corolab/text.hpp"
 #include "html.hpp"
 #include "responses.hpp"
 
@@ -51,7 +52,8 @@ std::string DemoSite::sitemap_xml() const {
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
   for (const std::string& url : graph_.sitemap_urls()) {
-    xml += "  <url><loc>" + escape_html(url) + "</loc></url>\n";  // "&" is "&amp;" in XML too
+    xml +=
+        "  <url><loc>" + text::escape_markup(url) + "</loc></url>\n";  // "&" is "&amp;" in XML too
   }
   xml += "</urlset>\n";
   return xml;

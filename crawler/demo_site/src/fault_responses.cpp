@@ -2,6 +2,7 @@
 // /faults/ section's are not.
 #include "corolab/demo_site/demo_site.hpp"
 #include "corolab/demo_site/site_paths.hpp"
+#include "corolab/testing/faulty_bodies.hpp"
 #include "html.hpp"
 #include "responses.hpp"
 #include "special_bodies.hpp"
@@ -24,8 +25,8 @@ http::Response DemoSite::respond_with(const Node& node, int attempt) const {
       break;
     case Outcome::slow: {
       http::Response response = html_response(200, render_page(node));
-      response.faults.delay_between_chunks = options_.slow_chunk_delay;
-      response.faults.chunk_size = options_.slow_chunk_size;
+      response.write_body = testing::SlowBody{.pause = options_.slow_chunk_delay,
+                                              .piece_size = options_.slow_chunk_size};
       return response;
     }
     case Outcome::too_large: return html_response(200, huge_page(options_.huge_body_size));
@@ -35,7 +36,7 @@ http::Response DemoSite::respond_with(const Node& node, int attempt) const {
     }
     case Outcome::reset: {
       http::Response response = html_response(200, reset_page());
-      response.faults.reset_mid_body = true;
+      response.write_body = testing::ResetHalfway{};
       return response;
     }
     default:  // ok and disallowed: an ordinary page

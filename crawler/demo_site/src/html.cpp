@@ -1,31 +1,17 @@
 #include "html.hpp"
 
-namespace corolab::demo_site {
+#include "corolab/text.hpp"
 
-std::string escape_html(std::string_view text) {
-  std::string escaped;
-  escaped.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      case '\'': escaped += "&#39;"; break;
-      default: escaped += c;
-    }
-  }
-  return escaped;
-}
+namespace corolab::demo_site {
 
 namespace {
 
 // Every third link is written differently (another attribute first, single
 // quotes), as hand-written HTML often is.
 std::string anchor(const Link& link, std::size_t position) {
-  const std::string text = escape_html(link.text);
-  if (position % 3 == 2) return "<a class=\"more\" href='" + link.href + "'>" + text + "</a>";
-  return "<a href=\"" + link.href + "\">" + text + "</a>";
+  const std::string label = text::escape_markup(link.text);
+  if (position % 3 == 2) return "<a class=\"more\" href='" + link.href + "'>" + label + "</a>";
+  return "<a href=\"" + link.href + "\">" + label + "</a>";
 }
 
 // On every page: hrefs a crawler must not follow.
@@ -42,10 +28,11 @@ constexpr std::string_view kNotLinks = R"html(<p>Not for crawlers:
 }  // namespace
 
 std::string render_page(const Node& node) {
-  const std::string title = escape_html(node.title);
+  const std::string title = text::escape_markup(node.title);
   std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += "<title>" + title + "</title>\n";
-  if (!node.base_href.empty()) html += "<base href=\"" + escape_html(node.base_href) + "\">\n";
+  if (!node.base_href.empty())
+    html += "<base href=\"" + text::escape_markup(node.base_href) + "\">\n";
   html += "</head>\n<body>\n<h1>" + title + "</h1>\n<ul>\n";
   for (std::size_t i = 0; i < node.links.size(); ++i) {
     html += "<li>" + anchor(node.links[i], i) + "</li>\n";

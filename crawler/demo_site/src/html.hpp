@@ -11,9 +11,6 @@ namespace corolab::demo_site {
 
 inline constexpr std::string_view kHtmlContentType = "text/html; charset=utf-8";
 
-// & < > " ' as entities: safe in text and in quoted attribute values.
-std::string escape_html(std::string_view text);
-
 // The page for `node`: title, <base href> if it has one, and node.links in order.
 std::string render_page(const Node& node);
 

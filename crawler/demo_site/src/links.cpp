@@ -1,6 +1,7 @@
 #include "links.hpp"
 
 #include "corolab/demo_site/site_paths.hpp"
+#include "corolab/text.hpp"
 #include "html.hpp"
 #include "numbered.hpp"
 
@@ -16,14 +17,15 @@ Node html_page(std::string_view base_url, std::string_view target, std::string t
 }
 
 Link link_to(std::string_view base_url, std::string_view from_directory, std::string_view target,
-             HrefForm form, std::string text, std::string_view fragment) {
+             HrefForm form, std::string label, std::string_view fragment) {
   std::string reference = write_reference(form, base_url, from_directory, target);
   if (!fragment.empty()) {
     reference += '#';
     reference += fragment;
   }
   // In HTML an '&' in an attribute is written "&amp;"; the crawler decodes it.
-  return Link{escape_html(reference), std::string(base_url) + std::string(target), std::move(text)};
+  return Link{text::escape_markup(reference), std::string(base_url) + std::string(target),
+              std::move(label)};
 }
 
 Link random_link_to(std::string_view base_url, std::string_view from_directory,

@@ -16,7 +16,7 @@ Node html_page(std::string_view base_url, std::string_view target, std::string t
 // A link from a page whose links resolve against `from_directory` to `target`
 // on this site, written in `form`, with an optional "#fragment".
 Link link_to(std::string_view base_url, std::string_view from_directory, std::string_view target,
-             HrefForm form, std::string text, std::string_view fragment = {});
+             HrefForm form, std::string label, std::string_view fragment = {});
 
 // The same, written in a form (and with or without a fragment) drawn at random.
 Link random_link_to(std::string_view base_url, std::string_view from_directory,

@@ -1,5 +1,6 @@
 #include "responses.hpp"
 
+#include "corolab/text.hpp"
 #include "html.hpp"
 
 namespace corolab::demo_site {
@@ -22,7 +23,7 @@ http::Response not_found_response(std::string_view target) {
   return html_response(404,
                        "<!DOCTYPE html>\n<html><head><title>Not found</title></head><body>\n"
                        "<h1>404 Not Found</h1>\n<p>This site has no page at " +
-                           escape_html(target) + ".</p>\n</body></html>\n");
+                           text::escape_markup(target) + ".</p>\n</body></html>\n");
 }
 
 }  // namespace corolab::demo_site

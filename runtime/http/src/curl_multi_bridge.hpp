@@ -37,6 +37,7 @@
 
 #include "corolab/event.hpp"
 #include "corolab/event_loop.hpp"
+#include "corolab/http/bridge_stats.hpp"
 #include "corolab/http/client.hpp"
 #include "corolab/reactor.hpp"
 #include "corolab/task_group.hpp"

@@ -1,19 +1,8 @@
 #include "corolab/http/headers.hpp"
 
-#include <algorithm>
+#include <vector>
 
 namespace corolab::http {
-
-namespace {
-char lower(char c) noexcept {
-  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-}
-}  // namespace
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return lower(x) == lower(y); });
-}
 
 void Headers::set(std::string name, std::string value) {
   remove(name);

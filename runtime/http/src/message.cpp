@@ -2,17 +2,11 @@
 
 #include <utility>
 
+#include "optional_whitespace.hpp"
+
 namespace corolab::http {
 
 namespace {
-
-bool is_optional_whitespace(char c) noexcept { return c == ' ' || c == '\t'; }
-
-std::string_view trim(std::string_view text) noexcept {
-  while (!text.empty() && is_optional_whitespace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_optional_whitespace(text.back())) text.remove_suffix(1);
-  return text;
-}
 
 // Connection is a comma-separated list of options ("keep-alive, Upgrade"),
 // possibly spread over several fields (RFC 9110 7.6.1).
@@ -22,7 +16,7 @@ bool has_connection_option(const Headers& headers, std::string_view option) noex
     std::string_view rest = field.value;
     while (!rest.empty()) {
       const std::size_t comma = rest.find(',');
-      if (iequals(trim(rest.substr(0, comma)), option)) return true;
+      if (iequals(trim_optional_whitespace(rest.substr(0, comma)), option)) return true;
       rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
     }
   }

@@ -5,6 +5,9 @@
 #include <optional>
 #include <utility>
 
+#include "corolab/text.hpp"
+#include "optional_whitespace.hpp"
+
 // The grammar is RFC 9112 (HTTP/1.1 message syntax):
 //
 //   request-line = method SP request-target SP HTTP-version CRLF
@@ -25,13 +28,10 @@ struct Rejection {
   std::string reason;
 };
 
-bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
-bool is_optional_whitespace(char c) noexcept { return c == ' ' || c == '\t'; }
-
 // tchar (RFC 9110 5.6.2): the characters of methods and header names.
 bool is_token_char(char c) noexcept {
   const bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-  return letter || is_digit(c) ||
+  return letter || text::is_digit(c) ||
          std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
 }
 
@@ -47,12 +47,6 @@ bool is_field_value_char(char c) noexcept {
 
 bool is_token(std::string_view text) noexcept {
   return !text.empty() && std::all_of(text.begin(), text.end(), is_token_char);
-}
-
-std::string_view trim_whitespace(std::string_view text) noexcept {
-  while (!text.empty() && is_optional_whitespace(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_optional_whitespace(text.back())) text.remove_suffix(1);
-  return text;
 }
 
 // One line of the head, without its line ending.
@@ -73,13 +67,14 @@ std::optional<Line> line_at(std::string_view bytes, std::size_t start) noexcept 
 }
 
 // "HTTP/1.1" -> minor version 1. The name is case-sensitive (RFC 9112 2.3).
-std::optional<Rejection> parse_version(std::string_view text, int* minor) {
-  const bool well_formed = text.size() == 8 && text.substr(0, 5) == "HTTP/" && is_digit(text[5]) &&
-                           text[6] == '.' && is_digit(text[7]);
+std::optional<Rejection> parse_version(std::string_view version, int* minor) {
+  const bool well_formed = version.size() == 8 && version.substr(0, 5) == "HTTP/" &&
+                           text::is_digit(version[5]) && version[6] == '.' &&
+                           text::is_digit(version[7]);
   if (!well_formed) return Rejection{400, "malformed HTTP version"};
-  if (text[5] != '1') return Rejection{505, "unsupported HTTP version " + std::string(text)};
+  if (version[5] != '1') return Rejection{505, "unsupported HTTP version " + std::string(version)};
   // A later 1.x is served as 1.1, the highest we speak (RFC 9110 2.5).
-  *minor = text[7] == '0' ? 0 : 1;
+  *minor = version[7] == '0' ? 0 : 1;
   return std::nullopt;
 }
 
@@ -118,7 +113,7 @@ std::optional<Rejection> parse_field_line(std::string_view line, Headers* header
     return Rejection{400, "whitespace between header name and colon"};
   }
   if (!is_token(name)) return Rejection{400, "invalid header name"};
-  const std::string_view value = trim_whitespace(line.substr(colon + 1));
+  const std::string_view value = trim_optional_whitespace(line.substr(colon + 1));
   if (!std::all_of(value.begin(), value.end(), is_field_value_char)) {
     return Rejection{400, "control character in header value"};
   }
@@ -147,7 +142,7 @@ std::optional<std::size_t> parse_length(std::string_view digits) noexcept {
   if (digits.empty()) return std::nullopt;
   std::size_t value = 0;
   for (char c : digits) {
-    if (!is_digit(c)) return std::nullopt;
+    if (!text::is_digit(c)) return std::nullopt;
     const auto digit = static_cast<std::size_t>(c - '0');
     if (value > (SIZE_MAX - digit) / 10) return SIZE_MAX;
     value = value * 10 + digit;
@@ -203,7 +198,8 @@ BodyLength request_body_length(const Headers& headers) {
     std::string_view rest = field.value;
     while (true) {
       const std::size_t comma = rest.find(',');
-      const std::optional<std::size_t> value = parse_length(trim_whitespace(rest.substr(0, comma)));
+      const std::optional<std::size_t> value =
+          parse_length(trim_optional_whitespace(rest.substr(0, comma)));
       if (!value) return {0, 400, "invalid Content-Length"};
       if (length && *length != *value) return {0, 400, "conflicting Content-Length values"};
       length = value;

@@ -6,6 +6,7 @@
 #include "corolab/sleep.hpp"
 #include "corolab/socket_address.hpp"
 #include "corolab/tcp_listener.hpp"
+#include "corolab/testing/faulty_bodies.hpp"
 
 namespace corolab::testing {
 
@@ -83,7 +84,7 @@ http::Response ScriptedServer::respond(const Reply& reply) const {
   response.status = reply.status;
   response.headers = reply.headers;
   response.body = reply.body;
-  response.faults.reset_mid_body = reply.reset_connection;
+  if (reply.reset_connection) response.write_body = ResetHalfway{};
   return response;
 }
 

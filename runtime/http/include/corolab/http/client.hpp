@@ -20,6 +20,7 @@
 #include <string_view>
 
 #include "corolab/clock.hpp"
+#include "corolab/http/bridge_stats.hpp"
 #include "corolab/http/headers.hpp"
 #include "corolab/task.hpp"
 
@@ -91,39 +92,9 @@ struct RequestOptions {
   std::function<void(std::string_view chunk)> on_body_chunk;
 };
 
-// #region bridge_event
-// One conversation step between curl and the bridge, as it happens.
-struct BridgeEvent {
-  enum class Kind {
-    watch,         // curl: "wait until socket `fd` is readable / writable"
-    remove,        // curl: "stop watching socket `fd`"
-    timer,         // curl: "call me back in `timeout_ms`" (-1: no timer)
-    socket_ready,  // the reactor: `fd` is ready; the bridge tells curl
-    timer_fired,   // the deadline came; the bridge tells curl
-  };
-  Kind kind = Kind::watch;
-  int fd = -1;
-  bool read = false;
-  bool write = false;
-  long timeout_ms = 0;
-};
-// #endregion bridge_event
-
 struct ClientOptions {
   long max_total_connections = 64;  // CURLMOPT_MAX_TOTAL_CONNECTIONS
   long max_host_connections = 8;    // CURLMOPT_MAX_HOST_CONNECTIONS
-};
-
-// What the bridge saw, for tests and curious readers.
-struct BridgeStats {
-  std::size_t socket_callbacks = 0;
-  std::size_t sockets_removed = 0;
-  std::size_t removes_for_unknown_sockets = 0;  // REMOVE for a socket never announced
-  std::size_t fd_numbers_reused = 0;            // a new socket got the number of a removed one
-  std::size_t timer_deletes = 0;                // timeout -1
-  std::size_t timer_immediate = 0;              // timeout 0
-  std::size_t timer_fired = 0;
-  std::size_t sockets_closed = 0;  // through CURLOPT_CLOSESOCKETFUNCTION
 };
 
 class CurlMultiBridge;

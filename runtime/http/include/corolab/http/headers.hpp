@@ -7,10 +7,12 @@
 #include <utility>
 #include <vector>
 
+#include "corolab/text.hpp"
+
 namespace corolab::http {
 
 // "Content-Type" and "content-type" are the same field (RFC 9110 5.1).
-bool iequals(std::string_view a, std::string_view b) noexcept;
+using text::iequals;
 
 class Headers {
  public:

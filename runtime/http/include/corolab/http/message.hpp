@@ -1,11 +1,10 @@
 #pragma once
 // What an HTTP server receives and sends back.
 
-#include <cstddef>
 #include <string>
 #include <string_view>
 
-#include "corolab/clock.hpp"
+#include "corolab/http/body_writer.hpp"
 #include "corolab/http/headers.hpp"
 
 namespace corolab::http {
@@ -21,19 +20,11 @@ struct Request {
   bool wants_keep_alive() const noexcept;
 };
 
-// Deliberate misbehaviour, so tests and the demo site can show what a client
-// does with a slow or broken server. All off by default.
-struct ResponseFaults {
-  Duration delay_between_chunks{0};  // a slow body: send it in pieces, pausing between them
-  std::size_t chunk_size = 1024;
-  bool reset_mid_body = false;  // send half the body, then reset the connection (RST)
-};
-
 struct Response {
   int status = 200;
   Headers headers;
   std::string body;
-  ResponseFaults faults;
+  BodyWriter write_body;  // empty, as a rule: the server sends the body with the head
 
   static Response text(int status, std::string body,
                        std::string content_type = "text/plain; charset=utf-8");

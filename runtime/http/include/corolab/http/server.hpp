@@ -61,7 +61,7 @@ class Server {
   void stop() noexcept;
 
  private:
-  class Connection;  // one client's requests and responses (server.cpp)
+  class Connection;  // one client's requests and responses (src/server_connection.hpp)
 
   Task<void> accept_loop(TaskGroup* connections);
   Task<std::optional<TcpStream>> accept_unless_stopping();

@@ -1,4 +1,4 @@
-// 5. when_all over 1,000 tasks, each returning at once.
+// 5. Fan-out and join: when_all over 1,000 tasks, each returning at once.
 //
 // corolab: corolab::when_all(std::vector<Task<int>>), which spawns every
 // task into a TaskGroup and awaits them all.
