@@ -91,7 +91,6 @@ struct RequestOptions {
   std::function<void(std::string_view chunk)> on_body_chunk;
 };
 
-// #region bridge_event
 // One conversation step between curl and the bridge, as it happens.
 struct BridgeEvent {
   enum class Kind {
@@ -107,7 +106,6 @@ struct BridgeEvent {
   bool write = false;
   long timeout_ms = 0;
 };
-// #endregion bridge_event
 
 struct ClientOptions {
   long max_total_connections = 64;  // CURLMOPT_MAX_TOTAL_CONNECTIONS
