@@ -114,7 +114,6 @@ struct Pace {
   int sent_at_first_receive = -1;
 };
 
-// #region fast_producer
 Task<void> produce_tracked(Channel<int>* channel, int count, Pace* pace) {
   for (int i = 0; i < count; ++i) {
     co_await channel->send(i);
@@ -124,7 +123,6 @@ Task<void> produce_tracked(Channel<int>* channel, int count, Pace* pace) {
   }
   channel->close();
 }
-// #endregion fast_producer
 
 Task<void> consume_slowly(Channel<int>* channel, Pace* pace) {
   while (true) {

@@ -187,7 +187,6 @@ Task<void> body_control(std::string base, Client* client) {
 
 // On virtual time: the timeout fires exactly 30 ms after the request
 // started, and takes no real time; by then the handler has the request.
-// #region cancelled_mid_transfer
 Task<void> cancelled_mid_transfer(std::string base, Client* client, TestSite* site) {
   const corolab::TimePoint start = corolab::EventLoop::current().now();
   Task<ClientResponse> slow = client->get(base + "/slow");
@@ -199,7 +198,6 @@ Task<void> cancelled_mid_transfer(std::string base, Client* client, TestSite* si
   ClientResponse after = co_await client->get(base + "/hello");
   CHECK(after.status == 200);
 }
-// #endregion cancelled_mid_transfer
 
 Task<void> timeout_error(std::string base, Client* client, ErrorKind* kind) {
   RequestOptions options;

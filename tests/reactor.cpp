@@ -186,7 +186,6 @@ Task<void> wait_readable_forever(int fd, bool* woke) {
   *woke = true;
 }
 
-// #region one_byte_per_wake
 // Reads one byte per wake. Level-triggered, bytes left unread make the next
 // wait complete at once; edge-triggered, it would wait for *new* data.
 Task<void> read_one_byte_per_wake(int fd, int wakes, Log* log, bool* done) {
@@ -197,7 +196,6 @@ Task<void> read_one_byte_per_wake(int fd, int wakes, Log* log, bool* done) {
     log->push_back("gave up: the bytes left unread woke nobody");
   }
 }
-// #endregion one_byte_per_wake
 
 Task<void> close_read_end_after_yield(FdPair* pipe, Log* log) {
   co_await corolab::yield();

@@ -63,7 +63,6 @@ Task<void> counted(int* runs) {
 
 Task<int> synchronous_child() { co_return 1; }
 
-// #region deep_chain
 Task<long> await_many_synchronous_children(long count) {
   long sum = 0;
   for (long i = 0; i < count; ++i) {
@@ -72,7 +71,6 @@ Task<long> await_many_synchronous_children(long count) {
   }
   co_return sum;
 }
-// #endregion deep_chain
 
 constexpr int kWrongResult = 3;  // the child's exit status when the chain ends with a wrong sum
 

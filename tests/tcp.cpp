@@ -405,7 +405,6 @@ TEST_CASE("network errors are std::system_error naming the operation and the add
   }
 }
 
-// #region try_first_test
 TEST_CASE("try the system call first: a write that fits and a read of waiting data take no tick") {
   auto kind = GENERATE(from_range(every_reactor_kind()));
   CAPTURE(corolab::to_string(kind));
@@ -417,7 +416,6 @@ TEST_CASE("try the system call first: a write that fits and a read of waiting da
   CHECK(spent.writing == 0);
   CHECK(spent.reading == 0);
 }
-// #endregion try_first_test
 
 // #region partial_write_test
 TEST_CASE(

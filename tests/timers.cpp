@@ -466,7 +466,6 @@ Ids pop_all(TimerHeap& heap) {
 
 }  // namespace
 
-// #region heap_order_test
 TEST_CASE("TimerHeap: timers pop in deadline order, whatever the insertion order") {
   TimerHeap heap;  // declared first: the timers leave it when they die
   auto timers = numbered_timers(9);
@@ -477,7 +476,6 @@ TEST_CASE("TimerHeap: timers pop in deadline order, whatever the insertion order
   CHECK(heap.next_deadline().time_since_epoch() == 0ms);
   CHECK(pop_all(heap) == Ids{4, 1, 6, 3, 0, 8, 7, 5, 2});
 }
-// #endregion heap_order_test
 
 TEST_CASE("TimerHeap: timers with equal deadlines pop first-in, first-out") {
   TimerHeap heap;

@@ -19,7 +19,6 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t kPages = 20;
 constexpr auto kLatency = std::chrono::milliseconds(50);
 
-// #region cpu_time
 // CPU time used by this thread alone (the site runs on another thread).
 std::chrono::microseconds thread_cpu_time() {
   timespec now{};
@@ -27,7 +26,6 @@ std::chrono::microseconds thread_cpu_time() {
   return std::chrono::seconds(now.tv_sec) + std::chrono::duration_cast<std::chrono::microseconds>(
                                                 std::chrono::nanoseconds(now.tv_nsec));
 }
-// #endregion cpu_time
 
 std::chrono::microseconds to_us(Clock::duration duration) {
   return std::chrono::duration_cast<std::chrono::microseconds>(duration);

@@ -38,7 +38,6 @@ int main() {
 
   fmt::print("1. one fetch, traced:\n");
   {
-    // #region traced
     lesson01::CallbackLoop loop;
     lesson01::CallbackFetcher fetcher(&loop);
     loop.trace_to(print_trace_line);
@@ -48,7 +47,6 @@ int main() {
     });
     fmt::print("  main: fetch() returned at once; now loop.run()\n");
     loop.run();
-    // #endregion traced
   }
   fmt::print(
       "  One request's story is told by four functions (fetch, on_writable,\n"

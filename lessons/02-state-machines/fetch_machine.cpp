@@ -15,7 +15,6 @@ FetchMachine::FetchMachine(std::string_view host, std::string_view target)
     : request(
           fmt::format("GET {} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", target, host)) {}
 
-// #region next
 Want FetchMachine::next() const {
   switch (state) {
     case State::connecting: return Want::write({});  // a non-blocking connect ends with "writable"
@@ -26,7 +25,6 @@ Want FetchMachine::next() const {
   }
   return Want::finished();
 }
-// #endregion next
 
 std::string_view FetchMachine::body() const {
   const std::size_t head_end = response.find("\r\n\r\n");

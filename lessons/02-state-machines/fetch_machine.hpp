@@ -18,11 +18,8 @@
 
 namespace lesson02 {
 
-// #region state
 enum class State { connecting, sending, receiving, done, failed };
-// #endregion state
 
-// #region event
 // What happened on the socket, as the driver reports it.
 struct Event {
   // #region event_fields
@@ -37,9 +34,7 @@ struct Event {
   static Event closed() { return {Kind::closed, 0, {}}; }
   static Event error(std::string_view what) { return {Kind::error, 0, what}; }
 };
-// #endregion event
 
-// #region want
 // What the machine asks the driver to do next.
 struct Want {
   enum class Kind { write, read, finished };
@@ -51,9 +46,7 @@ struct Want {
   static Want finished() { return {Kind::finished, {}}; }
   bool operator==(const Want&) const = default;
 };
-// #endregion want
 
-// #region machine
 struct FetchMachine {
   FetchMachine(std::string_view host, std::string_view target);
 
@@ -78,7 +71,6 @@ struct FetchMachine {
  private:
   void fail(std::string reason);
 };
-// #endregion machine
 
 // Helpers for step().
 //

@@ -15,7 +15,6 @@
 
 namespace lesson02 {
 
-// #region ordinary
 // The ordinary loop: all the output at once.
 inline std::string expand_runs(std::string_view encoded) {
   std::string expanded;
@@ -24,9 +23,7 @@ inline std::string expand_runs(std::string_view encoded) {
   }
   return expanded;
 }
-// #endregion ordinary
 
-// #region expander
 // The same loops, one character per call.
 class RunExpander {
  public:
@@ -60,6 +57,5 @@ class RunExpander {
   int k_ = 0;
   int resume_point_ = 0;  // where the next call continues
 };
-// #endregion expander
 
 }  // namespace lesson02

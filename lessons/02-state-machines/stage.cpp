@@ -42,7 +42,6 @@ int start_connect(std::uint16_t port) {
   return fd;
 }
 
-// #region driver
 // The driver: waits for what the machine wants, does the I/O, and tells the
 // machine what happened. All the fetch's logic is in the machine.
 void drive(FetchMachine& machine, int fd) {
@@ -77,7 +76,6 @@ void drive(FetchMachine& machine, int fd) {
                to_string(machine.state), to_string(want));
   }
 }
-// #endregion driver
 
 void fetch(std::uint16_t port, const char* target) {
   FetchMachine machine("127.0.0.1", target);
@@ -109,13 +107,11 @@ int main() {
   fetch(closed.port(), "/");
 
   fmt::print("\n3. the switch coroutine expanding \"3a2b1c\", one call at a time:\n");
-  // #region expander_use
   lesson02::RunExpander expander("3a2b1c");
   for (int call = 1;; ++call) {
     const std::optional<char> c = expander.resume();
     if (!c) break;
     fmt::print("  call {}: '{}'\n", call, *c);
   }
-  // #endregion expander_use
   fmt::print("  ordinary loop: \"{}\"\n", lesson02::expand_runs("3a2b1c"));
 }

@@ -14,7 +14,6 @@
 
 namespace {
 
-// #region fibonacci
 lesson03::Generator<long> fibonacci() {
   long a = 0, b = 1;
   while (true) {
@@ -22,7 +21,6 @@ lesson03::Generator<long> fibonacci() {
     a = std::exchange(b, a + b);
   }
 }
-// #endregion fibonacci
 
 // #region pipeline
 corolab::Generator<int> naturals_from(int first) {

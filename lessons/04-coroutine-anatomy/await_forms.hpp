@@ -15,7 +15,6 @@
 
 namespace lesson04 {
 
-// #region job
 // A bare coroutine type: starts suspended, stays suspended at the end, and
 // owns its frame. Enough to watch awaiters at work.
 class Job {
@@ -44,18 +43,14 @@ class Job {
   explicit Job(std::coroutine_handle<promise_type> handle) : handle_(handle) {}
   std::coroutine_handle<promise_type> handle_;
 };
-// #endregion job
 
-// #region void_form
 // void: always suspend. (std::suspend_always is this.)
 struct Pause {
   bool await_ready() const noexcept { return false; }
   void await_suspend(std::coroutine_handle<>) const noexcept {}
   void await_resume() const noexcept {}
 };
-// #endregion void_form
 
-// #region bool_form
 // bool: decide at the last moment, once suspended. false: go on at once.
 // Typical use: the operation completed while it was being started.
 struct PauseIf {
@@ -64,9 +59,7 @@ struct PauseIf {
   bool await_suspend(std::coroutine_handle<>) const noexcept { return pause; }
   void await_resume() const noexcept {}
 };
-// #endregion bool_form
 
-// #region handle_form
 // coroutine_handle: suspend, and resume `next` in our place, as a tail
 // call: no stack frame piles up. Typical use: a finished Task resumes
 // the coroutine that awaited it (lesson 05).
@@ -76,11 +69,9 @@ struct SwitchTo {
   std::coroutine_handle<> await_suspend(std::coroutine_handle<>) const noexcept { return next; }
   void await_resume() const noexcept {}
 };
-// #endregion handle_form
 
 using Log = std::vector<std::string>;
 
-// #region form_coroutines
 inline Job pause_once(Log* log) {
   log->push_back("before");
   Pause pause;
@@ -106,6 +97,5 @@ inline Job other(Log* log) {
   log->push_back("B: runs");
   co_return;
 }
-// #endregion form_coroutines
 
 }  // namespace lesson04

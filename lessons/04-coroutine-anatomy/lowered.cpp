@@ -5,7 +5,6 @@
 
 namespace lesson04 {
 
-// #region ramp
 LoweredTraced lowered_body(Trace* trace, int start) {
   const std::size_t size = sizeof(LoweredFrame);
   void* memory = LoweredPromise::operator new(size, trace, start);
@@ -15,9 +14,7 @@ LoweredTraced lowered_body(Trace* trace, int start) {
   frame->resume();  // run to the first suspension (here: the initial one)
   return coroutine;
 }
-// #endregion ramp
 
-// #region destroy
 void LoweredFrame::destroy() {
   // The locals still alive at the suspension point, newest first.
   awaiter.reset();
@@ -27,7 +24,6 @@ void LoweredFrame::destroy() {
   this->~LoweredFrame();  // the promise, then the parameter copies
   LoweredPromise::operator delete(memory);
 }
-// #endregion destroy
 
 LoweredTraced::~LoweredTraced() {
   if (frame_ != nullptr) frame_->destroy();

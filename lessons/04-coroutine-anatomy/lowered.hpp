@@ -4,8 +4,16 @@
 // What the compiler makes of a coroutine, written out as ordinary C++: a
 // frame struct holding the parameters, the promise, the locals and the
 // index of the suspension point to continue from; a "ramp" function (what
-// the caller actually calls); resume() and destroy(). The standard
-// describes the body as wrapped like this ([dcl.fct.def.coroutine]):
+// the caller actually calls); resume() and destroy().
+
+#include <optional>
+#include <utility>
+
+#include "traced.hpp"
+
+namespace lesson04 {
+
+// The standard describes the body as wrapped like this ([dcl.fct.def.coroutine]):
 //
 // #region lowering
 //   {
@@ -24,13 +32,6 @@
 //
 // with every `co_await a` as: a.await_ready(), else a.await_suspend(handle)
 // and return to the caller; on resume, a.await_resume().
-
-#include <optional>
-#include <utility>
-
-#include "traced.hpp"
-
-namespace lesson04 {
 
 struct LoweredFrame;
 
@@ -65,7 +66,6 @@ struct LoweredPromise : TracingPromise {
   }
 };
 
-// #region frame
 struct LoweredFrame {
   LoweredFrame(Trace* trace_parameter, int start_parameter)
       : trace(trace_parameter), start(start_parameter), promise(trace, start) {}
@@ -92,7 +92,6 @@ struct LoweredFrame {
   std::optional<TracedAwaiter> awaiter;  // initial, yield or final
   // #endregion frame_fields
 };
-// #endregion frame
 
 // The ramp: what a call to the coroutine does.
 LoweredTraced lowered_body(Trace* trace, int start);

@@ -24,7 +24,6 @@ namespace lesson04 {
 
 using Trace = std::vector<std::string>;
 
-// #region awaiter
 // An awaiter that always suspends, and says so at each of its three steps.
 struct TracedAwaiter {
   Trace* trace;
@@ -49,7 +48,6 @@ struct TracedAwaiter {
 
   void log(const char* step) const { trace->push_back(fmt::format("  {}: {}", name, step)); }
 };
-// #endregion awaiter
 
 // A local variable of the body that says when it is born and when it dies.
 struct TracedLocal {
@@ -60,7 +58,6 @@ struct TracedLocal {
   Trace* trace;
 };
 
-// #region promise
 // Every hook of a promise but get_return_object (which depends on the
 // coroutine type: Traced, or the hand-lowered LoweredTraced).
 struct TracingPromise {
@@ -72,12 +69,10 @@ struct TracingPromise {
   TracingPromise(const TracingPromise&) = delete;
   TracingPromise& operator=(const TracingPromise&) = delete;
 
-  // #region suspends
   TracedAwaiter initial_suspend() {
     log("initial_suspend");
     return {trace, "initial"};
   }
-  // #endregion suspends
   // #region yield_return
   TracedAwaiter yield_value(int value) {
     log(fmt::format("yield_value({})", value));
@@ -93,14 +88,11 @@ struct TracingPromise {
     exception = std::current_exception();
   }
   // #endregion yield_return
-  // #region final
   TracedAwaiter final_suspend() noexcept {
     log("final_suspend");
     return {trace, "final"};
   }
-  // #endregion final
 
-  // #region frame_memory
   // The frame's memory: the compiler asks the promise type first, passing
   // the coroutine's parameters too.
   static void* operator new(std::size_t frame_size, Trace* trace, int /*start*/) {
@@ -115,7 +107,6 @@ struct TracingPromise {
     (*std::launder(reinterpret_cast<Trace**>(block)))->push_back("operator delete (the frame)");
     ::operator delete(block);
   }
-  // #endregion frame_memory
 
   void log(std::string line) { trace->push_back(std::move(line)); }
 
@@ -127,9 +118,7 @@ struct TracingPromise {
   static constexpr std::size_t kHeader =
       __STDCPP_DEFAULT_NEW_ALIGNMENT__;  // keeps the frame aligned
 };
-// #endregion promise
 
-// #region traced
 // The compiler's version: a coroutine type around TracingPromise.
 class Traced {
  public:
@@ -155,9 +144,7 @@ class Traced {
   explicit Traced(std::coroutine_handle<promise_type> handle) : handle_(handle) {}
   std::coroutine_handle<promise_type> handle_;
 };
-// #endregion traced
 
-// #region body
 // The coroutine this lesson takes apart (the compiler's version).
 inline Traced traced_body(Trace* trace, int start) {
   trace->push_back("body: begins");
@@ -168,9 +155,7 @@ inline Traced traced_body(Trace* trace, int start) {
   co_yield start + got;
   co_return start * 2;
 }
-// #endregion body
 
-// #region drive
 // The caller's side, the same for both versions: call, resume up to
 // `resumes` times (less if it finishes), then destroy.
 template <typename Coroutine>
@@ -189,6 +174,5 @@ Trace drive(Coroutine (*coroutine_function)(Trace*, int), int start, int resumes
   }  // ~Traced destroys the frame here
   return trace;
 }
-// #endregion drive
 
 }  // namespace lesson04

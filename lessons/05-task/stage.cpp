@@ -32,7 +32,6 @@ class NaiveTask {
   struct promise_type;
   using Handle = std::coroutine_handle<promise_type>;
 
-  // #region naive_final_awaiter
   struct FinalAwaiter {
     bool await_ready() noexcept { return false; }
     void await_suspend(Handle self) noexcept {
@@ -41,7 +40,6 @@ class NaiveTask {
     }
     void await_resume() noexcept {}
   };
-  // #endregion naive_final_awaiter
 
   struct promise_type {
     int value = 0;
@@ -102,7 +100,6 @@ bool worth_printing(long level) {
   }
 }
 
-// #region chains
 corolab::Task<int> runtime_child(long level) {
   report_depth(level);
   co_return 1;
@@ -130,7 +127,6 @@ NaiveTask naive_chain(long count) {
   }
   co_return static_cast<int>(sum);
 }
-// #endregion chains
 
 long run_runtime_chain(long count) { return corolab::sync_wait(runtime_chain(count)); }
 long run_naive_chain(long count) { return naive_chain(count).run(); }

@@ -80,7 +80,6 @@ void note(const Trace& trace, std::string_view event) {
 
 }  // namespace
 
-// #region fetch
 corolab::Task<Page> fetch(std::uint16_t port, std::string path, Trace trace) {
   // #region fetch_connect
   Socket socket = start_connecting(port);
@@ -123,6 +122,5 @@ corolab::Task<Page> fetch(std::uint16_t port, std::string path, Trace trace) {
   note(trace, "done");
   co_return Page{path, status_of(response), body_of(response)};
 }
-// #endregion fetch
 
 }  // namespace lesson06

@@ -74,7 +74,6 @@ class MiniLoop {
   std::unique_ptr<corolab::detail::Tracer> tracer_;
 };
 
-// #region yield
 // `co_await lesson06::yield();`: go to the back of the ready queue.
 class [[nodiscard]] Yield {
  public:
@@ -83,7 +82,6 @@ class [[nodiscard]] Yield {
   void await_resume() const noexcept {}
 };
 inline Yield yield() { return {}; }
-// #endregion yield
 
 // `co_await lesson06::wait_readable(fd);` and wait_writable: suspend until
 // poll(2) says the file descriptor is ready.
@@ -109,7 +107,6 @@ corolab::Task<void> store_result(corolab::Task<T> task, std::optional<T>* result
 
 // Runs `task` on a new loop until everything is done; returns its result or
 // rethrows its exception.
-// #region sync_wait
 template <typename T>
 T sync_wait(corolab::Task<T> task) {
   MiniLoop loop;
@@ -119,7 +116,6 @@ T sync_wait(corolab::Task<T> task) {
   if (!result) throw std::logic_error("sync_wait: the task never finished (it waits for nothing?)");
   return std::move(*result);
 }
-// #endregion sync_wait
 
 inline void sync_wait(corolab::Task<void> task) {
   MiniLoop loop;

@@ -27,7 +27,6 @@ long elapsed_ms() {
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count());
 }
 
-// #region traced_fetch
 corolab::Task<void> fetch_and_trace(int number, std::uint16_t port, std::string path, int* ok) {
   const std::string name = fmt::format("fetch {:>2}", number);
   auto trace = [name](std::string_view event) {
@@ -38,7 +37,6 @@ corolab::Task<void> fetch_and_trace(int number, std::uint16_t port, std::string 
              page.body.size());
   if (page.status == 200) ++*ok;
 }
-// #endregion traced_fetch
 
 }  // namespace
 

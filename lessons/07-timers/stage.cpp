@@ -44,7 +44,6 @@ void say_woke(std::string_view who, std::string_view what) {
   last_ran = EventLoop::current().now();
 }
 
-// #region blink
 // A periodic timer sleeps *until* the next tick, not *for* a period: each
 // wake is a little late, and with sleep_for the lateness would add up.
 Task<void> blink(int times, Duration period) {
@@ -54,7 +53,6 @@ Task<void> blink(int times, Duration period) {
     say_woke("blink", fmt::format("wakes ({} of {})", i, times));
   }
 }
-// #endregion blink
 
 Task<void> toast(Duration nap) {
   co_await corolab::sleep_for(nap);
@@ -87,7 +85,6 @@ int main() {
   last_ran = start;
   fmt::print("At 0 ms: blink every 100 ms; toast in 150 ms, kettle in 250 ms, alarm in 1000 ms.\n");
 
-  // #region spawn_sleepers
   std::stop_source alarm_switch;
   Task<void> alarm_task = alarm(1000ms);
   alarm_task.set_stop_token(alarm_switch.get_token());
@@ -96,7 +93,6 @@ int main() {
   loop.spawn(kettle(250ms, &alarm_switch), "kettle");
   loop.spawn(std::move(alarm_task), "alarm");
   loop.run();  // returns when no timer (and nothing else) is left
-  // #endregion spawn_sleepers
 
   fmt::print("run() returned at {:.1f} ms", ms(loop.now() - start));
   fmt::print("{}\n", alarm_rang ? ": the alarm rang, it was never cancelled."

@@ -71,7 +71,6 @@ void send_all_now(int fd, std::string_view text) {
 
 // --- 1. Readable ---------------------------------------------------------
 
-// #region small_reader
 // Waits first, then reads: every wake is one readiness event.
 Task<void> read_four_bytes_per_wake(int fd) {
   char buffer[4];
@@ -87,7 +86,6 @@ Task<void> read_four_bytes_per_wake(int fd) {
     say("reader", fmt::format("fd {} readable: read \"{}\"", fd, text));
   }
 }
-// #endregion small_reader
 
 Task<void> send_in_two_pieces(int fd, Duration pause) {
   send_all_now(fd, "hello, ");
@@ -100,7 +98,6 @@ Task<void> send_in_two_pieces(int fd, Duration pause) {
 
 // --- 2. Writable ---------------------------------------------------------
 
-// #region filling_writer
 // Sends until the kernel's buffer is full, then waits until there is room.
 Task<void> fill_then_wait_writable(int fd) {
   const std::vector<char> block(64 * 1024, 'x');
@@ -118,9 +115,7 @@ Task<void> fill_then_wait_writable(int fd) {
     co_return;
   }
 }
-// #endregion filling_writer
 
-// #region draining_reader
 // Reads everything there is, until EAGAIN: the socket is then drained.
 Task<void> drain_after(int fd, Duration pause) {
   co_await corolab::sleep_for(pause);
@@ -138,7 +133,6 @@ Task<void> drain_after(int fd, Duration pause) {
   }
   say("reader", fmt::format("fd {} readable: drained {} bytes, to EAGAIN", fd, drained));
 }
-// #endregion draining_reader
 
 }  // namespace
 

@@ -51,7 +51,6 @@ double seconds_since(corolab::TimePoint start) {
 
 // --- 1. Thousands of clients, one thread ----------------------------------
 
-// #region fd_limit
 // Every client costs two file descriptors here (its end and the server's).
 // The soft limit (often 1024) may be raised up to the hard one without
 // privileges; if even that is too low, run fewer clients.
@@ -65,7 +64,6 @@ int clients_the_fd_limit_allows(int wanted) {
   const rlim_t fit = limit.rlim_cur > spare ? (limit.rlim_cur - spare) / 2 : 0;
   return static_cast<int>(std::min<rlim_t>(static_cast<rlim_t>(wanted), fit));
 }
-// #endregion fd_limit
 
 struct Crowd {
   int open = 0;
@@ -74,7 +72,6 @@ struct Crowd {
   long echoed = 0;
 };
 
-// #region echo
 // The server's side of one connection: send back whatever arrives.
 Task<void> echo(TcpStream connection) {
   std::array<std::byte, 1024> buffer;
@@ -84,9 +81,7 @@ Task<void> echo(TcpStream connection) {
     co_await connection.write_all(std::span(buffer.data(), received));
   }
 }
-// #endregion echo
 
-// #region serve
 // Accepts until cancelled; each connection gets a coroutine of its own.
 Task<void> serve(TcpListener* listener, Crowd* crowd) {
   corolab::TaskGroup connections;
@@ -96,9 +91,7 @@ Task<void> serve(TcpListener* listener, Crowd* crowd) {
     connections.spawn(echo(std::move(connection)), "echo");
   }
 }
-// #endregion serve
 
-// #region client
 Task<void> client(SocketAddress server, int id, Crowd* crowd) {
   TcpStream stream = co_await TcpStream::connect(server);
   crowd->peak_open = std::max(crowd->peak_open, ++crowd->open);
@@ -112,7 +105,6 @@ Task<void> client(SocketAddress server, int id, Crowd* crowd) {
   }
   --crowd->open;
 }
-// #endregion client
 
 Task<void> all_clients(SocketAddress server, int count, Crowd* crowd) {
   corolab::TaskGroup clients;
@@ -204,7 +196,6 @@ Task<void> partial_write() {
 
 // --- 3. Peer trouble ----------------------------------------------------------
 
-// #region reset_peer
 // The server side closes with SO_LINGER 0: the kernel sends a reset (RST),
 // not an orderly end of stream (FIN).
 void reset(TcpStream& connection) {
@@ -213,7 +204,6 @@ void reset(TcpStream& connection) {
   ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_on_close, sizeof abort_on_close);
   connection.close();
 }
-// #endregion reset_peer
 
 Task<void> read_from_a_reset_peer() {
   TcpListener listener = TcpListener::bind(SocketAddress::loopback(0));
@@ -229,7 +219,6 @@ Task<void> read_from_a_reset_peer() {
   }
 }
 
-// #region closed_peer
 Task<void> write_to_a_closed_peer() {
   TcpListener listener = TcpListener::bind(SocketAddress::loopback(0));
   TcpStream stream = co_await TcpStream::connect(listener.local_address());
@@ -247,7 +236,6 @@ Task<void> write_to_a_closed_peer() {
                written / 1024);
   }
 }
-// #endregion closed_peer
 
 }  // namespace
 

@@ -91,7 +91,6 @@ std::string handed_over(const Order& order, const Channel<Order>& counter,
   return text;
 }
 
-// #region cashier
 // Takes the orders, one customer at a time, and puts them on the counter.
 // When the counter is full, send() waits: the cashier can go no faster
 // than the baristas. Cancelled (Ctrl-C), it stops wherever it is waiting.
@@ -106,9 +105,7 @@ Task<void> cashier(std::vector<Order> line, Channel<Order>* counter, Shop* shop)
     say(*shop, "cashier", handed_over(order, *counter, waited));
   }
 }
-// #endregion cashier
 
-// #region barista
 // Makes drinks until the counter is closed and empty. Never cancelled: a
 // drink that was ordered gets made, even after Ctrl-C.
 Task<void> barista(std::string name, int pace, Channel<Order>* counter, Shop* shop) {
@@ -121,9 +118,7 @@ Task<void> barista(std::string name, int pace, Channel<Order>* counter, Shop* sh
     say(*shop, name, describe(*order) + ": ready");
   }
 }
-// #endregion barista
 
-// #region doorman
 // Waits for Ctrl-C; then stops the cashier (only the cashier).
 Task<void> close_on_ctrl_c(TaskGroup* front_of_house, Shop* shop) {
   Task<int> ctrl_c = corolab::wait_for_signal(std::vector<int>{SIGINT, SIGTERM});
@@ -134,9 +129,7 @@ Task<void> close_on_ctrl_c(TaskGroup* front_of_house, Shop* shop) {
                   received == SIGINT ? "Ctrl-C" : "SIGTERM"));
   front_of_house->cancel();
 }
-// #endregion doorman
 
-// #region open_shop
 Task<void> open_shop(Shop* shop) {
   Channel<Order> counter{kCounterSpace};
   // Three groups, because they stop differently: Ctrl-C cancels the front
@@ -155,7 +148,6 @@ Task<void> open_shop(Shop* shop) {
   co_await doorman.join();
   co_await baristas.join();
 }
-// #endregion open_shop
 
 std::string numbers(const std::vector<int>& list) {
   std::string text;

@@ -7,7 +7,6 @@ namespace lesson11 {
 using corolab::http::ClientResponse;
 using corolab::http::RequestOptions;
 
-// #region get
 corolab::Task<CachedPage> EtagCache::get(std::string url) {
   // #region ask
   RequestOptions options;
@@ -33,6 +32,5 @@ corolab::Task<CachedPage> EtagCache::get(std::string url) {
   co_return CachedPage{response.status, std::move(response.body), false, response.body_size};
   // #endregion answer
 }
-// #endregion get
 
 }  // namespace lesson11

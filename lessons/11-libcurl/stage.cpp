@@ -43,7 +43,6 @@ std::string interest(const BridgeEvent& event) {
   return "nothing";
 }
 
-// #region print_event
 void print_event(const BridgeEvent& event) {
   std::string what;
   switch (event.kind) {
@@ -67,7 +66,6 @@ void print_event(const BridgeEvent& event) {
   }
   fmt::print("  {:7.1f} ms  {}\n", elapsed_ms(), what);
 }
-// #endregion print_event
 
 Task<void> fetch_one(corolab::http::Client* client, std::string url, std::string base) {
   ClientResponse page = co_await client->get(url);
@@ -75,7 +73,6 @@ Task<void> fetch_one(corolab::http::Client* client, std::string url, std::string
              url.substr(base.size()), page.body_size);
 }
 
-// #region fetch_three
 Task<void> fetch_three_pages(corolab::demo_site::SiteServer* site) {
   corolab::http::Client client;
   client.observe_bridge(print_event);
@@ -84,7 +81,6 @@ Task<void> fetch_three_pages(corolab::demo_site::SiteServer* site) {
   for (int i = 0; i < 3; ++i) fetches.push_back(fetch_one(&client, urls[i], site->base_url()));
   co_await corolab::when_all(std::move(fetches));
 }
-// #endregion fetch_three
 
 Task<void> serve_and_fetch(corolab::demo_site::SiteServer* site) {
   corolab::TaskGroup server;
@@ -94,7 +90,6 @@ Task<void> serve_and_fetch(corolab::demo_site::SiteServer* site) {
   co_await server.join();
 }
 
-// #region etag_demo
 Task<void> get_twice(lesson11::EtagCache* cache, std::string url) {
   for (int i = 1; i <= 2; ++i) {
     lesson11::CachedPage page = co_await cache->get(url);
@@ -102,7 +97,6 @@ Task<void> get_twice(lesson11::EtagCache* cache, std::string url) {
                page.body.size(), page.from_cache ? " (304 Not Modified: the cached copy)" : "");
   }
 }
-// #endregion etag_demo
 
 Task<void> etag_demo() {
   corolab::testing::ScriptedServer server;

@@ -52,7 +52,6 @@ std::vector<std::optional<std::string>> if_none_match(const ScriptedServer& serv
 
 using Sent = std::vector<std::optional<std::string>>;
 
-// #region not_modified
 Task<void> a_304_serves_the_cached_body() {
   ScriptedServer server;
   server.script("/news", {Reply::ok("today's news").header("ETag", "\"v1\""),  //
@@ -66,7 +65,6 @@ Task<void> a_304_serves_the_cached_body() {
   CHECK(pages[1].from_cache);
   CHECK(pages[1].bytes_received == 0);  // the body did not travel again
 }
-// #endregion not_modified
 
 Task<void> a_new_version_replaces_the_cached_one() {
   ScriptedServer server;

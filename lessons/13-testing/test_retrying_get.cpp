@@ -30,7 +30,6 @@ using Arrivals = std::vector<std::chrono::milliseconds>;
 
 namespace {
 
-// #region arrivals
 // When each request reached the server, counted from `start`.
 Arrivals arrivals(const ScriptedServer& server, TimePoint start) {
   Arrivals times;
@@ -39,7 +38,6 @@ Arrivals arrivals(const ScriptedServer& server, TimePoint start) {
   }
   return times;
 }
-// #endregion arrivals
 
 // get_with_retries against the server, which serves only while it runs.
 Task<ClientResponse> fetch(ScriptedServer* server, std::string target, RetryPolicy policy) {
@@ -60,7 +58,6 @@ Task<void> succeeds_at_once() {
   CHECK(EventLoop::current().now() == start);  // nothing waited
 }
 
-// #region two_503s
 Task<void> retries_two_503s_then_succeeds() {
   ScriptedServer server;
   server.script("/flaky", {Reply::with_status(503), Reply::with_status(503), Reply::ok("at last")});
@@ -70,7 +67,6 @@ Task<void> retries_two_503s_then_succeeds() {
   CHECK(response.body == "at last");
   CHECK(arrivals(server, start) == Arrivals{0s, 1s, 3s});  // waits: 1 s, 2 s
 }
-// #endregion two_503s
 
 Task<void> gives_up_after_max_attempts() {
   ScriptedServer server;
@@ -90,7 +86,6 @@ Task<void> does_not_retry_a_404() {
   CHECK(arrivals(server, start) == Arrivals{0s});
 }
 
-// #region retry_after_test
 Task<void> honours_retry_after() {
   ScriptedServer server;
   server.script("/busy", {Reply::with_status(429).header("Retry-After", "5"), Reply::ok("now")});
@@ -99,7 +94,6 @@ Task<void> honours_retry_after() {
   CHECK(response.status == 200);
   CHECK(arrivals(server, start) == Arrivals{0s, 5s});  // not the 1 s backoff
 }
-// #endregion retry_after_test
 
 Task<void> retries_a_connection_reset() {
   ScriptedServer server;

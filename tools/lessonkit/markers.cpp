@@ -90,6 +90,34 @@ void for_each_solution_line(const std::vector<std::string_view>& lines, std::str
 
 }  // namespace
 
+namespace {
+
+// The quote of some lines of a file (a region's, a definition's): each
+// exercise as its solution or its starter, no markers, no blank lines at
+// either end, the common indentation stripped. Empty if nothing is left.
+std::string quote_of(std::vector<std::string_view> inside, std::string_view where,
+                     Version version) {
+  // The attendee's view: the same lines with each exercise as its starter.
+  std::string as_starter;
+  if (version == Version::starter) {
+    std::size_t exercises = 0;
+    as_starter = starter_of(join_dedented(inside), where, &exercises);
+    inside = split_lines(as_starter);
+  }
+  std::vector<std::string_view> kept;
+  for_each_solution_line(inside, where, [&](std::size_t i) { kept.push_back(inside[i]); });
+  while (!kept.empty() && trim(kept.front()).empty()) kept.erase(kept.begin());
+  while (!kept.empty() && trim(kept.back()).empty()) kept.pop_back();
+  if (kept.empty()) return {};
+  return join_dedented(kept);
+}
+
+bool ends_with_any(std::string_view s, std::string_view characters) {
+  return !s.empty() && characters.find(s.back()) != std::string_view::npos;
+}
+
+}  // namespace
+
 std::string extract_region(std::string_view text, std::string_view name, std::string_view where,
                            Version version) {
   std::vector<std::string_view> lines = split_lines(text);
@@ -113,20 +141,162 @@ std::string extract_region(std::string_view text, std::string_view name, std::st
 
   std::vector<std::string_view> inside(lines.begin() + static_cast<std::ptrdiff_t>(*begin) + 1,
                                        lines.begin() + static_cast<std::ptrdiff_t>(*end));
-  // The attendee's view: the same lines with each exercise as its starter.
-  std::string as_starter;
-  if (version == Version::starter) {
-    std::size_t exercises = 0;
-    as_starter = starter_of(join_dedented(inside), where, &exercises);
-    inside = split_lines(as_starter);
-  }
-  std::vector<std::string_view> kept;
-  for_each_solution_line(inside, where, [&](std::size_t i) { kept.push_back(inside[i]); });
-  while (!kept.empty() && trim(kept.front()).empty()) kept.erase(kept.begin());
-  while (!kept.empty() && trim(kept.back()).empty()) kept.pop_back();
-  if (kept.empty())
+  std::string code = quote_of(std::move(inside), where, version);
+  if (code.empty())
     throw Error(fmt::format("{}:{}: region '{}' is empty", where, *begin + 1, name));
-  return join_dedented(kept);
+  return code;
+}
+
+std::optional<std::size_t> find_region(std::string_view text, std::string_view name) {
+  std::vector<std::string_view> lines = split_lines(text);
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::optional<Marker> marker = parse_marker(lines[i]);
+    if (marker && marker->keyword == "region" && marker->argument == name) return i + 1;
+  }
+  return std::nullopt;
+}
+
+std::string extract_lines(std::string_view text, std::size_t first, std::size_t last,
+                          std::string_view where, Version version) {
+  std::vector<std::string_view> lines = split_lines(text);
+  if (first < 1 || first > last || last > lines.size()) {
+    throw Error(
+        fmt::format("{}: no lines {}-{} (the file has {})", where, first, last, lines.size()));
+  }
+  if (version == Version::starter) {
+    // An exercise that straddles the quoted lines (or holds them all) would
+    // have its solution shown: the starter view needs the whole exercise.
+    std::size_t open = 0;  // the open exercise's first line, 1-based; 0: none
+    std::string open_name;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      std::optional<Marker> marker = parse_marker(lines[i]);
+      if (!marker) continue;
+      if (marker->keyword == "exercise") {
+        open = i + 1;
+        open_name = exercise_name(marker->argument);
+      } else if (marker->keyword == "endexercise" && open != 0) {
+        std::size_t begin = open, end = i + 1;
+        bool overlaps = begin <= last && end >= first;
+        bool within = first <= begin && end <= last;
+        if (overlaps && !within) {
+          throw Error(fmt::format(
+              "{}:{}: lines {}-{} hold only part of exercise '{}' (lines {}-{}): their starter "
+              "view would give its solution away",
+              where, begin, first, last, open_name, begin, end));
+        }
+        open = 0;
+      }
+    }
+  }
+  std::vector<std::string_view> inside(lines.begin() + static_cast<std::ptrdiff_t>(first) - 1,
+                                       lines.begin() + static_cast<std::ptrdiff_t>(last));
+  std::string code = quote_of(std::move(inside), where, version);
+  if (code.empty())
+    throw Error(fmt::format("{}:{}: lines {}-{} are empty", where, first, first, last));
+  return code;
+}
+
+std::size_t definition_start(std::string_view text, std::size_t first) {
+  std::vector<std::string_view> lines = split_lines(text);
+  std::size_t start = std::min(first, lines.size() + 1);  // 1-based
+  auto above = [&] { return trim(lines[start - 2]); };
+  // The rest of the declaration: lines that do not end a statement, a block
+  // or a label, such as `template <typename T>` or `requires ...`.
+  while (start > 1) {
+    std::string_view line = above();
+    if (line.empty() || line.starts_with("//") || line.starts_with("#") || line.starts_with("/*")) {
+      break;
+    }
+    // The code before a trailing comment: `}  // namespace detail` ends a block.
+    std::string_view code = trim(line.substr(0, line.find("//")));
+    if (code.ends_with("*/") || ends_with_any(code, ";{}") ||
+        (code.ends_with(':') && !code.ends_with("::"))) {
+      break;
+    }
+    --start;
+  }
+  // The comment directly above, which says what the definition is for.
+  while (start > 1 && above().starts_with("//") && !parse_marker(lines[start - 2])) --start;
+  return start;
+}
+
+std::optional<LineRange> header_comment(std::string_view text) {
+  std::vector<std::string_view> lines = split_lines(text);
+  std::size_t i = 0;
+  auto skip_blank_lines = [&] {
+    while (i < lines.size() && trim(lines[i]).empty()) ++i;
+  };
+  skip_blank_lines();
+  if (i < lines.size() && trim(lines[i]) == "#pragma once") {
+    ++i;
+    skip_blank_lines();
+  }
+  std::size_t begin = i;
+  while (i < lines.size() && trim(lines[i]).starts_with("//")) ++i;
+  if (i == begin) return std::nullopt;
+  return LineRange{begin + 1, i};
+}
+
+std::string extract_header_comment(std::string_view text, std::string_view where) {
+  std::optional<LineRange> header = header_comment(text);
+  if (!header) throw Error(fmt::format("{}: no header comment (the file opens with code)", where));
+  std::vector<std::string_view> lines = split_lines(text);
+  std::vector<std::string_view> inside(
+      lines.begin() + static_cast<std::ptrdiff_t>(header->first) - 1,
+      lines.begin() + static_cast<std::ptrdiff_t>(header->last));
+  std::string code = quote_of(std::move(inside), where, Version::solution);
+  if (code.empty()) throw Error(fmt::format("{}: the header comment is all markers", where));
+  return code;
+}
+
+MarkerAudit audit_markers(std::string_view text, std::string_view where) {
+  MarkerAudit audit;
+  std::vector<std::string_view> lines = split_lines(text);
+  std::optional<LineRange> header = header_comment(text);
+  struct Open {
+    std::string keyword, name;
+    std::size_t line;
+  };
+  std::vector<Open> open;
+  auto problem = [&](std::size_t line, std::string_view message) {
+    audit.problems.push_back(fmt::format("{}:{}: {}", where, line, message));
+  };
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::optional<Marker> marker = parse_marker(lines[i]);
+    if (!marker) continue;
+    std::size_t line = i + 1;
+    ++audit.markers;
+    if (header && header->first <= line && line <= header->last) {
+      problem(line,
+              "a marker inside the file's header comment (quote the comment as "
+              "path#header-comment)");
+    }
+    if (marker->keyword == "region" || marker->keyword == "exercise") {
+      std::string name =
+          marker->keyword == "region" ? marker->argument : exercise_name(marker->argument);
+      if (open.size() >= 2) {
+        problem(line, fmt::format("#{} {} is nested {} deep (at most one level: a region may "
+                                  "hold an exercise, or an exercise a region)",
+                                  marker->keyword, name, open.size()));
+      }
+      open.push_back({marker->keyword, name, line});
+    } else if (marker->keyword == "starter") {
+      if (open.empty() || open.back().keyword != "exercise")
+        problem(line, "#starter outside an exercise");
+    } else {
+      std::string_view opening = marker->keyword == "endregion" ? "region" : "exercise";
+      if (open.empty() || open.back().keyword != opening ||
+          (opening == "region" && open.back().name != marker->argument)) {
+        problem(line, fmt::format("#{} {} does not close the innermost open block", marker->keyword,
+                                  marker->argument));
+        continue;
+      }
+      open.pop_back();
+    }
+  }
+  for (const Open& block : open)
+    problem(block.line, fmt::format("#{} {} is never closed", block.keyword, block.name));
+  return audit;
 }
 
 std::string strip_markers(std::string_view text, std::string_view where) {

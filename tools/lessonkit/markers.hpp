@@ -2,11 +2,13 @@
 // The markers that tie lesson texts, slides and exercises to the real code.
 //
 // A *region* names lines of a source file so that a lesson or a slide can
-// quote them:
+// quote them, where they are a fragment (a few lines of a longer function):
 //
-//     // #region yield_value
-//     std::suspend_always yield_value(const value_type& value) noexcept { ... }
-//     // #endregion yield_value
+//     // #region the_jump
+//     *virtual_now_ = std::max(*virtual_now_, timers_.next_deadline());
+//     // #endregion the_jump
+//
+// A whole definition needs no markers: quotes name it (quotes.hpp).
 //
 // An *exercise* marks the lines an attendee writes. The solution sits between
 // `#exercise` and `#starter`; the commented-out code after `#starter` is what
@@ -21,7 +23,11 @@
 //     // #endexercise
 //
 // Markers may follow `//` or `#` (CMake, shell), so any source file can have them.
+// Blocks nest one level at most (a region may hold an exercise, or an
+// exercise a region), and never sit inside a file's header comment.
 
+#include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -45,6 +51,44 @@ enum class Version { solution, starter };
 // text in messages (a path).
 std::string extract_region(std::string_view text, std::string_view name, std::string_view where,
                            Version version = Version::solution);
+
+// The line (1-based) of `name`'s `#region` marker, if `text` has one.
+std::optional<std::size_t> find_region(std::string_view text, std::string_view name);
+
+// Lines `first` to `last` (1-based, inclusive) as a quote shows them: the
+// same treatment as a region's lines. For the starter view, every exercise
+// that overlaps those lines must lie within them (a definition inside an
+// exercise has no starter of its own). Throws Error if nothing is left.
+std::string extract_lines(std::string_view text, std::size_t first, std::size_t last,
+                          std::string_view where, Version version = Version::solution);
+
+// Where the quote of a definition whose first line (ctags' `line`) is
+// `first` begins: `first` extended upward over the rest of its declaration
+// (`template <...>`, `requires`, an attribute or return type on a line of
+// its own) and then over the `//` comment block directly above it, which
+// stops at a blank line, at code, or at a marker.
+std::size_t definition_start(std::string_view text, std::size_t first);
+
+// The file's opening `//` comment block (after `#pragma once`, if any), as
+// lines [first, last], 1-based; nothing if the file opens with code.
+struct LineRange {
+  std::size_t first = 0, last = 0;
+};
+std::optional<LineRange> header_comment(std::string_view text);
+
+// The header comment as a quote shows it. Throws Error if there is none.
+std::string extract_header_comment(std::string_view text, std::string_view where);
+
+// Marker lines, counted and checked for the marker budget (`corolab-lessonkit
+// markers`): how many there are, and each problem as "where:line: message"
+// (unbalanced markers, nesting deeper than one level: a region may hold an
+// exercise, or an exercise a region, but no more; a marker inside the header
+// comment).
+struct MarkerAudit {
+  std::size_t markers = 0;
+  std::vector<std::string> problems;
+};
+MarkerAudit audit_markers(std::string_view text, std::string_view where);
 
 // The whole text with every marker line (and every starter) removed:
 // what a reader of the solution should see.

@@ -2,9 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <map>
 #include <optional>
 
 #include "markers.hpp"
+#include "symbols.hpp"
 
 namespace lessonkit {
 namespace {
@@ -34,27 +36,128 @@ std::string_view language_of(std::string_view path) {
   return "";
 }
 
-// The code a directive stands for, as a fenced block ending in a newline.
-// "path#region starter" quotes the region as an attendee's starter shows it.
-std::string render(const std::string& directive, const std::string& root) {
-  std::string target = directive;
+// The definitions in each file quoted so far: one ctags run per file for a
+// whole document (the files do not change while it is checked or expanded).
+using DefinitionCache = std::map<std::string, std::vector<Definition>>;
+
+constexpr std::string_view header_comment_name = "header-comment";
+
+// A qualified name for messages (with the parameters, when they tell
+// overloads apart): ctags names an anonymous namespace `__anon9c41e2c30111`,
+// which changes from file to file.
+std::string display(const Definition& definition, bool parameters = false) {
+  std::string name = definition.qualified;
+  for (std::size_t at = name.find("__anon"); at != std::string::npos;
+       at = name.find("__anon", at + 1)) {
+    std::size_t end = name.find("::", at);
+    name.replace(at, end == std::string::npos ? std::string::npos : end - at, "(anonymous)");
+  }
+  return name + definition.specialization + (parameters ? definition.signature : "");
+}
+
+// The code `path#name` stands for: a region, a definition, or the header
+// comment. A name that is both a region and a definition is an error, so
+// that deleting a region never silently changes what a quote shows.
+std::string quote_name(const std::string& path, const std::string& name, Version version,
+                       const std::string& root, DefinitionCache& cache) {
+  std::string file = root + "/" + path;
+  std::string text = read_file(file);
+  if (name == header_comment_name) return extract_header_comment(text, path);
+
+  auto [cached, fresh] = cache.try_emplace(file);
+  if (fresh) cached->second = find_definitions(file);
+  const std::vector<Definition>& definitions = cached->second;
+  std::vector<Definition> matches = match_definitions(definitions, name);
+  std::optional<std::size_t> region = find_region(text, name);
+  if (region && !matches.empty()) {
+    throw Error(fmt::format(
+        "{}: '{}' is both a region (line {}) and a symbol ({}, line {}): quote the symbol and "
+        "drop the region's markers, or rename the region",
+        path, name, *region, display(matches.front()), matches.front().line));
+  }
+  if (region) return extract_region(text, name, path, version);
+  if (matches.empty()) {
+    for (const Definition& definition : definitions) {
+      if (definition.kind == "prototype" && names(name, definition)) {
+        throw Error(
+            fmt::format("{}: '{}' is only declared here (line {}); quote the file that defines it",
+                        path, name, definition.line));
+      }
+    }
+    throw Error(fmt::format("{}: no symbol or region '{}'", path, name));
+  }
+  if (matches.size() > 1) {
+    std::string found;
+    bool same_name = true;
+    for (const Definition& definition : matches) {
+      found += fmt::format("{}line {} ({} {})", found.empty() ? "" : ", ", definition.line,
+                           definition.kind, display(definition, /*parameters=*/true));
+      same_name = same_name && definition.qualified == matches.front().qualified;
+    }
+    if (same_name && matches.front().kind == "function") {
+      throw Error(fmt::format(
+          "{}: '{}' is ambiguous: {}; name one overload by its parameters, as written there "
+          "(`{}(int x)`)",
+          path, name, found, name));
+    }
+    if (same_name) {
+      throw Error(fmt::format(
+          "{}: '{}' is ambiguous: {}; name a specialization by its template arguments (`{}<void>`)",
+          path, name, found, name));
+    }
+    throw Error(fmt::format(
+        "{}: '{}' is ambiguous: {}; quote a more qualified name (Scope::{}) or mark a region", path,
+        name, found, name));
+  }
+  const Definition& definition = matches.front();
+  return extract_lines(text, definition_start(text, definition.line), definition.end, path,
+                       version);
+}
+
+// A directive's target, "path#name" or "path#name starter".
+struct Target {
+  std::string path;
+  std::optional<std::string> name;  // none: the whole file
   Version version = Version::solution;
-  if (std::size_t space = directive.find(' '); space != std::string::npos) {
-    target = directive.substr(0, space);
+};
+
+Target parse_target(const std::string& directive) {
+  Target target;
+  std::string path_and_name = directive;
+  // The first space outside parentheses: `path#write_all(std::span<const
+  // std::byte> data) starter`.
+  std::size_t space = std::string::npos;
+  int depth = 0;
+  for (std::size_t i = 0; i < directive.size() && space == std::string::npos; ++i) {
+    if (directive[i] == '(') ++depth;
+    if (directive[i] == ')') --depth;
+    if (directive[i] == ' ' && depth == 0) space = i;
+  }
+  if (space != std::string::npos) {
+    path_and_name = directive.substr(0, space);
     if (directive.substr(space + 1) != "starter") {
       throw Error(
           fmt::format("unknown quote option '{}' (only 'starter')", directive.substr(space + 1)));
     }
-    version = Version::starter;
+    target.version = Version::starter;
   }
-  std::size_t hash = target.find('#');
-  std::string path = target.substr(0, hash);
-  std::string where = path;
-  std::string text = read_file(root + "/" + path);
-  std::string code = hash == std::string::npos
-                         ? strip_markers(text, where)
-                         : extract_region(text, target.substr(hash + 1), where, version);
-  return fmt::format("{}{}\n{}{}\n", fence, language_of(path), code, fence);
+  std::size_t hash = path_and_name.find('#');
+  target.path = path_and_name.substr(0, hash);
+  if (hash != std::string::npos) target.name = path_and_name.substr(hash + 1);
+  return target;
+}
+
+// The code a directive stands for.
+std::string code_of(const Target& target, const std::string& root, DefinitionCache& cache) {
+  if (!target.name) return strip_markers(read_file(root + "/" + target.path), target.path);
+  return quote_name(target.path, *target.name, target.version, root, cache);
+}
+
+// The code a directive stands for, as a fenced block ending in a newline.
+std::string render(const std::string& directive, const std::string& root, DefinitionCache& cache) {
+  Target target = parse_target(directive);
+  return fmt::format("{}{}\n{}{}\n", fence, language_of(target.path), code_of(target, root, cache),
+                     fence);
 }
 
 // If lines[i] opens a fenced block, the index just past its closing fence.
@@ -77,7 +180,13 @@ std::string join(const std::vector<std::string_view>& lines, std::size_t from, s
 
 }  // namespace
 
+std::string quote(const std::string& directive, const std::string& root) {
+  DefinitionCache cache;
+  return code_of(parse_target(directive), root, cache);
+}
+
 Problems check_quotes(std::string_view markdown, std::string_view where, const std::string& root) {
+  DefinitionCache cache;
   Problems problems;
   std::vector<std::string_view> lines = split_lines(markdown);
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -85,7 +194,7 @@ Problems check_quotes(std::string_view markdown, std::string_view where, const s
     if (!target) continue;
     std::string code;
     try {
-      code = render(*target, root);
+      code = render(*target, root, cache);
     } catch (const Error& e) {
       problems.push_back(fmt::format("{}:{}: {}", where, i + 1, e.what()));
       continue;
@@ -103,6 +212,7 @@ Problems check_quotes(std::string_view markdown, std::string_view where, const s
 
 std::string expand_quotes(std::string_view markdown, std::string_view where,
                           const std::string& root) {
+  DefinitionCache cache;
   std::vector<std::string_view> lines = split_lines(markdown);
   std::string out;
   for (std::size_t i = 0; i < lines.size(); ++i) {
@@ -111,7 +221,7 @@ std::string expand_quotes(std::string_view markdown, std::string_view where,
     std::optional<std::string> target = parse_directive(lines[i]);
     if (!target) continue;
     try {
-      out += render(*target, root);
+      out += render(*target, root, cache);
     } catch (const Error& e) {
       throw Error(fmt::format("{}:{}: {}", where, i + 1, e.what()));
     }

@@ -11,16 +11,13 @@ namespace lesson00 {
 
 namespace {
 
-// #region write_callback
 // libcurl hands the body over in pieces, as they arrive: append each.
 // (A C callback: `user` is whatever CURLOPT_WRITEDATA was set to.)
 std::size_t append_to_string(char* data, std::size_t size, std::size_t count, void* user) {
   static_cast<std::string*>(user)->append(data, size * count);
   return size * count;  // anything else makes libcurl abort the transfer
 }
-// #endregion write_callback
 
-// #region easy_handle
 // Owns one easy handle. Reusing it is what lets libcurl keep the connection
 // open from one request to the next.
 class EasyHandle {
@@ -36,11 +33,9 @@ class EasyHandle {
  private:
   CURL* curl_;
 };
-// #endregion easy_handle
 
 }  // namespace
 
-// #region fetch_all_blocking
 std::vector<Page> fetch_all_blocking(const std::vector<std::string>& urls) {
   EasyHandle handle;
   CURL* curl = handle.get();
@@ -71,6 +66,5 @@ std::vector<Page> fetch_all_blocking(const std::vector<std::string>& urls) {
   }
   return pages;
 }
-// #endregion fetch_all_blocking
 
 }  // namespace lesson00

@@ -14,7 +14,6 @@
 namespace lesson00 {
 
 // #region interface
-// #region page
 struct Page {
   std::string url;
   long status = 0;  // the HTTP status: 200, 404, ...
@@ -22,7 +21,6 @@ struct Page {
   long new_connections = 0;  // 0: reused the connection of the page before
   std::chrono::microseconds took{0};
 };
-// #endregion page
 
 // A request that got no HTTP response at all (refused, reset, bad URL).
 // A 404 is not an error: it is a response, and a Page says so.

@@ -25,7 +25,6 @@ namespace lesson01 {
 
 namespace {
 
-// #region parse_url
 struct Endpoint {
   sockaddr_in address{};
   std::string host_and_port;  // for the Host header
@@ -57,9 +56,7 @@ std::optional<Endpoint> parse_url(std::string_view url) {
   endpoint.path = slash < url.size() ? std::string(url.substr(slash)) : "/";
   return endpoint;
 }
-// #endregion parse_url
 
-// #region parse_response
 // "HTTP/1.1 200 OK\r\n<headers>\r\n\r\n<body>": the status and the body.
 // The server closes the connection after the body ("Connection: close"), so
 // everything after the blank line is the body.
@@ -73,7 +70,6 @@ bool parse_response(const std::string& response, FetchResult* result) {
   result->body = response.substr(blank_line + 4);
   return true;
 }
-// #endregion parse_response
 
 // connect() on a non-blocking socket: 0, or the error (EINPROGRESS: started).
 int start_connect(int fd, const sockaddr_in& address) {
@@ -111,7 +107,6 @@ Transfer::~Transfer() {
   if (fd >= 0) ::close(fd);
 }
 
-// #region fetch
 void CallbackFetcher::fetch(const std::string& url, Done done) {
   auto transfer = std::make_shared<Transfer>();
   transfer->url = url;
@@ -138,9 +133,7 @@ void CallbackFetcher::fetch(const std::string& url, Done done) {
   loop_->watch(transfer->fd, POLLOUT, "on_writable", [this, transfer] { on_writable(transfer); });
   // #endregion connect
 }
-// #endregion fetch
 
-// #region on_writable
 void CallbackFetcher::on_writable(const TransferPtr& transfer) {
   // #exercise on_writable: check connect_error() once; send the request; then wait_for_response()
   // #region connected
@@ -169,9 +162,7 @@ void CallbackFetcher::on_writable(const TransferPtr& transfer) {
   // throw std::logic_error("lesson 01: write CallbackFetcher::on_writable");
   // #endexercise
 }
-// #endregion on_writable
 
-// #region on_readable
 void CallbackFetcher::on_readable(const TransferPtr& transfer) {
   // #exercise on_readable: recv into transfer->response; at EOF complete(); on an error fail()
   char buffer[4096];
@@ -187,15 +178,12 @@ void CallbackFetcher::on_readable(const TransferPtr& transfer) {
   // throw std::logic_error("lesson 01: write CallbackFetcher::on_readable");
   // #endexercise
 }
-// #endregion on_readable
 
-// #region wait_for_response
 void CallbackFetcher::wait_for_response(const TransferPtr& transfer) {
   transfer->in_flight = true;
   max_in_flight_ = std::max(max_in_flight_, ++in_flight_);
   loop_->watch(transfer->fd, POLLIN, "on_readable", [this, transfer] { on_readable(transfer); });
 }
-// #endregion wait_for_response
 
 void CallbackFetcher::complete(const TransferPtr& transfer) {
   FetchResult result;
@@ -221,7 +209,6 @@ void CallbackFetcher::fail_soon(const TransferPtr& transfer, const std::string& 
   loop_->call_soon("fail", [this, transfer, error] { fail(transfer, error); });
 }
 
-// #region finish
 void CallbackFetcher::finish(const TransferPtr& transfer, FetchResult result) {
   if (transfer->in_flight) --in_flight_;
   transfer->in_flight = false;
@@ -233,6 +220,5 @@ void CallbackFetcher::finish(const TransferPtr& transfer, FetchResult result) {
   Done done = std::move(transfer->done);
   done(std::move(result));
 }
-// #endregion finish
 
 }  // namespace lesson01

@@ -19,14 +19,12 @@
 
 namespace lesson01 {
 
-// #region result
 struct FetchResult {
   std::string url;
   int status = 0;  // 0 when no response came
   std::string body;
   std::string error;  // empty on success, else what went wrong: "connect: Connection refused"
 };
-// #endregion result
 
 using Done = std::function<void(FetchResult)>;
 
@@ -40,7 +38,6 @@ std::string error_text(const char* call, int error);  // "recv: Broken pipe"
 
 // One fetch in progress: what its callbacks share. Locals cannot survive
 // from one callback to the next, so everything lives here, on the heap.
-// #region transfer
 struct Transfer {
   std::string url;
   int fd = -1;
@@ -53,7 +50,6 @@ struct Transfer {
 
   ~Transfer();  // closes fd if it is still open
 };
-// #endregion transfer
 
 using TransferPtr = std::shared_ptr<Transfer>;
 

@@ -57,7 +57,6 @@ int CallbackLoop::poll_timeout_ms(std::chrono::steady_clock::time_point give_up_
   return static_cast<int>(left.count());
 }
 
-// #region run
 void CallbackLoop::run(std::chrono::milliseconds give_up_after) {
   started_ = std::chrono::steady_clock::now();
   const auto give_up_at = started_ + give_up_after;
@@ -93,6 +92,5 @@ void CallbackLoop::run(std::chrono::milliseconds give_up_after) {
     // #endregion dispatch
   }
 }
-// #endregion run
 
 }  // namespace lesson01

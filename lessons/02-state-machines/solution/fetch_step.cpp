@@ -8,7 +8,6 @@
 
 namespace lesson02 {
 
-// #region step
 Want FetchMachine::step(Event event) {
   // #exercise step: move the machine on by one event (see the README's diagram)
   if (state == State::done || state == State::failed) return next();  // finished: nothing changes
@@ -67,6 +66,5 @@ Want FetchMachine::step(Event event) {
   // throw std::logic_error("lesson 02: write FetchMachine::step");
   // #endexercise
 }
-// #endregion step
 
 }  // namespace lesson02

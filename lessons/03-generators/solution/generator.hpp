@@ -19,21 +19,17 @@ namespace lesson03 {
 template <typename T>
 class Generator {
  public:
-  // #region promise
   struct promise_type {
     const T* current = nullptr;    // the value the body is yielding
     std::exception_ptr exception;  // what the body threw, if anything
 
-    // #region get_return_object
     Generator get_return_object() {
       return Generator{std::coroutine_handle<promise_type>::from_promise(*this)};
     }
-    // #endregion get_return_object
 
     // Lazy: the body does not run until the first value is asked for.
     std::suspend_always initial_suspend() noexcept { return {}; }
 
-    // #region yield_value
     std::suspend_always yield_value(const T& value) {
       // #exercise yield_value: let the consumer see `value`, then pause the body
       current = std::addressof(value);
@@ -43,11 +39,9 @@ class Generator {
       // throw std::logic_error("lesson 03: write promise_type::yield_value");
       // #endexercise
     }
-    // #endregion yield_value
 
     void return_void() noexcept {}
 
-    // #region unhandled_exception
     void unhandled_exception() {
       // #exercise unhandled_exception: keep the exception for the consumer
       exception = std::current_exception();
@@ -55,17 +49,15 @@ class Generator {
       // throw;
       // #endexercise
     }
-    // #endregion unhandled_exception
 
     // Stay suspended at the end, so the Generator can still ask done()
     // and destroy the frame.
     std::suspend_always final_suspend() noexcept { return {}; }
   };
-  // #endregion promise
 
   using Handle = std::coroutine_handle<promise_type>;
 
-  // #region iterator
+  // #region consumer_side
   class iterator {
    public:
     using value_type = T;
@@ -75,7 +67,6 @@ class Generator {
     explicit iterator(Handle coroutine) : coroutine_(coroutine) {}
 
     const T& operator*() const { return *coroutine_.promise().current; }
-    // #region advance
     iterator& operator++() {
       // #exercise advance: run the body to its next co_yield (or its end)
       coroutine_.resume();
@@ -87,7 +78,6 @@ class Generator {
       // #endexercise
       return *this;
     }
-    // #endregion advance
     void operator++(int) { ++*this; }
     friend bool operator==(const iterator& it, std::default_sentinel_t) {
       return it.coroutine_.done();
@@ -104,9 +94,8 @@ class Generator {
     return it;
   }
   std::default_sentinel_t end() { return {}; }
-  // #endregion iterator
+  // #endregion consumer_side
 
-  // #region ownership
   // One owner: moving hands the frame over; the destructor frees it, even
   // in the middle of the body (a generator that was not run to the end).
   Generator(Generator&& other) noexcept : coroutine_(std::exchange(other.coroutine_, {})) {}
@@ -114,7 +103,6 @@ class Generator {
   ~Generator() {
     if (coroutine_) coroutine_.destroy();
   }
-  // #endregion ownership
 
  private:
   explicit Generator(Handle coroutine) : coroutine_(coroutine) {}

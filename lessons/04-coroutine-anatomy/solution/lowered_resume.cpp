@@ -13,7 +13,6 @@
 
 namespace lesson04 {
 
-// #region resume
 void LoweredFrame::resume() {
   // #exercise resume: continue the body from resume_point to its next suspension
   try {
@@ -86,6 +85,5 @@ final_suspend:  // co_await promise.final_suspend()
   // throw std::logic_error("lesson 04: write the lowered resume()");
   // #endexercise
 }
-// #endregion resume
 
 }  // namespace lesson04

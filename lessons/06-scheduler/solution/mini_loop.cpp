@@ -32,7 +32,6 @@ struct RootTask {
   std::coroutine_handle<promise_type> handle;
 };
 
-// #region own
 RootTask own(corolab::Task<void> task, std::exception_ptr* failure) {
   try {
     co_await std::move(task);
@@ -40,7 +39,6 @@ RootTask own(corolab::Task<void> task, std::exception_ptr* failure) {
     if (!*failure) *failure = std::current_exception();
   }
 }
-// #endregion own
 
 }  // namespace
 
@@ -63,16 +61,13 @@ MiniLoop& MiniLoop::current() {
   return *current_loop;
 }
 
-// #region spawn
 void MiniLoop::spawn(corolab::Task<void> task, std::string name) {
   std::coroutine_handle<> root = own(std::move(task), &failure_).handle;
   if (tracer_) tracer_->task_started(root, name);
   spawned_.push_back(root);
   ready_.push_back(root);
 }
-// #endregion spawn
 
-// #region run
 void MiniLoop::run() {
   // #exercise run: run what is ready, then wait for I/O, until nothing is left
   while (!ready_.empty() || !io_waits_.empty()) {
@@ -85,9 +80,7 @@ void MiniLoop::run() {
   // throw std::logic_error("lesson 06: write MiniLoop::run");
   // #endexercise
 }
-// #endregion run
 
-// #region run_ready_coroutines
 void MiniLoop::run_ready_coroutines() {
   // Only those ready now: the ones they make ready wait for the next round,
   // so that a coroutine that keeps yielding cannot starve the I/O.
@@ -99,9 +92,7 @@ void MiniLoop::run_ready_coroutines() {
     if (tracer_) tracer_->resumed();
   }
 }
-// #endregion run_ready_coroutines
 
-// #region wait_for_io
 void MiniLoop::wait_for_io() {
   if (io_waits_.empty()) return;  // poll() with nothing to watch would block forever
   std::vector<pollfd> fds;
@@ -121,7 +112,6 @@ void MiniLoop::wait_for_io() {
     io_waits_.erase(ready.fd);
   }
 }
-// #endregion wait_for_io
 
 void MiniLoop::wait_for(int fd, short events, std::coroutine_handle<> waiting) {
   if (!io_waits_.try_emplace(fd, IoWait{events, waiting}).second) {
@@ -138,7 +128,6 @@ void MiniLoop::forget_finished_tasks() {
   });
 }
 
-// #region awaiters
 void Yield::await_suspend(std::coroutine_handle<> suspended) {
   // #exercise yield: put this coroutine at the back of the ready queue
   MiniLoop::current().schedule(suspended);
@@ -156,7 +145,6 @@ void IoWaiter::await_suspend(std::coroutine_handle<> suspended) {
   // throw std::logic_error("lesson 06: write IoWaiter::await_suspend");
   // #endexercise
 }
-// #endregion awaiters
 
 IoWaiter wait_readable(int fd) { return {fd, POLLIN}; }
 IoWaiter wait_writable(int fd) { return {fd, POLLOUT}; }

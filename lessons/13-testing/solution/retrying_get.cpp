@@ -11,7 +11,6 @@ using corolab::http::ClientResponse;
 using corolab::http::ErrorKind;
 using corolab::http::HttpError;
 
-// #region worth_retrying
 bool worth_retrying(int status) {
   // #exercise worth_retrying_status: 5xx and 429 are worth another try, nothing else
   return status >= 500 || status == 429;
@@ -29,9 +28,7 @@ bool worth_retrying(ErrorKind kind) {
   // throw std::logic_error("lesson 13: write worth_retrying(ErrorKind kind)");
   // #endexercise
 }
-// #endregion worth_retrying
 
-// #region retry_after
 std::optional<Duration> retry_after(const ClientResponse& response) {
   if (response.status != 429 && response.status != 503) return std::nullopt;
   const std::optional<std::string_view> value = response.headers.get("Retry-After");
@@ -43,9 +40,7 @@ std::optional<Duration> retry_after(const ClientResponse& response) {
     return std::nullopt;
   return std::chrono::seconds(seconds);
 }
-// #endregion retry_after
 
-// #region get_with_retries
 corolab::Task<ClientResponse> get_with_retries(corolab::http::Client* client, std::string url,
                                                RetryPolicy policy) {
   // #exercise get_with_retries: try, and on a retryable failure wait, then try again
@@ -71,6 +66,5 @@ corolab::Task<ClientResponse> get_with_retries(corolab::http::Client* client, st
   // throw std::logic_error("lesson 13: write get_with_retries");
   // #endexercise
 }
-// #endregion get_with_retries
 
 }  // namespace lesson13

@@ -15,13 +15,11 @@
 
 namespace lesson13 {
 
-// #region policy
 struct RetryPolicy {
   int max_attempts = 4;  // the first try included
   corolab::Duration first_backoff = std::chrono::seconds(1);
   double multiplier = 2;  // waits of 1 s, 2 s, 4 s, ...
 };
-// #endregion policy
 
 // 5xx and 429 (Too Many Requests): the server may do better later.
 bool worth_retrying(int status);

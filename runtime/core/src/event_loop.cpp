@@ -111,7 +111,6 @@ void EventLoop::rethrow_task_failure() {
   if (task_failure_) std::rethrow_exception(std::exchange(task_failure_, nullptr));
 }
 
-// #region event_loop_run
 void EventLoop::run() {
   if (running_) throw std::logic_error("corolab: run() called from inside the running loop");
   MarkRunning running(running_);
@@ -123,7 +122,6 @@ void EventLoop::run() {
   }
   stop_requested_ = false;
 }
-// #endregion event_loop_run
 
 namespace {
 
@@ -171,7 +169,6 @@ void EventLoop::post_from_any_thread(std::function<void()> fn) {
   reactor_->wake();
 }
 
-// #region wait_for_events
 bool EventLoop::wait_for_events() {
   const bool waiting_for_io = reactor_->watch_count() > 0 || external_work_ > 0;
   const bool has_posted = has_posted_.load(std::memory_order_acquire);
@@ -188,9 +185,7 @@ bool EventLoop::wait_for_events() {
   expire_timers();
   return true;
 }
-// #endregion wait_for_events
 
-// #region poll_timeout
 // How long may we block in the kernel? Not at all if coroutines are ready,
 // until the next timer if there is one, else until some I/O happens.
 std::optional<std::chrono::nanoseconds> EventLoop::poll_timeout(bool has_posted) const {
@@ -202,9 +197,7 @@ std::optional<std::chrono::nanoseconds> EventLoop::poll_timeout(bool has_posted)
   const TimePoint current_time = now();
   return deadline <= current_time ? Duration{0} : deadline - current_time;
 }
-// #endregion poll_timeout
 
-// #region poll_timeout_virtual
 // Virtual time does not pass while we block, so never wait for a timer:
 // poll, and jump to the deadline if nothing happened. Only background work
 // (a thread pool job) is worth waiting for, in real time.
@@ -212,18 +205,14 @@ std::optional<std::chrono::nanoseconds> EventLoop::virtual_poll_timeout() const 
   if (external_work_ > 0) return std::nullopt;
   return std::chrono::nanoseconds{0};
 }
-// #endregion poll_timeout_virtual
 
-// #region jump_to_next_timer
 // Virtual time: when the poll found nothing to do, nothing can happen
 // before the next timer, so the clock goes straight there.
 void EventLoop::jump_to_next_timer_if_idle() {
-  if (!ready_.empty() || has_posted_.load(std::memory_order_acquire) || timers_.empty()) return;
-  // #region the_jump
+  const bool idle = ready_.empty() && !has_posted_.load(std::memory_order_acquire);
+  if (!idle || timers_.empty()) return;
   *virtual_now_ = std::max(*virtual_now_, timers_.next_deadline());
-  // #endregion the_jump
 }
-// #endregion jump_to_next_timer
 
 void EventLoop::run_until_idle() {
   if (running_)
@@ -238,7 +227,6 @@ void EventLoop::run_until_idle() {
   } while (!ready_.empty() || has_posted_.load(std::memory_order_acquire));
 }
 
-// #region advance
 void EventLoop::advance(Duration duration) {
   if (!virtual_now_) throw std::logic_error("corolab: advance() needs a loop with virtual time");
   const TimePoint target = *virtual_now_ + duration;
@@ -249,9 +237,7 @@ void EventLoop::advance(Duration duration) {
   }
   *virtual_now_ = target;
 }
-// #endregion advance
 
-// #region run_ready_coroutines
 void EventLoop::run_ready_coroutines() {
   // Only the coroutines that were ready when the tick began: those they make
   // ready wait for the next tick, so the reactor and timers get their turn.
@@ -268,9 +254,7 @@ void EventLoop::run_ready_coroutines() {
       tracer_->resumed();
   }
 }
-// #endregion run_ready_coroutines
 
-// #region shuffle
 // A test's schedule seed: the same batch, in an order only the seed decides.
 void EventLoop::shuffle(detail::IntrusiveList<detail::Resumable>& batch) {
   std::vector<detail::Resumable*> order;
@@ -278,9 +262,7 @@ void EventLoop::shuffle(detail::IntrusiveList<detail::Resumable>& batch) {
   std::shuffle(order.begin(), order.end(), *shuffler_);
   for (detail::Resumable* ready : order) batch.push_back(*ready);
 }
-// #endregion shuffle
 
-// #region expire_timers
 void EventLoop::expire_timers() {
   if (timers_.empty()) return;
   const TimePoint current_time = now();
@@ -291,7 +273,6 @@ void EventLoop::expire_timers() {
     timer.on_timer_fired();
   }
 }
-// #endregion expire_timers
 
 // --- Tracing (COROLAB_TRACE) -------------------------------------------------
 

@@ -69,13 +69,11 @@ std::unique_ptr<Reactor> make_reactor(ReactorKind kind) {
 }
 
 namespace detail {
-// #region timeout_to_milliseconds
 int timeout_to_milliseconds(std::optional<std::chrono::nanoseconds> timeout) noexcept {
   if (!timeout) return -1;  // block until something happens
   const auto ms = std::chrono::ceil<std::chrono::milliseconds>(*timeout).count();
   return ms > INT_MAX ? INT_MAX : static_cast<int>(ms);
 }
-// #endregion timeout_to_milliseconds
 }  // namespace detail
 
 }  // namespace corolab

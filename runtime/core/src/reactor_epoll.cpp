@@ -23,11 +23,9 @@
 namespace corolab {
 namespace {
 
-// #region epoll_events
 constexpr std::uint32_t kReadEvents = EPOLLIN | EPOLLRDHUP;
 constexpr std::uint32_t kWriteEvents = EPOLLOUT;
 constexpr std::uint32_t kTrouble = EPOLLERR | EPOLLHUP;
-// #endregion epoll_events
 
 class EpollReactor final : public Reactor {
  public:
@@ -42,7 +40,6 @@ class EpollReactor final : public Reactor {
 
   ReactorKind kind() const noexcept override { return ReactorKind::epoll; }
 
-  // #region epoll_watch
   void watch(int fd, IoDirection direction, IoCallback& callback) override {
     watches_.set(fd, direction, callback);
     const std::uint32_t needed = direction == IoDirection::read ? kReadEvents : kWriteEvents;
@@ -54,7 +51,6 @@ class EpollReactor final : public Reactor {
       throw;
     }
   }
-  // #endregion epoll_watch
 
   void unwatch(int fd, IoDirection direction) noexcept override { watches_.take(fd, direction); }
 
@@ -71,7 +67,6 @@ class EpollReactor final : public Reactor {
   std::size_t watch_count() const noexcept override { return watches_.count(); }
   void wake() noexcept override { wake_pipe_.wake(); }
 
-  // #region epoll_poll
   void poll(std::optional<std::chrono::nanoseconds> timeout) override {
     int count = ::epoll_wait(epoll_fd_, events_.data(), static_cast<int>(events_.size()),
                              detail::timeout_to_milliseconds(timeout));
@@ -91,10 +86,8 @@ class EpollReactor final : public Reactor {
     // A full batch: next time, ask for more at once.
     if (static_cast<std::size_t>(count) == events_.size()) events_.resize(events_.size() * 2);
   }
-  // #endregion epoll_poll
 
  private:
-  // #region epoll_dispatch
   void dispatch(int fd, std::uint32_t happened) noexcept {
     auto watchers = watches_.get(fd);
     const bool readable = happened & (kReadEvents | kTrouble);
@@ -118,7 +111,6 @@ class EpollReactor final : public Reactor {
     if (writable && watchers.writer != nullptr)
       watches_.take(fd, IoDirection::write)->on_io_ready();
   }
-  // #endregion epoll_dispatch
 
   std::uint32_t registered(int fd) const noexcept {
     auto index = static_cast<std::size_t>(fd);
@@ -130,7 +122,6 @@ class EpollReactor final : public Reactor {
   // between two calls), MOD on an fd the kernel does not know becomes ADD, and
   // ADD on a known one becomes MOD. A watch whose interest we believe is
   // still registered makes no call at all: hence the forget() contract.
-  // #region set_registration
   void set_registration(int fd, std::uint32_t events) {
     auto index = static_cast<std::size_t>(fd);
     if (index >= registered_.size()) registered_.resize(index + 1, 0);
@@ -158,7 +149,6 @@ class EpollReactor final : public Reactor {
     }
     registered_[index] = events;
   }
-  // #endregion set_registration
 
   int epoll_fd_;
   detail::WakePipe wake_pipe_;

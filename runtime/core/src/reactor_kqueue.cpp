@@ -31,7 +31,6 @@ class KqueueReactor final : public Reactor {
 
   ReactorKind kind() const noexcept override { return ReactorKind::kqueue; }
 
-  // #region kqueue_watch
   void watch(int fd, IoDirection direction, IoCallback& callback) override {
     watches_.set(fd, direction, callback);
     struct kevent event;
@@ -43,7 +42,6 @@ class KqueueReactor final : public Reactor {
       throw;
     }
   }
-  // #endregion kqueue_watch
 
   void unwatch(int fd, IoDirection direction) noexcept override {
     if (watches_.take(fd, direction) == nullptr) return;
@@ -69,7 +67,6 @@ class KqueueReactor final : public Reactor {
     ::kevent(kqueue_fd_, &trigger, 1, nullptr, 0, nullptr);
   }
 
-  // #region kqueue_poll
   void poll(std::optional<std::chrono::nanoseconds> timeout) override {
     timespec limit{};
     if (timeout) {
@@ -91,7 +88,6 @@ class KqueueReactor final : public Reactor {
       }
     }
   }
-  // #endregion kqueue_poll
 
  private:
   static short filter_for(IoDirection direction) noexcept {

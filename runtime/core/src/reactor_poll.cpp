@@ -18,11 +18,9 @@ class PollReactor final : public Reactor {
  public:
   ReactorKind kind() const noexcept override { return ReactorKind::poll; }
 
-  // #region poll_watch
   void watch(int fd, IoDirection direction, IoCallback& callback) override {
     watches_.set(fd, direction, callback);
   }
-  // #endregion poll_watch
   void unwatch(int fd, IoDirection direction) noexcept override { watches_.take(fd, direction); }
   // Anyone still waiting is woken: their next call on the fd reports the error.
   void forget(int fd) noexcept override {
@@ -32,7 +30,6 @@ class PollReactor final : public Reactor {
   std::size_t watch_count() const noexcept override { return watches_.count(); }
   void wake() noexcept override { wake_pipe_.wake(); }
 
-  // #region poll_reactor_poll
   void poll(std::optional<std::chrono::nanoseconds> timeout) override {
     // #region interest_list
     // 1. Build the interest list: the wake-up pipe, then every watched fd.
@@ -53,14 +50,12 @@ class PollReactor final : public Reactor {
     // #endexercise
     // #endregion interest_list
 
-    // #region block_in_kernel
     // 2. Block in the kernel.
     int ready = ::poll(pollfds_.data(), pollfds_.size(), detail::timeout_to_milliseconds(timeout));
     if (ready < 0) {
       if (errno == EINTR) return;  // a signal arrived: the loop simply goes round again
       throw std::system_error(errno, std::generic_category(), "poll");
     }
-    // #endregion block_in_kernel
 
     // #region tell_watchers
     // 3. Tell the watchers. Errors and hang-ups wake both directions: the
@@ -79,14 +74,11 @@ class PollReactor final : public Reactor {
     // #endexercise
     // #endregion tell_watchers
   }
-  // #endregion poll_reactor_poll
 
  private:
-  // #region notify
   void notify(int fd, IoDirection direction) noexcept {
     if (IoCallback* callback = watches_.take(fd, direction)) callback->on_io_ready();
   }
-  // #endregion notify
 
   detail::WatchTable watches_;
   detail::WakePipe wake_pipe_;

@@ -29,7 +29,6 @@ TcpListener TcpListener::bind(SocketAddress address, int backlog) {
   return TcpListener(std::move(socket), SocketAddress(reinterpret_cast<sockaddr*>(&bound), length));
 }
 
-// #region accept
 Task<TcpStream> TcpListener::accept() {
   while (true) {
     sockaddr_storage peer{};
@@ -53,6 +52,5 @@ Task<TcpStream> TcpListener::accept() {
     co_await wait_readable(socket_.get());
   }
 }
-// #endregion accept
 
 }  // namespace corolab

@@ -19,7 +19,6 @@ namespace corolab {
 namespace {
 
 // ([[maybe_unused]]: lesson 09's starter leaves read_some and write_all unwritten.)
-// #region send_flags
 #if defined(MSG_NOSIGNAL)
 [[maybe_unused]] constexpr int kSendFlags = MSG_NOSIGNAL;  // EPIPE instead of SIGPIPE
 #else
@@ -27,7 +26,6 @@ namespace {
 #endif
 
 [[maybe_unused]] bool would_block(int error) { return error == EAGAIN || error == EWOULDBLOCK; }
-// #endregion send_flags
 
 Task<TcpStream> connect_once(SocketAddress address) {
   detail::FileDescriptor socket(::socket(address.family(), SOCK_STREAM, 0));
@@ -76,7 +74,6 @@ Task<TcpStream> TcpStream::connect(std::string host, std::uint16_t port, Duratio
   std::rethrow_exception(last_error);
 }
 
-// #region read_some
 Task<std::size_t> TcpStream::read_some(std::span<std::byte> buffer) {
   // #exercise read_some: try recv() first; only on EAGAIN wait until readable, then try again
   while (true) {
@@ -91,7 +88,6 @@ Task<std::size_t> TcpStream::read_some(std::span<std::byte> buffer) {
   // throw std::logic_error("lesson 09: write TcpStream::read_some");
   // #endexercise
 }
-// #endregion read_some
 
 Task<void> TcpStream::read_exact(std::span<std::byte> buffer) {
   std::size_t filled = 0;
@@ -107,7 +103,6 @@ Task<void> TcpStream::read_exact(std::span<std::byte> buffer) {
   }
 }
 
-// #region write_all
 Task<void> TcpStream::write_all(std::span<const std::byte> data) {
   // #exercise write_all: send() until all of `data` has gone; only on EAGAIN wait until writable
   while (!data.empty()) {
@@ -125,7 +120,6 @@ Task<void> TcpStream::write_all(std::span<const std::byte> data) {
   // throw std::logic_error("lesson 09: write TcpStream::write_all");
   // #endexercise
 }
-// #endregion write_all
 
 Task<void> TcpStream::write_all(std::string_view text) {
   return write_all(std::as_bytes(std::span(text.data(), text.size())));

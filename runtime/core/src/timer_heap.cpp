@@ -5,13 +5,10 @@
 
 namespace corolab::detail {
 
-// #region detach
 void TimerNode::detach() noexcept {
   if (heap_ != nullptr) heap_->remove(*this);
 }
-// #endregion detach
 
-// #region insert
 void TimerHeap::insert(TimerNode& node, TimePoint deadline) {
   assert(!node.in_heap());
   node.heap_ = this;
@@ -19,9 +16,7 @@ void TimerHeap::insert(TimerNode& node, TimePoint deadline) {
   node.index_ = static_cast<std::uint32_t>(entries_.size() - 1);
   sift_up(node.index_);
 }
-// #endregion insert
 
-// #region remove
 void TimerHeap::remove(TimerNode& node) noexcept {
   assert(node.heap_ == this);
   const std::size_t index = node.index_;
@@ -34,17 +29,13 @@ void TimerHeap::remove(TimerNode& node) noexcept {
   sift_up(index);
   sift_down(last.node->index_);
 }
-// #endregion remove
 
-// #region pop
 TimerNode& TimerHeap::pop() noexcept {
   TimerNode& earliest = *entries_.front().node;
   remove(earliest);
   return earliest;
 }
-// #endregion pop
 
-// #region sift_up
 void TimerHeap::sift_up(std::size_t index) noexcept {
   // #exercise sift_up: move the entry at `index` up, past every parent that is later than it
   // Later parents move down into the hole; the entry is written once, at the end.
@@ -62,9 +53,7 @@ void TimerHeap::sift_up(std::size_t index) noexcept {
   // (void)index;
   // #endexercise
 }
-// #endregion sift_up
 
-// #region sift_down
 void TimerHeap::sift_down(std::size_t index) noexcept {
   // #exercise sift_down: move the entry at `index` down, past every child that is earlier than it
   const Entry entry = entries_[index];
@@ -88,6 +77,5 @@ void TimerHeap::sift_down(std::size_t index) noexcept {
   // (void)index;
   // #endexercise
 }
-// #endregion sift_down
 
 }  // namespace corolab::detail

@@ -36,7 +36,6 @@ void Waiter::stop_listening() noexcept {
   frame_allocator::deallocate(std::exchange(on_stop_, nullptr), sizeof(StopCallback));
 }
 
-// #region wake_and_cancel
 void Waiter::wake() noexcept {
   if (state_ != State::waiting) return;  // already cancelled: cancellation won
   state_ = State::woken;
@@ -44,15 +43,12 @@ void Waiter::wake() noexcept {
   loop_->schedule(*this);
 }
 
-// #region cancel
 void Waiter::cancel() noexcept {
   if (state_ != State::waiting) return;  // already woken: completion won
   state_ = State::cancelled;
   detach();
   loop_->schedule(*this);
 }
-// #endregion cancel
-// #endregion wake_and_cancel
 
 void Waiter::finish_waiting() {
   stop_listening();

@@ -13,16 +13,13 @@
 
 namespace corolab::detail {
 
-// #region watch_table
 class WatchTable {
  public:
-  // #region watchers
   struct Watchers {
     IoCallback* reader = nullptr;
     IoCallback* writer = nullptr;
     bool empty() const noexcept { return reader == nullptr && writer == nullptr; }
   };
-  // #endregion watchers
 
   void set(int fd, IoDirection direction, IoCallback& callback) {
     if (static_cast<std::size_t>(fd) >= slots_.size())
@@ -33,7 +30,6 @@ class WatchTable {
     ++count_;
   }
 
-  // #region take
   // Removes and returns the watcher (nullptr if there was none).
   IoCallback* take(int fd, IoDirection direction) noexcept {
     if (static_cast<std::size_t>(fd) >= slots_.size()) return nullptr;
@@ -41,7 +37,6 @@ class WatchTable {
     if (callback != nullptr) --count_;
     return callback;
   }
-  // #endregion take
 
   Watchers get(int fd) const noexcept {
     if (static_cast<std::size_t>(fd) >= slots_.size()) return {};
@@ -60,7 +55,6 @@ class WatchTable {
   std::vector<Watchers> slots_;
   std::size_t count_ = 0;
 };
-// #endregion watch_table
 
 // Turns a poll timeout into the milliseconds poll(2) and epoll_wait(2) take:
 // rounded up, so we never wake just before a timer is due and spin.

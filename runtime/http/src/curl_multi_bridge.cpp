@@ -82,12 +82,10 @@ CurlMultiBridge::CurlMultiBridge(const ClientOptions& options)
     : multi_((initialise_curl_once(), curl_multi_init())),
       reactor_(EventLoop::current().reactor()) {
   if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
-  // #region register_callbacks
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlMultiBridge::on_socket);
   curl_multi_setopt(multi_, CURLMOPT_SOCKETDATA, this);
   curl_multi_setopt(multi_, CURLMOPT_TIMERFUNCTION, &CurlMultiBridge::on_timer);
   curl_multi_setopt(multi_, CURLMOPT_TIMERDATA, this);
-  // #endregion register_callbacks
   curl_multi_setopt(multi_, CURLMOPT_MAX_TOTAL_CONNECTIONS, options.max_total_connections);
   curl_multi_setopt(multi_, CURLMOPT_MAX_HOST_CONNECTIONS, options.max_host_connections);
   timer_task_.spawn(run_timer(), "curl timer");
@@ -119,7 +117,6 @@ void CurlMultiBridge::remove(Transfer& transfer) noexcept {
 
 // --- sockets ---------------------------------------------------------------
 
-// #region on_socket
 int CurlMultiBridge::on_socket(CURL*, curl_socket_t fd, int what, void* user, void*) {
   auto& bridge = *static_cast<CurlMultiBridge*>(user);
   ++bridge.stats_.socket_callbacks;
@@ -137,9 +134,7 @@ int CurlMultiBridge::on_socket(CURL*, curl_socket_t fd, int what, void* user, vo
   }
   return 0;
 }
-// #endregion on_socket
 
-// #region watch_socket
 void CurlMultiBridge::watch_socket(curl_socket_t fd, int what) {
   auto [entry, is_new] = sockets_.try_emplace(fd);
   if (is_new) {
@@ -155,7 +150,6 @@ void CurlMultiBridge::watch_socket(curl_socket_t fd, int what) {
   // throw std::logic_error("lesson 11: write watch_socket");
   // #endexercise
 }
-// #endregion watch_socket
 
 void CurlMultiBridge::stop_watching(curl_socket_t fd) noexcept {
   auto entry = sockets_.find(fd);
@@ -179,7 +173,6 @@ int CurlMultiBridge::close_socket(void* user, curl_socket_t fd) {
   return ::close(fd);
 }
 
-// #region on_socket_ready
 void CurlMultiBridge::on_socket_ready(curl_socket_t fd, IoDirection direction) noexcept {
   const bool readable = direction == IoDirection::read;
   tell({.kind = BridgeEvent::Kind::socket_ready, .fd = fd, .read = readable, .write = !readable});
@@ -193,9 +186,7 @@ void CurlMultiBridge::on_socket_ready(curl_socket_t fd, IoDirection direction) n
     fmt::print(stderr, "corolab: cannot re-watch curl's socket {}: {}\n", fd, error.what());
   }
 }
-// #endregion on_socket_ready
 
-// #region socket_action
 void CurlMultiBridge::socket_action(curl_socket_t fd, int event_mask) noexcept {
   ++action_depth_;
   int still_running = 0;
@@ -205,9 +196,7 @@ void CurlMultiBridge::socket_action(curl_socket_t fd, int event_mask) noexcept {
   finish_completed_transfers();
   if (action_depth_ == 0) retired_.clear();
 }
-// #endregion socket_action
 
-// #region finish_completed_transfers
 void CurlMultiBridge::finish_completed_transfers() noexcept {
   int messages_left = 0;
   while (CURLMsg* message = curl_multi_info_read(multi_, &messages_left)) {
@@ -219,7 +208,6 @@ void CurlMultiBridge::finish_completed_transfers() noexcept {
     transfer->on_done(result);  // wakes its coroutine (on a later tick)
   }
 }
-// #endregion finish_completed_transfers
 
 // One of our callbacks failed (a socket could not be watched, say): curl
 // gives up on the whole multi handle, and would report nothing, ever. Every
@@ -234,7 +222,6 @@ void CurlMultiBridge::fail_every_transfer() noexcept {
 
 // --- the timer ---------------------------------------------------------------
 
-// #region on_timer
 int CurlMultiBridge::on_timer(CURLM*, long timeout_ms, void* user) {
   auto& bridge = *static_cast<CurlMultiBridge*>(user);
   if (timeout_ms < 0) ++bridge.stats_.timer_deletes;
@@ -249,9 +236,7 @@ int CurlMultiBridge::on_timer(CURLM*, long timeout_ms, void* user) {
   }
   return 0;
 }
-// #endregion on_timer
 
-// #region set_timer
 void CurlMultiBridge::set_timer(long timeout_ms) {
   // #exercise set_timer: keep curl's deadline (-1: none), wake the timer coroutine
   if (timeout_ms < 0) {
@@ -268,9 +253,7 @@ void CurlMultiBridge::set_timer(long timeout_ms) {
   // throw std::logic_error("lesson 11: write set_timer");
   // #endexercise
 }
-// #endregion set_timer
 
-// #region run_timer
 Task<void> CurlMultiBridge::run_timer() {
   while (true) {
     if (!timer_deadline_) {
@@ -300,6 +283,5 @@ Task<void> CurlMultiBridge::run_timer() {
     // #endregion timer_sleeps
   }
 }
-// #endregion run_timer
 
 }  // namespace corolab::http

@@ -78,14 +78,12 @@ Transfer::Transfer(CurlMultiBridge& bridge, std::string url, RequestOptions opti
   curl_easy_setopt(easy_, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(easy_, CURLOPT_FOLLOWLOCATION, options_.follow_redirects ? 1L : 0L);
   curl_easy_setopt(easy_, CURLOPT_MAXREDIRS, options_.max_redirects);
-  // #region curl_timeouts
   curl_easy_setopt(easy_, CURLOPT_CONNECTTIMEOUT_MS, milliseconds(options_.connect_timeout));
   curl_easy_setopt(easy_, CURLOPT_TIMEOUT_MS, milliseconds(options_.total_timeout));
   if (options_.low_speed_limit > 0) {
     curl_easy_setopt(easy_, CURLOPT_LOW_SPEED_LIMIT, options_.low_speed_limit);
     curl_easy_setopt(easy_, CURLOPT_LOW_SPEED_TIME, milliseconds(options_.low_speed_time) / 1000);
   }
-  // #endregion curl_timeouts
   // Refuses at once a body whose Content-Length is too large; on_body_data
   // catches the ones that do not announce their size.
   curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE,

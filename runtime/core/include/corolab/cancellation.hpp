@@ -1,13 +1,11 @@
 #pragma once
 // Cancellation: a std::stop_token travels down the chain of awaiting tasks.
 //
-// #region idea
 // Every Task carries a stop token. A task that is awaited inherits its
 // parent's token, so a stop request on a TaskGroup, when_any or with_timeout
 // reaches every sleep, I/O wait and channel wait below it. The wait then ends
 // by throwing OperationCancelled, which unwinds the task like any exception
 // (the C++ spelling of Python's CancelledError).
-// #endregion idea
 //
 // Stop requests must be made on the loop thread: the runtime is single
 // threaded, like asyncio, and that keeps cancellation free of data races.

@@ -1,7 +1,6 @@
 #pragma once
 // Channel<T>: a bounded queue between coroutines.
 //
-// #region idea
 //   corolab::Channel<Order> orders{16};
 //   co_await orders.send(order);                  // waits while the channel is full
 //   std::optional<Order> next = co_await orders.receive();  // waits while empty
@@ -12,7 +11,6 @@
 // std::nullopt once the channel is closed and drained; send() on a closed
 // channel throws ChannelClosed. close() wakes every waiting sender and
 // receiver. Capacity 0 makes a rendezvous: each send waits for a receiver.
-// #endregion idea
 
 #include <coroutine>
 #include <cstddef>
@@ -47,7 +45,6 @@ class Channel {
    public:
     SendAwaiter(Channel& channel, T value) : channel_(channel), value_(std::move(value)) {}
 
-    // #region send_awaiter
     bool await_ready() {
       if (channel_.closed_) return true;  // await_resume throws ChannelClosed
       delivered_ = channel_.try_send_from(value_);
@@ -65,7 +62,6 @@ class Channel {
       finish_waiting();
       if (!delivered_) throw ChannelClosed();
     }
-    // #endregion send_awaiter
 
    private:
     friend class Channel;
@@ -83,7 +79,6 @@ class Channel {
       if (is_woken() && item_.has_value()) channel_.give_back(std::move(*item_));
     }
 
-    // #region receive_awaiter
     bool await_ready() {
       item_ = channel_.try_receive();
       return item_.has_value() || channel_.closed_;
@@ -100,7 +95,6 @@ class Channel {
       finish_waiting();
       return std::move(item_);
     }
-    // #endregion receive_awaiter
 
    private:
     friend class Channel;
@@ -117,7 +111,6 @@ class Channel {
     return try_send_from(value);
   }
 
-  // #region try_receive
   std::optional<T> try_receive() {
     // #exercise try_receive: take the oldest item; a waiting sender refills (or hands over) a slot
     if (!buffer_.empty()) {
@@ -143,9 +136,7 @@ class Channel {
     // throw std::logic_error("lesson 10: write Channel::try_receive");
     // #endexercise
   }
-  // #endregion try_receive
 
-  // #region close
   void close() noexcept {
     closed_ = true;
     // Receivers waiting means the buffer is empty: they get std::nullopt.
@@ -153,10 +144,8 @@ class Channel {
     // Senders still waiting were not delivered: they get ChannelClosed.
     while (!senders_.empty()) senders_.pop_front().wake();
   }
-  // #endregion close
 
  private:
-  // #region try_send_from
   // Hands `value` to a waiting receiver, or buffers it if there is room.
   bool try_send_from(T& value) {
     // #exercise try_send_from: to a waiting receiver, else into the buffer if room, else false
@@ -176,7 +165,6 @@ class Channel {
     // throw std::logic_error("lesson 10: write Channel::try_send_from");
     // #endexercise
   }
-  // #endregion try_send_from
 
   // An undelivered item returns to the head of the line (to a waiting
   // receiver if there is one). The buffer may exceed capacity by one then.

@@ -12,15 +12,7 @@
 // One loop per thread. Constructing a loop makes it the thread's current
 // loop, which is where awaiters find it.
 //
-// #region virtual_time_idea
-// For tests, a loop can run on *virtual time* (LoopOptions): its clock
-// stands still while there is work to do, and when nothing is left but
-// timers, it jumps straight to the next deadline. A 30-second timeout then
-// takes microseconds, and takes them the same way every run. Real I/O still
-// works: while virtual time stands still, the reactor is polled without
-// blocking. A schedule seed shuffles the coroutines that become ready
-// together, so a test can try many interleavings and replay a failing one.
-// #endregion virtual_time_idea
+// For tests, a loop can run on virtual time (TimeSource).
 //
 // COROLAB_TRACE=trace.json records each coroutine's runs and waits (detail/tracer.hpp).
 
@@ -60,12 +52,18 @@ class Tracer;
 // COROLAB_TRACE if set, else empty (no trace).
 std::string default_trace_file();
 
+// For tests, a loop can run on *virtual time* (LoopOptions): its clock
+// stands still while there is work to do, and when nothing is left but
+// timers, it jumps straight to the next deadline. A 30-second timeout then
+// takes microseconds, and takes them the same way every run. Real I/O still
+// works: while virtual time stands still, the reactor is polled without
+// blocking. A schedule seed shuffles the coroutines that become ready
+// together, so a test can try many interleavings and replay a failing one.
 enum class TimeSource {
   real,     // the monotonic clock
   virtual_  // starts at a fixed point; moves only when the loop is idle, or by advance()
 };
 
-// #region loop_options
 struct LoopOptions {
   ReactorKind reactor = default_reactor_kind();
   TimeSource time = TimeSource::real;
@@ -83,7 +81,6 @@ struct LoopOptions {
     return options;
   }
 };
-// #endregion loop_options
 
 class EventLoop final : private detail::TaskOwner {
  public:
@@ -115,7 +112,6 @@ class EventLoop final : private detail::TaskOwner {
   // sync_wait() is the friendlier spelling.
   void run_until_complete(Task<void> task);
 
-  // #region virtual_time_api
   // The loop's clock: Clock::now(), or the virtual time. Everything that
   // measures or waits for time asks here.
   TimePoint now() const noexcept { return virtual_now_ ? *virtual_now_ : Clock::now(); }
@@ -129,7 +125,6 @@ class EventLoop final : private detail::TaskOwner {
   // way in deadline order and running until idle after each. Throws
   // std::logic_error on a loop with real time.
   void advance(Duration duration);
-  // #endregion virtual_time_api
   Reactor& reactor() noexcept { return *reactor_; }
   ThreadPool& thread_pool();
   std::size_t spawned_task_count() const noexcept { return spawned_count_; }

@@ -23,7 +23,6 @@ class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
 
   bool await_ready() const noexcept { return false; }
 
-  // #region io_wait_await_suspend
   template <typename Promise>
   bool await_suspend(std::coroutine_handle<Promise> suspended) {
     if (!start_waiting(suspended, detail::stop_token_of(suspended))) return false;
@@ -43,12 +42,10 @@ class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
       tracer_->waits_for_fd(suspended, fd_, direction_);
     return true;
   }
-  // #endregion io_wait_await_suspend
 
   void await_resume() { finish_waiting(); }
 
  private:
-  // #region io_wait_on_io_ready
   // The reactor forgets a watch when it fires.
   void on_io_ready() noexcept override {
     reactor_ = nullptr;
@@ -59,7 +56,6 @@ class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
   void detach() noexcept override {
     if (reactor_ != nullptr) std::exchange(reactor_, nullptr)->unwatch(fd_, direction_);
   }
-  // #endregion io_wait_on_io_ready
 
   int fd_;
   IoDirection direction_;

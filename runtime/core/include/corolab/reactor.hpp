@@ -43,7 +43,6 @@ class IoCallback {
   ~IoCallback() = default;
 };
 
-// #region reactor_interface
 class Reactor {
  public:
   virtual ~Reactor() = default;
@@ -71,7 +70,6 @@ class Reactor {
   // Interrupt a blocking poll(). The only member safe to call from any thread.
   virtual void wake() noexcept = 0;
 };
-// #endregion reactor_interface
 
 std::unique_ptr<Reactor> make_reactor(ReactorKind kind);
 

@@ -3,13 +3,11 @@
 //
 //   int signal = co_await corolab::wait_for_signal({SIGINT, SIGTERM});
 //
-// #region self_pipe
 // A signal handler may only do async-signal-safe things, so ours writes the
 // signal number into a pipe (the self-pipe trick); the coroutine waits for
 // that pipe to become readable like any other fd. The handlers are installed
 // while the wait lasts and the previous ones restored after, so the default
 // Ctrl-C behaviour returns when nobody is listening.
-// #endregion self_pipe
 //
 // One wait_for_signal at a time per process (signals are process-wide).
 

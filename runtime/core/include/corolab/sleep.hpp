@@ -26,7 +26,6 @@ class [[nodiscard]] SleepAwaiter final : public detail::TimerNode {
 
   bool await_ready() const noexcept { return false; }
 
-  // #region sleep_await_suspend
   template <typename Promise>
   bool await_suspend(std::coroutine_handle<Promise> suspended) {
     if (!start_waiting(suspended, detail::stop_token_of(suspended))) return false;
@@ -34,7 +33,6 @@ class [[nodiscard]] SleepAwaiter final : public detail::TimerNode {
     loop.add_timer(*this, relative_ ? loop.now() + (when_ - TimePoint{}) : when_);
     return true;
   }
-  // #endregion sleep_await_suspend
 
   void await_resume() { finish_waiting(); }
 

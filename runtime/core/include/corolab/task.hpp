@@ -39,11 +39,8 @@ namespace detail {
 // Shared by every Task promise: laziness, the continuation, cancellation.
 class TaskPromiseBase : public StopTokenHolder {
  public:
-  // #region lazy
   std::suspend_always initial_suspend() noexcept { return {}; }
-  // #endregion lazy
 
-  // #region final_awaiter
   // When the body finishes, jump straight to whoever awaited us.
   struct FinalAwaiter {
     bool await_ready() noexcept { return false; }
@@ -60,7 +57,6 @@ class TaskPromiseBase : public StopTokenHolder {
     void await_resume() noexcept {}
   };
   FinalAwaiter final_suspend() noexcept { return {}; }
-  // #endregion final_awaiter
 
   void set_continuation(std::coroutine_handle<> continuation) noexcept {
     continuation_ = continuation;
@@ -87,7 +83,6 @@ class TaskPromiseBase : public StopTokenHolder {
   std::coroutine_handle<> continuation_ = std::noop_coroutine();
 };
 
-// #region task_promise
 template <typename T>
 class TaskPromise final : public TaskPromiseBase {
  public:
@@ -98,7 +93,6 @@ class TaskPromise final : public TaskPromiseBase {
   void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
     result_.template emplace<1>(std::forward<U>(value));
   }
-  // #region exceptions
   void unhandled_exception() noexcept { result_.template emplace<2>(std::current_exception()); }
 
   T take_result() {
@@ -106,12 +100,10 @@ class TaskPromise final : public TaskPromiseBase {
     assert(result_.index() == 1 && "task finished without a result");
     return std::move(std::get<1>(result_));
   }
-  // #endregion exceptions
 
  private:
   std::variant<std::monostate, T, std::exception_ptr> result_;
 };
-// #endregion task_promise
 
 template <typename T>
 class TaskPromise<T&> final : public TaskPromiseBase {
@@ -137,13 +129,11 @@ class TaskPromise<void> final : public TaskPromiseBase {
   Task<void> get_return_object() noexcept;
 
   void return_void() noexcept {}
-  // #region void_exceptions
   void unhandled_exception() noexcept { exception_ = std::current_exception(); }
 
   void take_result() {
     if (exception_) std::rethrow_exception(exception_);
   }
-  // #endregion void_exceptions
 
  private:
   std::exception_ptr exception_;
@@ -177,16 +167,13 @@ class [[nodiscard]] Task {
     handle_.promise().set_stop_token(std::move(token));
   }
 
-  // #region task_awaiter
   struct Awaiter {
     std::coroutine_handle<promise_type> child;
 
     bool await_ready() const noexcept { return false; }
 
-    // #region task_await_suspend
-    template <typename ParentPromise>
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<ParentPromise> parent) noexcept {
-      // #region await_suspend_body
+    template <typename Promise>
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> parent) noexcept {
       child.promise().set_continuation(parent);
       child.promise().inherit_stop_token(detail::stop_token_of(parent));
       // #exercise start_child: start the child, without growing the stack
@@ -196,13 +183,10 @@ class [[nodiscard]] Task {
       // child.resume();
       // return std::noop_coroutine();
       // #endexercise
-      // #endregion await_suspend_body
     }
-    // #endregion task_await_suspend
 
     T await_resume() { return child.promise().take_result(); }
   };
-  // #endregion task_awaiter
 
   // Awaiting consumes the task: write `co_await std::move(task)` or
   // `co_await make_task()`. A task produces its result once.

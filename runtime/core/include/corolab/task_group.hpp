@@ -6,7 +6,6 @@
 //   group.spawn(fetch(b));
 //   co_await group.join();   // waits for both
 //
-// #region rules
 // * The first child to fail cancels its siblings (a stop request reaches
 //   every sleep, I/O wait and channel wait below them), and join() rethrows
 //   that first failure once every child has ended.
@@ -15,7 +14,6 @@
 // * If the group is destroyed while children are still running (because the
 //   owner left its scope by an exception, say), the children are destroyed
 //   with it. That is why a child can never outlive its group.
-// #endregion rules
 // Python's asyncio.TaskGroup and Trio's nursery are the same idea.
 
 #include <exception>

@@ -1,13 +1,11 @@
 #pragma once
 // TcpStream: a connected TCP socket with coroutine reads and writes.
 //
-// #region pattern
 // Every operation follows the same pattern: try the non-blocking system
 // call; on EAGAIN, co_await until the reactor reports the socket ready; try
 // again. Errors become std::system_error naming the operation and the peer
 // ("read from 127.0.0.1:8080: Connection reset by peer"). Writes never raise
 // SIGPIPE: a closed peer is an EPIPE error, not a dead process.
-// #endregion pattern
 
 #include <cstddef>
 #include <cstdint>
@@ -36,7 +34,6 @@ class TcpStream {
   static Task<TcpStream> connect(std::string host, std::uint16_t port,
                                  Duration timeout = std::chrono::seconds(30));
 
-  // #region stream_api
   // Reads what is available (at least one byte); returns 0 at end of stream.
   Task<std::size_t> read_some(std::span<std::byte> buffer);
   // Fills the whole buffer, or throws (end of stream counts as an error).
@@ -44,7 +41,6 @@ class TcpStream {
   // Writes everything, waiting as often as the kernel's buffer demands.
   Task<void> write_all(std::span<const std::byte> data);
   Task<void> write_all(std::string_view text);
-  // #endregion stream_api
 
   // No more writes from us: the peer reads end of stream.
   void shutdown_write();

@@ -25,7 +25,6 @@ class TimeoutError : public std::runtime_error {
   TimeoutError() : std::runtime_error("operation timed out") {}
 };
 
-// #region with_deadline
 namespace detail {
 inline Task<void> fail_at(TimePoint deadline) {
   co_await sleep_until(deadline);
@@ -39,7 +38,6 @@ Task<T> with_deadline(TimePoint deadline, Task<T> task) {
   // Index 1 (the timer) can only "win" by throwing TimeoutError.
   co_return detail::unwrap_slot<T>(std::move(std::get<0>(first)));
 }
-// #endregion with_deadline
 
 // The clock starts when the result is awaited, not when with_timeout is
 // called: like every Task, nothing happens before the co_await.

@@ -32,7 +32,6 @@ void spawn_into_slots(TaskGroup& group, std::tuple<std::optional<Stored<Ts>>...>
 }
 }  // namespace detail
 
-// #region when_all_variadic
 template <typename... Ts>
 Task<std::tuple<detail::Stored<Ts>...>> when_all(Task<Ts>... tasks) {
   std::tuple<std::optional<detail::Stored<Ts>>...> slots;
@@ -41,7 +40,6 @@ Task<std::tuple<detail::Stored<Ts>...>> when_all(Task<Ts>... tasks) {
   co_await group.join();
   co_return std::apply([](auto&... slot) { return std::tuple{std::move(*slot)...}; }, slots);
 }
-// #endregion when_all_variadic
 
 template <typename T>
 auto when_all(std::vector<Task<T>> tasks)

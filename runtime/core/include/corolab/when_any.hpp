@@ -41,7 +41,6 @@ struct Race {
   bool decided() const noexcept { return winner.has_value() || winner_error != nullptr; }
 };
 
-// #region run_racer
 // Runs one racer; if it is first to end, records the outcome and stops the others.
 template <typename T, typename Result, typename MakeResult>
 Task<void> run_racer(Task<T> task, Race<Result>* race, MakeResult make_result) {
@@ -60,7 +59,6 @@ Task<void> run_racer(Task<T> task, Race<Result>* race, MakeResult make_result) {
   }
   race->group.cancel();
 }
-// #endregion run_racer
 
 template <typename Variant, std::size_t I>
 struct PutInVariant {

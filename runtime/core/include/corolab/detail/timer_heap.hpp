@@ -26,7 +26,6 @@ namespace corolab::detail {
 class TimerHeap;
 
 // A waiter that is woken at a deadline. Sleep awaiters derive from it.
-// #region timer_node
 class TimerNode : public Waiter {
  public:
   bool in_heap() const noexcept { return heap_ != nullptr; }
@@ -49,11 +48,9 @@ class TimerNode : public Waiter {
   std::uint32_t index_ = 0;
   TimerHeap* heap_ = nullptr;
 };
-// #endregion timer_node
 
 class TimerHeap {
  public:
-  // #region heap_api
   bool empty() const noexcept { return entries_.empty(); }
   std::size_t size() const noexcept { return entries_.size(); }
   TimePoint next_deadline() const noexcept { return entries_.front().deadline; }
@@ -63,18 +60,14 @@ class TimerHeap {
 
   // Removes and returns the earliest timer.
   TimerNode& pop() noexcept;
-  // #endregion heap_api
 
  private:
-  // #region entry
-  // #region entry_struct
   struct Entry {
     TimePoint deadline;
     std::uint64_t sequence;  // arrival order: equal deadlines fire FIFO
     TimerNode* node;
   };
   static constexpr std::size_t arity = 4;
-  // #endregion entry_struct
 
   static bool earlier(const Entry& a, const Entry& b) noexcept {
     if (a.deadline != b.deadline) return a.deadline < b.deadline;
@@ -84,7 +77,6 @@ class TimerHeap {
     entries_[index] = entry;
     entry.node->index_ = static_cast<std::uint32_t>(index);
   }
-  // #endregion entry
   void sift_up(std::size_t index) noexcept;
   void sift_down(std::size_t index) noexcept;
 

@@ -7,7 +7,6 @@
 
 namespace corolab::http {
 
-// #region bridge_event
 // One conversation step between curl and the bridge, as it happens.
 struct BridgeEvent {
   enum class Kind {
@@ -23,7 +22,6 @@ struct BridgeEvent {
   bool write = false;
   long timeout_ms = 0;
 };
-// #endregion bridge_event
 
 // What the bridge has seen so far, counted.
 struct BridgeStats {

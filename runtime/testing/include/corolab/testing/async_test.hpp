@@ -27,7 +27,6 @@ class LeakError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// #region run_async_test
 template <typename MakeBody>
 void run_async_test(MakeBody make_body, std::optional<std::uint64_t> schedule_seed = std::nullopt) {
   const std::ptrdiff_t frames_before = task_frames_alive();
@@ -46,6 +45,5 @@ void run_async_test(MakeBody make_body, std::optional<std::uint64_t> schedule_se
     throw LeakError(std::to_string(leaked) + " task frame(s) leaked by the test");
   }
 }
-// #endregion run_async_test
 
 }  // namespace corolab::testing

@@ -31,7 +31,6 @@
 
 namespace corolab::testing {
 
-// #region reply
 struct Reply {
   int status = 200;
   http::Headers headers;
@@ -47,7 +46,6 @@ struct Reply {
   Reply after(Duration wait) &&;
   Reply header(std::string name, std::string value) &&;
 };
-// #endregion reply
 
 struct ReceivedRequest {
   std::string target;
@@ -66,7 +64,6 @@ class ScriptedServer {
   const std::vector<ReceivedRequest>& requests() const noexcept { return received_; }
   std::vector<ReceivedRequest> requests_to(std::string_view target) const;
 
-  // #region serve_during
   // Serves while `client` runs, then stops and returns its result: the
   // server cannot outlive the test that uses it.
   template <typename T>
@@ -74,7 +71,6 @@ class ScriptedServer {
     auto results = co_await when_all(server_.serve(), stop_after(std::move(client)));
     if constexpr (!std::is_void_v<T>) co_return std::move(std::get<1>(results));
   }
-  // #endregion serve_during
 
  private:
   Task<http::Response> answer(http::Request request);
