@@ -18,7 +18,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "corolab/crawler/links.hpp"
+#include "corolab/crawler/content_type.hpp"
+#include "corolab/crawler/link_extractor.hpp"
+#include "corolab/crawler/public_suffix.hpp"
 #include "corolab/crawler/sitemap.hpp"
 #include "corolab/crawler/url.hpp"
 #include "corolab/event_loop.hpp"

@@ -15,7 +15,7 @@
 
 #include "corolab/channel.hpp"
 #include "corolab/clock.hpp"
-#include "corolab/crawler/links.hpp"
+#include "corolab/crawler/link_extractor.hpp"
 #include "corolab/crawler/outcome.hpp"
 #include "corolab/crawler/robots.hpp"
 #include "corolab/crawler/url.hpp"
