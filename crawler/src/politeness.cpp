@@ -32,6 +32,8 @@ Politeness::Host& Politeness::host_of(const UrlParts& url) {
   return *host;
 }
 
+// robots.txt is fetched once per host: the first worker to need it fetches
+// it, the others wait on an Event until it is there.
 Task<RobotsLookup> Politeness::robots(UrlParts url) {
   Host& host = host_of(url);
   bool fetched_now = false;
