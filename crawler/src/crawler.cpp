@@ -29,8 +29,8 @@ namespace corolab::crawler {
 
 namespace {
 // The frontier's bound: beyond it, discovered URLs end as limit_reached.
-// A queued URL costs its string and parts plus ~150 bytes; a seen URL costs
-// 8 bytes of hash plus the hash set's ~24 bytes of bookkeeping.
+// A queued URL costs its strings (the URL, its parts) plus ~200 bytes; a seen
+// URL costs 8 bytes of hash plus the hash set's ~24 bytes of bookkeeping.
 constexpr std::size_t kFrontierCapacity = 1'000'000;
 
 PageRecord record_for(const QueuedUrl& item) {
