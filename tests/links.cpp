@@ -3,8 +3,6 @@
 // byte and in random chunks (the network decides where chunks end, so all
 // three must agree); then charsets, broken and huge pages, and the
 // Content-Type helpers.
-#include "corolab/crawler/links.hpp"
-
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstddef>
@@ -13,6 +11,9 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "corolab/crawler/content_type.hpp"
+#include "corolab/crawler/link_extractor.hpp"
 
 using corolab::crawler::charset_of;
 using corolab::crawler::extract_links;

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "corolab/crawler/public_suffix.hpp"
+
 using corolab::crawler::normalize_percent_escapes;
 using corolab::crawler::normalize_url;
 using corolab::crawler::origin_of;

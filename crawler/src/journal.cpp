@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 
 namespace corolab::crawler {
@@ -37,6 +38,9 @@ Journal read_journal(const std::string& path) {
     for (const auto& item : document.at("frontier")) {
       QueuedUrl url;
       url.url = item.at("url").get<std::string>();
+      std::optional<UrlParts> parts = split_url(url.url);  // parsed once, here
+      if (!parts) throw std::runtime_error("the journal " + path + " has a bad URL: " + url.url);
+      url.parts = std::move(*parts);
       url.depth = item.at("depth").get<int>();
       url.parent = item.at("parent").get<std::string>();
       journal.frontier.push_back(std::move(url));

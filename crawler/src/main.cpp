@@ -169,14 +169,12 @@ class Outputs {
 
   crawler::CrawlSink& sink() { return sinks_; }
 
-  // #region write_reports
   void write_reports() const {
     write_file(settings_.graph, [&](std::ostream& out) { collector_.write_dot(out); });
     write_file(settings_.sitemap, [&](std::ostream& out) { collector_.write_sitemap(out); });
     write_file(settings_.broken_links,
                [&](std::ostream& out) { collector_.write_broken_links(out); });
   }
-  // #endregion write_reports
   std::size_t broken_links() const { return collector_.broken_link_count(); }
 
  private:
@@ -195,7 +193,6 @@ class Outputs {
   crawler::FanOut sinks_;
 };
 
-// #region stop_on_signals
 // Ctrl-C once: stop gracefully. Twice: stop now.
 Task<void> stop_on_signals(crawler::Crawler* crawl) {
   const std::vector<int> signals{SIGINT, SIGTERM};
@@ -206,7 +203,6 @@ Task<void> stop_on_signals(crawler::Crawler* crawl) {
   co_await corolab::wait_for_signal(signals);
   crawl->stop();
 }
-// #endregion stop_on_signals
 
 Task<int> crawl(Settings settings) {
   // #region resume

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "corolab/text.hpp"
+
 namespace corolab::crawler {
 
 namespace {
@@ -21,20 +23,6 @@ std::string csv_field(const std::string& text) {
     quoted += c;
   }
   return quoted + "\"";
-}
-
-std::string xml_escape(const std::string& text) {
-  std::string escaped;
-  for (char c : text) {
-    switch (c) {
-      case '&': escaped += "&amp;"; break;
-      case '<': escaped += "&lt;"; break;
-      case '>': escaped += "&gt;"; break;
-      case '"': escaped += "&quot;"; break;
-      default: escaped += c;
-    }
-  }
-  return escaped;
 }
 
 const char* colour_of(Outcome outcome) {
@@ -95,12 +83,12 @@ void CrawlCollector::on_link(const std::string& from, const std::string& to) {
 void CrawlCollector::write_dot(std::ostream& out) const {
   out << "digraph crawl {\n  rankdir=LR;\n  node [shape=box, style=filled, fontsize=9];\n";
   for (const auto& [url, outcome] : outcomes_) {
-    out << "  \"" << xml_escape(url) << "\" [fillcolor=" << colour_of(outcome) << ", tooltip=\""
-        << to_string(outcome) << "\"];\n";
+    out << "  \"" << text::escape_markup(url) << "\" [fillcolor=" << colour_of(outcome)
+        << ", tooltip=\"" << to_string(outcome) << "\"];\n";
   }
   for (const auto& [from, to] : edges_) {
     if (outcomes_.count(to) == 0) continue;  // duplicates of pages outside the crawl
-    out << "  \"" << xml_escape(from) << "\" -> \"" << xml_escape(to) << "\";\n";
+    out << "  \"" << text::escape_markup(from) << "\" -> \"" << text::escape_markup(to) << "\";\n";
   }
   out << "}\n";
 }
@@ -109,7 +97,7 @@ void CrawlCollector::write_sitemap(std::ostream& out) const {
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
   for (const std::string& page : pages_)
-    out << "  <url><loc>" << xml_escape(page) << "</loc></url>\n";
+    out << "  <url><loc>" << text::escape_markup(page) << "</loc></url>\n";
   out << "</urlset>\n";
 }
 

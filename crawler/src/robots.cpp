@@ -15,6 +15,7 @@
 #include <cmath>
 
 #include "corolab/crawler/url.hpp"
+#include "corolab/text.hpp"
 
 namespace corolab::crawler {
 namespace {
@@ -37,21 +38,8 @@ struct Line {
   std::string_view value;
 };
 
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\v' || c == '\f'; }
-
-std::string_view trimmed(std::string_view text) {
-  while (!text.empty() && is_blank(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_blank(text.back())) text.remove_suffix(1);
-  return text;
-}
-
-std::string to_lower(std::string_view text) {
-  std::string lower(text);
-  for (char& c : lower) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
-  }
-  return lower;
-}
+using text::to_lower;
+using text::trim;
 
 // The first 500 KiB, without a line the limit cut in half: half a rule
 // could forbid or allow more than the whole one did.
@@ -83,13 +71,13 @@ std::optional<Line> parse_line(std::string_view raw) {
   const std::string_view content = raw.substr(0, raw.find('#'));
   const std::size_t colon = content.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
-  return Line{to_lower(trimmed(content.substr(0, colon))), trimmed(content.substr(colon + 1))};
+  return Line{to_lower(trim(content.substr(0, colon))), trim(content.substr(colon + 1))};
 }
 
 // "corolab/0.1 (+https://...)" -> "corolab": robots.txt names crawlers by
 // the product token, and compares it case-insensitively (RFC 9309 2.2.1).
 std::string product_token(std::string_view user_agent) {
-  user_agent = trimmed(user_agent);
+  user_agent = trim(user_agent);
   const std::size_t end = std::min(user_agent.find_first_of("/ \t"), user_agent.size());
   return to_lower(user_agent.substr(0, end));
 }
@@ -103,8 +91,6 @@ std::optional<double> parse_seconds(std::string_view text) {
   if (!std::isfinite(seconds) || seconds < 0) return std::nullopt;
   return std::min(seconds, kMaxCrawlDelaySeconds);
 }
-
-int hex_value(char c) { return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10; }
 
 // The escapes the comparison spelling decodes: printable ASCII, except the
 // three characters that must stay distinguishable from operators.
@@ -123,8 +109,8 @@ std::string comparable(std::string_view text, Side side) {
   for (std::size_t i = 0; i < normalized.size(); ++i) {
     const char c = normalized[i];
     if (c == '%') {  // once normalized, every '%' starts an escape
-      const auto decoded =
-          static_cast<char>(hex_value(normalized[i + 1]) * 16 + hex_value(normalized[i + 2]));
+      const auto decoded = static_cast<char>(text::hex_value(normalized[i + 1]) * 16 +
+                                             text::hex_value(normalized[i + 2]));
       out += decodes_for_matching(decoded) ? std::string(1, decoded) : normalized.substr(i, 3);
       i += 2;
     } else if (c == '*' && side == Side::path) {

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <memory>
 
+#include "corolab/text.hpp"
 #include "libxml2_support.hpp"
 
 namespace corolab::crawler {
@@ -42,14 +43,6 @@ std::string_view local_name(xmlTextReaderPtr reader) {
 std::string_view value(xmlTextReaderPtr reader) {
   const xmlChar* text = xmlTextReaderConstValue(reader);
   return text == nullptr ? std::string_view{} : reinterpret_cast<const char*>(text);
-}
-
-// XML's whitespace: space, tab, CR, LF.
-std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const std::size_t first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
 }
 
 // Follows the reader down root -> entry -> <loc> and collects the locations.
@@ -83,7 +76,7 @@ class SitemapWalker {
     const int depth = xmlTextReaderDepth(reader);
     if (depth == 2 && in_loc_) {
       in_loc_ = false;
-      const std::string_view location = trim(loc_);
+      const std::string_view location = text::trim(loc_);
       if (!location.empty()) locations_->emplace_back(location);
     } else if (depth == 1) {
       in_entry_ = false;

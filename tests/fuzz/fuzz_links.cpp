@@ -13,7 +13,7 @@
 #include <string>
 #include <string_view>
 
-#include "corolab/crawler/links.hpp"
+#include "corolab/crawler/link_extractor.hpp"
 
 using corolab::crawler::ExtractedLinks;
 using corolab::crawler::LinkExtractor;
@@ -45,7 +45,7 @@ class ChunkSizes {
   std::uint32_t state_;
 };
 
-// Valid UTF-8, as links.hpp promises; libxml2 converts every charset to it.
+// Valid UTF-8, as link_extractor.hpp promises; libxml2 converts every charset to it.
 bool is_utf8(std::string_view text) {
   std::size_t continuation_bytes = 0;  // still expected in the current character
   for (const char c : text) {

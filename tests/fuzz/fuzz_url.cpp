@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "corolab/crawler/public_suffix.hpp"
 #include "corolab/crawler/url.hpp"
 
 using namespace corolab::crawler;

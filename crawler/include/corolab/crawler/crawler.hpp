@@ -2,32 +2,28 @@
 // The crawler: a frontier of URLs, a pool of worker coroutines, and a set of
 // URLs already seen. The core loop is crawler.cpp; read it top to bottom.
 
-#include <array>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <optional>
 #include <regex>
 #include <string>
-#include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
 #include "corolab/channel.hpp"
 #include "corolab/clock.hpp"
-#include "corolab/crawler/links.hpp"
+#include "corolab/crawler/crawl_stats.hpp"
+#include "corolab/crawler/jitter.hpp"
+#include "corolab/crawler/link_extractor.hpp"
 #include "corolab/crawler/outcome.hpp"
-#include "corolab/crawler/robots.hpp"
+#include "corolab/crawler/politeness.hpp"
+#include "corolab/crawler/scope.hpp"
 #include "corolab/crawler/url.hpp"
-#include "corolab/event.hpp"
 #include "corolab/http/client.hpp"
-#include "corolab/semaphore.hpp"
 #include "corolab/task.hpp"
 #include "corolab/task_group.hpp"
 
 namespace corolab::crawler {
-
-enum class Scope { host, domain, any };
 
 struct CrawlOptions {
   std::vector<std::string> seeds;
@@ -61,30 +57,10 @@ class CrawlSink {
   virtual void on_link(const std::string& from, const std::string& to) { (void)from, (void)to; }
 };
 
-struct CrawlSummary {
-  std::array<std::size_t, kOutcomeCount> outcomes{};  // indexed by Outcome
-  std::size_t urls = 0;      // distinct URLs, each with one outcome (duplicates excluded)
-  std::size_t requests = 0;  // HTTP requests made, retries and robots.txt included
-  std::size_t bytes = 0;
-  std::size_t max_in_flight = 0;
-  Duration elapsed{0};
-  bool interrupted = false;
-  std::size_t count(Outcome outcome) const noexcept {
-    return outcomes[static_cast<std::size_t>(outcome)];
-  }
-};
-
-// A live view, for the progress line.
-struct CrawlProgress {
-  std::size_t done = 0;
-  std::size_t in_flight = 0;
-  std::size_t queued = 0;
-  std::size_t errors = 0;
-};
-
 // A URL waiting to be fetched.
 struct QueuedUrl {
   std::string url;
+  UrlParts parts;  // parsed once, when the URL was discovered
   int depth = 0;
   std::string parent;
   int redirect_hops = 0;
@@ -113,47 +89,32 @@ class Crawler {
   static std::uint64_t hash_url(std::string_view url) noexcept;
 
  private:
-  struct Host;
-  struct PageReader;
-
   Task<void> worker();
+  void finish_one();
+  void discover(const std::string& url, const QueuedUrl& from, int redirect_hops);
   Task<void> process(QueuedUrl item);
-  Task<http::ClientResponse> fetch_with_retries(const QueuedUrl& item, PageReader* reader);
   void follow_redirect(const QueuedUrl& item, const std::string& location, PageRecord* record);
   std::size_t add_links(const QueuedUrl& item, const ExtractedLinks& links);
-  void discover(const std::string& url, const QueuedUrl& from, int redirect_hops);
-  void finish_one();
+  Task<void> discover_sitemaps(std::vector<std::string> sitemaps, UrlParts site);
   void report_outcome(PageRecord record);
-
-  Task<bool> allowed_by_robots(const std::string& url);
-  Task<RobotsRules> fetch_robots(UrlParts origin);
-  Task<void> seed_from_sitemaps(std::vector<std::string> sitemaps, std::string site);
-  Task<void> wait_politely(Host& host);
-  Duration jittered(Duration delay);
-  Host& host_for(const std::string& origin);
-  bool in_scope(const std::string& url) const;
-
   Task<void> cancel_after_grace();
   Task<void> end_at_time_limit();
 
   CrawlOptions options_;
   CrawlSink& sink_;
   std::unique_ptr<http::Client> client_;
+  Jitter jitter_;  // one stream for politeness delays and retry pauses
+  CrawlScope scope_;
+  Politeness politeness_;
+  CrawlStats stats_;
   // #region crawl_state
   Channel<QueuedUrl> frontier_;
   std::unordered_set<std::uint64_t> seen_;  // 8 bytes of hash per URL, not the URL itself
-  std::unordered_map<std::string, std::unique_ptr<Host>> hosts_;
-  std::vector<std::string> seed_origins_;  // hosts of the seeds: the scope
-  std::size_t pending_ = 0;                // queued + being processed; 0 means the crawl is over
+  std::size_t pending_ = 0;                 // queued + being processed; 0 means the crawl is over
   // #endregion crawl_state
-  std::size_t pages_started_ = 0;
-  std::size_t in_flight_ = 0;
-  std::size_t errors_ = 0;
-  CrawlSummary summary_;
-  bool stopping_ = false;
-  bool time_is_up_ = false;
-  TimePoint started_{};
-  std::uint64_t random_state_;
+  std::size_t pages_started_ = 0;       // for --max-pages
+  bool stopping_ = false;               // stop() was called
+  bool time_is_up_ = false;             // --max-time passed
   std::vector<QueuedUrl> interrupted_;  // not finished when stopped: for the journal
   TaskGroup* workers_ = nullptr;        // while run() runs
   TaskGroup timers_;                    // grace period and time limit

@@ -10,7 +10,6 @@
 
 namespace corolab::crawler {
 
-// #region outcome
 enum class Outcome {
   fetched,            // an HTML page, fetched and parsed for links
   http_error,         // 4xx or 5xx (after retries, for 429 and 5xx)
@@ -23,7 +22,6 @@ enum class Outcome {
   duplicate,          // a link to a URL already seen (counted, not listed)
   limit_reached,      // --max-pages, --max-depth or --max-time, or interrupted
 };
-// #endregion outcome
 inline constexpr std::size_t kOutcomeCount = 10;
 
 std::string_view to_string(Outcome outcome) noexcept;

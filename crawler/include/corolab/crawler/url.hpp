@@ -44,9 +44,6 @@ class UrlResolver {
   std::optional<std::string> resolve(std::string_view href) const;
 
  private:
-  std::optional<std::string> resolve_plain(std::string_view href) const;
-  std::optional<std::string> resolve_plain_relative(std::string_view relative) const;
-
   struct Parsed;  // libcurl's handle of the base (url.cpp)
   std::unique_ptr<Parsed> base_;
 };
@@ -75,11 +72,5 @@ std::string origin_of(const UrlParts& url);
 // escaped. Reserved characters keep their meaning: "/" and "%2F" stay apart.
 // robots.txt matching uses it too, on both the rules and the paths.
 std::string normalize_percent_escapes(std::string_view path_or_query);
-
-// The registrable domain ("eTLD+1") of a host per the Public Suffix List
-// (libpsl): "a.b.example.co.uk" -> "example.co.uk". IP addresses and hosts
-// that are public suffixes themselves ("localhost", "co.uk") return
-// themselves. The result is lowercase.
-std::string registrable_domain(std::string_view host);
 
 }  // namespace corolab::crawler

@@ -1,4 +1,4 @@
-// The links of an HTML page, from libxml2's HTML push parser: see links.hpp.
+// The links of an HTML page, from libxml2's HTML push parser: see link_extractor.hpp.
 //
 // libxml2 does the hard parts (recovering from bad markup, entities,
 // character sets); we only listen to two of its SAX events, "an element
@@ -9,7 +9,7 @@
 // network's chunks: we cut the page into pieces ourselves, at places the
 // page decides (see Parser::end_of_piece), the same pieces however the bytes
 // arrived, and we keep a few pieces from it (see parse_piece).
-#include "corolab/crawler/links.hpp"
+#include "corolab/crawler/link_extractor.hpp"
 
 #include <libxml/HTMLparser.h>
 #include <libxml/encoding.h>
@@ -23,6 +23,7 @@
 #include <new>
 #include <utility>
 
+#include "corolab/text.hpp"
 #include "libxml2_support.hpp"
 
 namespace corolab::crawler {
@@ -31,11 +32,7 @@ namespace {
 
 // --- text ---
 
-char to_lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
-
-bool equals_ignoring_case(std::string_view a, std::string_view b) {
-  return std::ranges::equal(a, b, [](char x, char y) { return to_lower(x) == to_lower(y); });
-}
+using text::iequals;
 
 // libxml2 hands out UTF-8 as `const xmlChar*`, NUL-terminated.
 std::string_view as_view(const xmlChar* text) { return reinterpret_cast<const char*>(text); }
@@ -69,7 +66,7 @@ bool is_utf8(std::string_view bytes) {
 // Does `text` start with "</name", in any case?
 bool starts_with_end_tag(std::string_view text, std::string_view name) {
   return text.starts_with("</") && text.size() >= name.size() + 2 &&
-         equals_ignoring_case(text.substr(2, name.size()), name);
+         iequals(text.substr(2, name.size()), name);
 }
 
 // Does it start with the end tag </html> (and not, say, </htmlx>)?
@@ -357,50 +354,6 @@ ExtractedLinks extract_links(std::string_view html, std::string_view charset) {
   LinkExtractor extractor(charset);
   extractor.feed(html);
   return extractor.finish();
-}
-
-// --- Content-Type: "text/html; charset=ISO-8859-1" ---
-
-namespace {
-
-std::string_view trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t";
-  const std::size_t first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  return text.substr(first, text.find_last_not_of(kSpace) - first + 1);
-}
-
-// `"utf-8"` -> `utf-8`; a missing closing quote is forgiven.
-std::string_view unquote(std::string_view value) {
-  if (!value.starts_with('"')) return value;
-  value.remove_prefix(1);
-  return value.substr(0, value.find('"'));
-}
-
-}  // namespace
-
-bool is_html_content_type(std::string_view content_type) {
-  const std::string_view media_type = trim(content_type.substr(0, content_type.find(';')));
-  return equals_ignoring_case(media_type, "text/html") ||
-         equals_ignoring_case(media_type, "application/xhtml+xml");
-}
-
-std::string charset_of(std::string_view content_type) {
-  // The parameters follow the media type, each after a ';'.
-  for (std::size_t separator = content_type.find(';'); separator != std::string_view::npos;
-       separator = content_type.find(';', separator + 1)) {
-    std::string_view parameter = content_type.substr(separator + 1);
-    parameter = parameter.substr(0, parameter.find(';'));
-    const std::size_t equals = parameter.find('=');
-    if (equals == std::string_view::npos ||
-        !equals_ignoring_case(trim(parameter.substr(0, equals)), "charset")) {
-      continue;
-    }
-    std::string charset(unquote(trim(parameter.substr(equals + 1))));
-    std::ranges::transform(charset, charset.begin(), to_lower);
-    return charset;
-  }
-  return {};
 }
 
 }  // namespace corolab::crawler

@@ -48,11 +48,4 @@ class LinkExtractor {
 // Convenience for tests and small pages.
 ExtractedLinks extract_links(std::string_view html, std::string_view charset = {});
 
-// From a Content-Type header: is the body an HTML page (text/html or
-// application/xhtml+xml, any case, parameters ignored)?
-bool is_html_content_type(std::string_view content_type);
-// The charset it names, lowercase and unquoted ("text/html; charset=\"UTF-8\""
-// -> "utf-8"); empty if it names none.
-std::string charset_of(std::string_view content_type);
-
 }  // namespace corolab::crawler

@@ -1,0 +1,22 @@
+// Outcome names, as records and reports print them.
+#include "corolab/crawler/outcome.hpp"
+
+namespace corolab::crawler {
+
+std::string_view to_string(Outcome outcome) noexcept {
+  switch (outcome) {
+    case Outcome::fetched: return "fetched";
+    case Outcome::http_error: return "http_error";
+    case Outcome::network_error: return "network_error";
+    case Outcome::blocked_by_robots: return "blocked_by_robots";
+    case Outcome::out_of_scope: return "out_of_scope";
+    case Outcome::too_large: return "too_large";
+    case Outcome::not_html: return "not_html";
+    case Outcome::redirect: return "redirect";
+    case Outcome::duplicate: return "duplicate";
+    case Outcome::limit_reached: return "limit_reached";
+  }
+  return "unknown";
+}
+
+}  // namespace corolab::crawler

@@ -1,0 +1,45 @@
+#pragma once
+// Collects what the crawler needs from a response as it streams in: whether
+// it is a page, and its links, parsed chunk by chunk. Private to the crawler.
+
+#include <algorithm>
+#include <optional>
+#include <string>
+
+#include "corolab/crawler/content_type.hpp"
+#include "corolab/crawler/crawler.hpp"
+#include "corolab/crawler/link_extractor.hpp"
+
+namespace corolab::crawler::detail {
+
+struct PageReader {
+  explicit PageReader(const CrawlOptions& crawl) : crawl(crawl) {}
+
+  const CrawlOptions& crawl;
+  std::optional<LinkExtractor> extractor;  // set when the head says: a page
+  std::string content_type;
+  std::size_t attempts = 0;
+
+  // The options of the next request for the page; a retry starts afresh.
+  http::RequestOptions next_attempt() {
+    ++attempts;
+    extractor.reset();
+    content_type.clear();
+    http::RequestOptions options;
+    options.user_agent = crawl.user_agent;
+    options.max_body_size = crawl.max_body_size;
+    options.total_timeout = crawl.timeout;
+    options.connect_timeout = std::min(crawl.timeout, Duration{std::chrono::seconds(10)});
+    // Decide from the head whether the body is worth having.
+    options.accept_body = [this](int status, const http::Headers& headers) {
+      content_type = std::string(headers.get("Content-Type").value_or(""));
+      if (status < 200 || status >= 300 || !is_html_content_type(content_type)) return false;
+      extractor.emplace(charset_of(content_type));
+      return true;
+    };
+    options.on_body_chunk = [this](std::string_view chunk) { extractor->feed(chunk); };
+    return options;
+  }
+};
+
+}  // namespace corolab::crawler::detail

@@ -1,0 +1,46 @@
+// Retries with backoff: see retries.hpp.
+#include "corolab/crawler/retries.hpp"
+
+#include <algorithm>
+
+#include "corolab/http/retry_after.hpp"
+#include "corolab/sleep.hpp"
+
+namespace corolab::crawler {
+
+bool worth_retrying(int status) { return status == 429 || status >= 500; }
+
+bool worth_retrying(http::ErrorKind kind) {
+  return kind == http::ErrorKind::connect || kind == http::ErrorKind::timeout ||
+         kind == http::ErrorKind::reset || kind == http::ErrorKind::dns ||
+         kind == http::ErrorKind::other;
+}
+
+Duration pause_before_retry(const RetryPolicy& policy, int attempt,
+                            std::optional<Duration> retry_after, Jitter& jitter) {
+  // Retry-After is honoured, but capped: a crawl must end in bounded time.
+  if (retry_after) return std::min(*retry_after, policy.max_backoff);
+  return jitter(std::min(policy.max_backoff, policy.backoff * (1 << (attempt - 1))));
+}
+
+// Network errors, 429 and 5xx are worth another try, after a growing pause
+// (with jitter, so many crawlers do not retry in lockstep), or after what
+// Retry-After asks.
+Task<http::ClientResponse> fetch_with_retries(http::Client* client, std::string url,
+                                              std::function<http::RequestOptions()> next_attempt,
+                                              RetryPolicy policy, Jitter* jitter) {
+  for (int attempt = 1;; ++attempt) {
+    const http::RequestOptions options = next_attempt();
+    std::optional<Duration> retry_after;
+    try {
+      http::ClientResponse response = co_await client->get(url, options);
+      if (!worth_retrying(response.status) || attempt >= policy.max_tries) co_return response;
+      retry_after = http::retry_after(response.headers);
+    } catch (const http::HttpError& error) {
+      if (!worth_retrying(error.kind()) || attempt >= policy.max_tries) throw;
+    }
+    co_await sleep_for(pause_before_retry(policy, attempt, retry_after, *jitter));
+  }
+}
+
+}  // namespace corolab::crawler
