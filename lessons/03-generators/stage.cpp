@@ -8,14 +8,17 @@
 #include <fmt/format.h>
 
 #include <corolab/generator.hpp>
+#include <cstdint>
 #include <memory>
 
 #include "generator.hpp"
 
 namespace {
 
-lesson03::Generator<long> fibonacci() {
-  long a = 0, b = 1;
+// Unsigned: past F(93) the sum wraps around modulo 2^64, which is defined.
+// A signed `long` would overflow at F(93): undefined behaviour.
+lesson03::Generator<std::uint64_t> fibonacci() {
+  std::uint64_t a = 0, b = 1;
   while (true) {
     co_yield a;
     a = std::exchange(b, a + b);
@@ -77,7 +80,7 @@ std::unique_ptr<Tree> leaf(int value) {
 int main() {
   fmt::print("1. the first 12 Fibonacci numbers, from an endless generator:\n  ");
   int count = 0;
-  for (long n : fibonacci()) {
+  for (std::uint64_t n : fibonacci()) {
     if (count++ == 12) break;  // leaving the loop destroys the paused frame
     fmt::print("{} ", n);
   }
