@@ -30,7 +30,9 @@ namespace corolab::crawler {
 namespace {
 // The frontier's bound: beyond it, discovered URLs end as limit_reached.
 // A queued URL costs its strings (the URL, its parts) plus ~200 bytes; a seen
-// URL costs 8 bytes of hash plus the hash set's ~24 bytes of bookkeeping.
+// URL costs ~45 bytes in the hash set: a 16-byte node (the 8-byte hash and a
+// next pointer) in a 32-byte malloc chunk, plus 8 bytes per bucket, 1.2 to 2
+// buckets per entry (measured with glibc's mallinfo2, libstdc++ 12).
 constexpr std::size_t kFrontierCapacity = 1'000'000;
 
 PageRecord record_for(const QueuedUrl& item) {
