@@ -124,8 +124,13 @@ Task<void> rethrows_the_last_network_error() {
 
 TEST_CASE("which failures are worth another try") {
   CHECK(lesson13::worth_retrying(500));
+  CHECK(lesson13::worth_retrying(502));
   CHECK(lesson13::worth_retrying(503));
+  CHECK(lesson13::worth_retrying(504));
+  CHECK(lesson13::worth_retrying(408));
   CHECK(lesson13::worth_retrying(429));
+  CHECK_FALSE(lesson13::worth_retrying(501));  // Not Implemented: it will not be, next time
+  CHECK_FALSE(lesson13::worth_retrying(505));  // HTTP Version Not Supported
   CHECK_FALSE(lesson13::worth_retrying(200));
   CHECK_FALSE(lesson13::worth_retrying(404));
   CHECK_FALSE(lesson13::worth_retrying(400));

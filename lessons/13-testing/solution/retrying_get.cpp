@@ -12,8 +12,17 @@ using corolab::http::ErrorKind;
 using corolab::http::HttpError;
 
 bool worth_retrying(int status) {
-  // #exercise worth_retrying_status: 5xx and 429 are worth another try, nothing else
-  return status >= 500 || status == 429;
+  // #exercise worth_retrying_status: retry 500, 502, 503, 504, 408, 429; not 501, 505, nor others
+  switch (status) {
+    case 500:  // Internal Server Error
+    case 502:  // Bad Gateway
+    case 503:  // Service Unavailable
+    case 504:  // Gateway Timeout
+    case 408:  // Request Timeout
+    case 429:  // Too Many Requests
+      return true;
+    default: return false;
+  }
   // #starter
   // (void)status;
   // throw std::logic_error("lesson 13: write worth_retrying(int status)");

@@ -21,7 +21,9 @@ struct RetryPolicy {
   double multiplier = 2;  // waits of 1 s, 2 s, 4 s, ...
 };
 
-// 5xx and 429 (Too Many Requests): the server may do better later.
+// 500, 502, 503, 504, 408 (Request Timeout) and 429 (Too Many Requests): the
+// server may do better later. Not 501 (Not Implemented) or 505 (HTTP Version
+// Not Supported): asking again gets the same answer.
 bool worth_retrying(int status);
 // A refused connect, a reset, a timeout: the network may do better later.
 bool worth_retrying(corolab::http::ErrorKind kind);
