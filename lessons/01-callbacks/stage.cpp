@@ -49,8 +49,9 @@ int main() {
     loop.run();
   }
   fmt::print(
-      "  One request's story is told by four functions (fetch, on_writable,\n"
-      "  on_readable, done), called from the loop; no function sees all of it.\n\n");
+      "  One request's story is told by seven functions (fetch, on_writable,\n"
+      "  wait_for_response, on_readable, complete, finish, done), relayed by the\n"
+      "  loop; no function sees all of it.\n\n");
 
   fmt::print("2. {} pages, all at once:\n", kPages);
   lesson01::CallbackLoop loop;
