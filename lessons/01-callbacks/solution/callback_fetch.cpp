@@ -123,7 +123,9 @@ void CallbackFetcher::fetch(const std::string& url, Done done) {
   ::setsockopt(transfer->fd, SOL_SOCKET, SO_NOSIGPIPE, &on, sizeof on);
 #endif
   // #region connect
-  ::fcntl(transfer->fd, F_SETFL, O_NONBLOCK);  // no call on it may wait
+  // No call on it may wait. F_SETFL replaces all the status flags: add
+  // O_NONBLOCK to the ones it has (F_GETFL), do not wipe them.
+  ::fcntl(transfer->fd, F_SETFL, ::fcntl(transfer->fd, F_GETFL) | O_NONBLOCK);
   const int error = start_connect(transfer->fd, endpoint->address);
   if (error != 0 && error != EINPROGRESS) {
     return fail_soon(transfer, error_text("connect", error));
