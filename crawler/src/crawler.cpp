@@ -9,10 +9,9 @@
 // anything new, so the frontier is closed and the workers finish. (Python's
 // 500-line crawler does the same with asyncio.Queue and q.join().)
 //
-// What each page must pass on its way is asked of collaborators that answer
-// and never call back: the scope (scope.hpp), robots.txt and the per-host
-// turns (politeness.hpp), retries (retries.hpp), sitemaps (sitemap_urls.hpp).
-// Stopping (Ctrl-C, --max-time) and resuming are in stop_and_resume.cpp.
+// Collaborators answer and never call back: scope.hpp, politeness.hpp
+// (robots.txt, per-host turns), retries.hpp, sitemap_urls.hpp. Stopping
+// (Ctrl-C, --max-time) and resuming are in stop_and_resume.cpp.
 
 #include "corolab/crawler/crawler.hpp"
 
@@ -29,10 +28,9 @@ namespace corolab::crawler {
 
 namespace {
 // The frontier's bound: beyond it, discovered URLs end as limit_reached.
-// A queued URL costs its strings (the URL, its parts) plus ~200 bytes; a seen
-// URL costs ~45 bytes in the hash set: a 16-byte node (the 8-byte hash and a
-// next pointer) in a 32-byte malloc chunk, plus 8 bytes per bucket, 1.2 to 2
-// buckets per entry (measured with glibc's mallinfo2, libstdc++ 12).
+// A queued URL costs sizeof(QueuedUrl) (208 bytes, libstdc++ 12) plus its
+// strings' heap blocks; a seen URL ~45 bytes in the hash set (a 16-byte node
+// in a 32-byte malloc chunk, 1.2 to 2 bucket pointers: measured, glibc).
 constexpr std::size_t kFrontierCapacity = 1'000'000;
 
 PageRecord record_for(const QueuedUrl& item) {

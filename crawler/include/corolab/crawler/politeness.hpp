@@ -8,7 +8,6 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
-#include <utility>
 
 #include "corolab/clock.hpp"
 #include "corolab/crawler/jitter.hpp"
@@ -27,19 +26,9 @@ struct PolitenessOptions {
   Duration timeout{std::chrono::seconds(20)};  // for fetching robots.txt
 };
 
-// One of a host's request slots, held while its request lasts.
-class HostSlot {
- public:
-  explicit HostSlot(Semaphore& slots) noexcept : slots_(&slots) {}
-  HostSlot(HostSlot&& other) noexcept : slots_(std::exchange(other.slots_, nullptr)) {}
-  HostSlot& operator=(HostSlot&&) = delete;
-  ~HostSlot() {
-    if (slots_ != nullptr) slots_->release();
-  }
-
- private:
-  Semaphore* slots_;
-};
+// One of a host's request slots, held while its request lasts: a permit of
+// the host's Semaphore, given back when it goes out of scope.
+using HostSlot = Semaphore::Permit;
 
 // A host's robots.txt rules (they live as long as the Politeness).
 struct RobotsLookup {

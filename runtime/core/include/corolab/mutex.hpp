@@ -8,34 +8,21 @@
 // it); this one suspends only the coroutine that has to wait. It is a
 // semaphore with one permit, plus a guard that releases it.
 
-#include <utility>
-
 #include "corolab/semaphore.hpp"
 
 namespace corolab {
 
 class Mutex {
  public:
-  // Unlocks the mutex when it goes out of scope.
-  class [[nodiscard]] Guard {
-   public:
-    explicit Guard(Mutex& mutex) noexcept : mutex_(&mutex) {}
-    Guard(Guard&& other) noexcept : mutex_(std::exchange(other.mutex_, nullptr)) {}
-    Guard& operator=(Guard&&) = delete;
-    ~Guard() {
-      if (mutex_ != nullptr) mutex_->unlock();
-    }
-
-   private:
-    Mutex* mutex_;
-  };
+  // Unlocks the mutex when it goes out of scope: the mutex's one permit.
+  using Guard = Semaphore::Permit;
 
   class [[nodiscard]] LockAwaiter : public Semaphore::AcquireAwaiter {
    public:
     explicit LockAwaiter(Mutex& mutex) noexcept : AcquireAwaiter(mutex.permit_), mutex_(mutex) {}
     Guard await_resume() {
       AcquireAwaiter::await_resume();
-      return Guard{mutex_};
+      return Guard{mutex_.permit_};
     }
 
    private:

@@ -6,10 +6,15 @@
 //   ... at most 8 tasks here ...
 //   slots.release();
 //
+// Or let scope give it back (Permit), as a lock guard does:
+//
+//   Semaphore::Permit permit{slots};  // after co_await slots.acquire()
+//
 // Fair: release() hands the permit straight to the longest waiter, so a
 // newcomer can never overtake a coroutine that is already queued.
 
 #include <cstddef>
+#include <utility>
 
 #include "corolab/detail/queued_wait.hpp"
 
@@ -36,6 +41,21 @@ class Semaphore {
       waiters_.pop_front().wake();  // the permit goes to it directly
     }
   }
+
+  // A permit already acquired, released when it goes out of scope (moved:
+  // by its new owner). Mutex::Guard is one.
+  class [[nodiscard]] Permit {
+   public:
+    explicit Permit(Semaphore& semaphore) noexcept : semaphore_(&semaphore) {}
+    Permit(Permit&& other) noexcept : semaphore_(std::exchange(other.semaphore_, nullptr)) {}
+    Permit& operator=(Permit&&) = delete;
+    ~Permit() {
+      if (semaphore_ != nullptr) semaphore_->release();
+    }
+
+   private:
+    Semaphore* semaphore_;
+  };
 
   class [[nodiscard]] AcquireAwaiter : public detail::QueuedWait {
    public:
