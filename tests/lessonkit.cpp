@@ -319,6 +319,24 @@ TEST_CASE("the header comment is quoted as path#header-comment") {
   CHECK(header_comment("int x;\n// not a header comment\n") == std::nullopt);
 }
 
+TEST_CASE("a deck that must hide solutions is told when a quote would show one") {
+  TempRoot repo;
+  const std::string solved = "<!-- quote src/answer.cpp#answer -->\n";
+  CHECK(check_quotes(solved, "d.md", repo.root()).empty());
+  Problems shown = check_quotes(solved, "d.md", repo.root(), Solutions::hidden);
+  REQUIRE(shown.size() == 1);
+  CHECK(shown[0] ==
+        "d.md:1: src/answer.cpp#answer shows an exercise's solution; a deck quotes it as "
+        "`src/answer.cpp#answer starter`");
+  CHECK(check_quotes("<!-- quote src/answer.cpp#answer starter -->\n", "d.md", repo.root(),
+                     Solutions::hidden)
+            .empty());
+  // Code without an exercise in it has no solution to hide.
+  CHECK(
+      check_quotes("<!-- quote src/answer.cpp#nested -->\n", "d.md", repo.root(), Solutions::hidden)
+          .empty());
+}
+
 TEST_CASE("a symbol's starter view shows the exercise inside it as the attendee's starter") {
   TempRoot repo;
   CHECK(repo.quoted("src/heap.cpp#Heap::insert starter") ==

@@ -2,6 +2,7 @@
 //
 //   corolab-lessonkit quote   PATH#NAME [starter] print what a quote shows
 //   corolab-lessonkit check   FILE.md...         every quote resolves, every copy is current
+//     (--no-solutions: and none shows an exercise's solution: for slide decks)
 //   corolab-lessonkit update  FILE.md...         refresh the copies in place
 //   corolab-lessonkit expand  IN.md OUT.md       insert the code (slides, at build time)
 //   corolab-lessonkit starter SOLUTION STARTER   derive an exercise's starter
@@ -32,7 +33,7 @@ using namespace lessonkit;
 int usage() {
   std::fputs(
       "usage: corolab-lessonkit [--root DIR] quote PATH#NAME [starter]\n"
-      "       corolab-lessonkit [--root DIR] check FILE.md...\n"
+      "       corolab-lessonkit [--root DIR] check [--no-solutions] FILE.md...\n"
       "       corolab-lessonkit [--root DIR] update FILE.md...\n"
       "       corolab-lessonkit [--root DIR] expand IN.md OUT.md\n"
       "       corolab-lessonkit starter SOLUTION STARTER\n"
@@ -101,9 +102,14 @@ int run(const std::string& command, std::vector<std::string> args, const std::st
     return check_markers(args, per_file, total);
   }
   if (command == "check" && !args.empty()) {
+    Solutions solutions = Solutions::allowed;
+    if (args[0] == "--no-solutions") {
+      solutions = Solutions::hidden;
+      args.erase(args.begin());
+    }
     Problems problems;
     for (const std::string& file : args) {
-      Problems found = check_quotes(read_file(file), file, root);
+      Problems found = check_quotes(read_file(file), file, root, solutions);
       problems.insert(problems.end(), found.begin(), found.end());
     }
     for (const std::string& problem : problems) fmt::print(stderr, "{}\n", problem);

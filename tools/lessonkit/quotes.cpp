@@ -178,6 +178,15 @@ std::string join(const std::vector<std::string_view>& lines, std::size_t from, s
   return out;
 }
 
+// Whether the code a target shows holds an exercise's solution: it differs
+// from the same target's starter view.
+bool shows_a_solution(Target target, const std::string& root, DefinitionCache& cache) {
+  if (target.version == Version::starter) return false;
+  const std::string solution = code_of(target, root, cache);
+  target.version = Version::starter;
+  return code_of(target, root, cache) != solution;
+}
+
 }  // namespace
 
 std::string quote(const std::string& directive, const std::string& root) {
@@ -185,7 +194,8 @@ std::string quote(const std::string& directive, const std::string& root) {
   return code_of(parse_target(directive), root, cache);
 }
 
-Problems check_quotes(std::string_view markdown, std::string_view where, const std::string& root) {
+Problems check_quotes(std::string_view markdown, std::string_view where, const std::string& root,
+                      Solutions solutions) {
   DefinitionCache cache;
   Problems problems;
   std::vector<std::string_view> lines = split_lines(markdown);
@@ -195,6 +205,11 @@ Problems check_quotes(std::string_view markdown, std::string_view where, const s
     std::string code;
     try {
       code = render(*target, root, cache);
+      if (solutions == Solutions::hidden && shows_a_solution(parse_target(*target), root, cache)) {
+        problems.push_back(
+            fmt::format("{}:{}: {} shows an exercise's solution; a deck quotes it as `{} starter`",
+                        where, i + 1, *target, *target));
+      }
     } catch (const Error& e) {
       problems.push_back(fmt::format("{}:{}: {}", where, i + 1, e.what()));
       continue;

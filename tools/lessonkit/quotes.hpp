@@ -42,9 +42,17 @@ namespace lessonkit {
 // One problem found by check_quotes: "path:line: message".
 using Problems = std::vector<std::string>;
 
+// Whether a document may show an exercise's solution. A lesson text may
+// (after its exercise); a slide deck may not: it is on the projector before
+// the exercise, so it quotes exercises as their starters (`... starter`).
+enum class Solutions { allowed, hidden };
+
 // Every directive in `markdown` must name a region that exists and is not
-// empty; a copy that follows a directive must match the code.
-Problems check_quotes(std::string_view markdown, std::string_view where, const std::string& root);
+// empty; a copy that follows a directive must match the code. With
+// Solutions::hidden, a directive that would show an exercise's solution
+// (its code differs from its `starter` view) is a problem too.
+Problems check_quotes(std::string_view markdown, std::string_view where, const std::string& root,
+                      Solutions solutions = Solutions::allowed);
 
 // The code a directive's target ("path#name", "path#name starter") stands
 // for, without the fence. Throws Error if it does not resolve.
