@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <exception>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -59,7 +61,15 @@ struct TestSite {
   }
 };
 
+// A transfer on loopback takes milliseconds, even under AddressSanitizer; a
+// test body still running after this long, on the loop's clock, has lost
+// curl's timer. (Lesson 11's set_timer must interrupt the timer coroutine's
+// sleep when curl moves its deadline; a bridge that does not still passes
+// every other check, but each GET then waits 10 s for a stale deadline.)
+constexpr corolab::Duration kTestBodyBound = 5s;
+
 // Runs `body` with a server for `site` on loopback, then stops the server.
+// The body must finish within kTestBodyBound.
 template <typename Body>
 Task<void> with_server(TestSite* site, Body body) {
   auto listener = corolab::TcpListener::bind(corolab::SocketAddress::loopback(0));
@@ -70,8 +80,12 @@ Task<void> with_server(TestSite* site, Body body) {
   group.spawn(server.serve());
   std::exception_ptr failure;
   try {
-    Task<void> client_side = body(base);
+    Task<void> client_side = corolab::with_timeout(kTestBodyBound, body(base));
     co_await std::move(client_side);
+  } catch (const corolab::TimeoutError&) {
+    failure = std::make_exception_ptr(std::runtime_error(
+        "the test's transfers took over 5 s on the loop's clock, where milliseconds are "
+        "enough: does set_timer wake the timer coroutine when curl moves its deadline?"));
   } catch (...) {
     failure = std::current_exception();
   }

@@ -162,6 +162,20 @@ TEST_CASE("a starter replaces each solution with its TODO and uncommented starte
         "};\n");
 }
 
+TEST_CASE("a solved copy keeps each exercise's TODO line, so it diffs like for like") {
+  CHECK(solved_copy(solution, "s.cpp") ==
+        "#include <x>\n"
+        "int answer() {\n"
+        "  // EXERCISE answer: return the answer\n"
+        "  return 42;\n"
+        "}\n"
+        "\n"
+        "struct S {\n"
+        "  int x;\n"
+        "};\n");
+  CHECK_THROWS_WITH(solved_copy("int x;\n", "s.cpp"), "s.cpp: no #exercise in this file");
+}
+
 TEST_CASE("malformed exercises are errors") {
   CHECK_THROWS_WITH(make_starter("int x;\n", "s.cpp"), "s.cpp: no #exercise in this file");
   CHECK_THROWS_WITH(make_starter("// #exercise a: x\nint y;\n", "s.cpp"),

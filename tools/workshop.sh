@@ -13,10 +13,18 @@ WORKSHOP_PRESET=debug
 WORKSHOP_BUILD=${COROLAB_WORKSHOP_BUILD:-build/$WORKSHOP_PRESET}
 PROGRESS_FILE=workspace/progress
 
-# "3", "03" or "03-generators" -> "03-generators"
+# "3", "03" or "03-generators" -> "03-generators"; no argument: the lesson
+# started last (an attendee in the middle of one types `./corolab check`).
 lesson_name() {
-  local wanted=${1:?which lesson? (./corolab lessons lists them)}
-  local dir
+  local wanted=${1:-} dir
+  if [[ -z $wanted ]]; then
+    wanted=$(last_started_lesson)
+    if [[ -z $wanted ]]; then
+      echo "corolab: which lesson? Give its number, e.g. ./corolab start 03" >&2
+      echo "         (./corolab lessons lists them)" >&2
+      return 1
+    fi
+  fi
   [[ $wanted =~ ^[0-9]$ ]] && wanted=0$wanted
   for dir in lessons/[0-9][0-9]-*/; do
     dir=${dir%/}
@@ -31,6 +39,12 @@ lesson_name() {
 }
 
 lesson_number() { echo "${1%%-*}"; }
+
+# The lesson of the newest "started" line of the progress file, if any.
+last_started_lesson() {
+  [[ -f $PROGRESS_FILE ]] || return 0
+  awk '$2 == "started" { lesson = $1 } END { print lesson }' "$PROGRESS_FILE"
+}
 
 # The lesson's title: the first heading of its README.
 lesson_title() { sed -n '1s/^# *//p' "lessons/$1/README.md"; }
@@ -83,6 +97,10 @@ cmd_lessons() {
 # ./corolab start NN [--force]
 cmd_start() {
   local lesson number force=${2:-}
+  if [[ -z ${1:-} ]]; then
+    echo "corolab: which lesson? ./corolab start NN (./corolab lessons lists them)" >&2
+    return 1
+  fi
   lesson=$(lesson_name "${1:-}")
   number=$(lesson_number "$lesson")
   if [[ -d workspace/$lesson && $force != --force ]]; then
@@ -115,21 +133,108 @@ cmd_start() {
   echo "  stuck?  ./corolab hint $number"
 }
 
-# "3 of 7 tests fail", from Catch2's "test cases: 7 | 4 passed | 3 failed"
-failure_summary() {
-  local summary total failed
-  if grep -q 'fatal error condition' <<<"$1" || (($2 > 128)); then
-    echo "the test program crashed during the test shown above (a signal, not a failed check)"
-    return
+# Each test case of a check runs in a process of its own under this limit
+# (seconds), so that a test that hangs is stopped and named. Generous on
+# purpose: it only has to catch a hang, never a slow but correct solution.
+# COROLAB_CHECK_TEST_LIMIT changes it.
+CHECK_TEST_LIMIT=${COROLAB_CHECK_TEST_LIMIT:-60}
+
+# A test name as a Catch2 test spec: ',', '[' and ']' would be parsed.
+catch_spec() {
+  local name=$1 char
+  for char in ',' '[' ']'; do name=${name//"$char"/\\$char}; done
+  printf '%s' "$name"
+}
+
+# run_tests_one_by_one PROGRAM LOGDIR: each Catch2 test case of PROGRAM in
+# its own process, under CHECK_TEST_LIMIT, with a line of progress each.
+# Writes LOGDIR/<n>.log per test and LOGDIR/results ("<status>\t<name>", the
+# status: passed, failed, crashed, timeout). Stops at the first test that
+# times out, or at Ctrl-C, naming the test that was running and showing what
+# it printed so far. Returns 0 when every test passes.
+run_tests_one_by_one() {
+  local program=$1 logdir=$2 name status n=0 total interrupted=0
+  local -a names
+  mkdir -p "$logdir"
+  rm -f "$logdir"/*.log "$logdir/results"
+  : >"$logdir/results"
+  mapfile -t names < <("$program" --list-test-names-only | sed '/^$/d')
+  total=${#names[@]}
+  if ((total == 0)); then
+    echo "  the test program listed no tests: $program --list-test-names-only"
+    return 1
   fi
-  summary=$(grep -E '^test cases:' <<<"$1" || true)
-  if [[ -z $summary ]]; then
-    echo "the tests did not finish (exit status $2): see the output above"
-    return
+  # Ctrl-C reaches the test program too (--foreground keeps it in the
+  # terminal's process group); the shell waits for it, then reports.
+  trap 'interrupted=1' INT
+  for name in "${names[@]}"; do
+    n=$((n + 1))
+    printf '  [%d/%d] %s ' "$n" "$total" "$name"
+    status=0
+    timeout --foreground -k 5 "$CHECK_TEST_LIMIT" \
+      "$program" "$(catch_spec "$name")" >"$logdir/$n.log" 2>&1 || status=$?
+    if ((interrupted)); then
+      printf '\n\n✘ stopped (Ctrl-C) while running: %s\n' "$name"
+      show_log_tail "$logdir/$n.log"
+      trap - INT
+      return 130
+    fi
+    if ((status == 0)); then
+      printf '✔\n'
+      printf 'passed\t%s\n' "$name" >>"$logdir/results"
+    elif ((status == 124 || status == 137)); then
+      printf '\n\n✘ still running after %d s, so stopped: %s\n' "$CHECK_TEST_LIMIT" "$name"
+      echo "  (the time limit of one test; COROLAB_CHECK_TEST_LIMIT=SECONDS changes it)"
+      echo "  A test that hangs usually awaits something nothing will ever resume"
+      echo "  (a coroutine never scheduled again, an event never set, an exception"
+      echo "  swallowed on the way back)."
+      show_log_tail "$logdir/$n.log"
+      printf 'timeout\t%s\n' "$name" >>"$logdir/results"
+      trap - INT
+      return 1
+    elif ((status > 128)); then
+      printf '✘ (crashed)\n'
+      printf 'crashed\t%s\n' "$name" >>"$logdir/results"
+    else
+      printf '✘\n'
+      printf 'failed\t%s\n' "$name" >>"$logdir/results"
+    fi
+  done
+  trap - INT
+  ! grep -q -v '^passed' "$logdir/results"
+}
+
+# What a stopped test had printed: its last lines.
+show_log_tail() {
+  if [[ -s $1 ]]; then
+    echo "  What it printed so far (the end of $1):"
+    tail -n 20 "$1" | sed 's/^/  | /'
+  else
+    echo "  It printed nothing."
   fi
-  total=$(sed -E 's/^test cases: *([0-9]+).*/\1/' <<<"$summary")
-  failed=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$summary")
-  echo "$failed of $total tests fail"
+}
+
+# The report of a check that failed: first what is still to write (the
+# starters' "lesson NN: write ..." errors), then the first failing test's
+# Catch2 report (at most 40 lines), then the count (the progress lines above
+# it have marked each failing test already).
+report_failures() {
+  local logdir=$1 number=$2 first total failed
+  local todo
+  todo=$(cat "$logdir"/*.log | grep -o -E "lesson $number: (write|start) [^\"]*" | sort -u || true)
+  if [[ -n $todo ]]; then
+    echo
+    echo "Still to write:"
+    sed -E "s/^lesson $number: /  - /" <<<"$todo"
+  fi
+  first=$(awk -F'\t' '$1 != "passed" { print NR; exit }' "$logdir/results")
+  echo
+  echo "The first failing test (its whole report: $logdir/$first.log):"
+  sed -n '/^---------/,/^=========/p' "$logdir/$first.log" | head -n 40
+  total=$(wc -l <"$logdir/results")
+  failed=$(grep -c -v '^passed' "$logdir/results" || true)
+  echo
+  echo "✘ lesson $number: $failed of $total tests fail (each marked ✘ above)"
 }
 
 # The lesson's starter may have changed since `start` copied it (the
@@ -180,17 +285,16 @@ cmd_check() {
   warn_if_starter_changed "$lesson"
 
   local program=$WORKSHOP_BUILD/lessons/$lesson/lesson_${number}_workspace
-  local output status=0
-  output=$("$program" 2>&1) || status=$?
+  local logdir=$WORKSHOP_BUILD/check/$lesson status=0
+  echo "checking lesson $number, one test at a time (at most $CHECK_TEST_LIMIT s each):"
+  run_tests_one_by_one "$program" "$logdir" || status=$?
   if ((status == 0)); then
-    echo "$output" | tail -1
     echo "✔ lesson $number: every test passes. Well done!"
     [[ $(lesson_status "$lesson") == passed ]] || record_progress "$lesson passed"
     return 0
   fi
-  echo "$output" | sed -n '/^---------/,/^=========/p'  # Catch2's report of each failing test
-  echo
-  echo "✘ lesson $number: $(failure_summary "$output" "$status")"
+  ((status == 130)) && return 130
+  grep -q '^timeout' "$logdir/results" || report_failures "$logdir" "$number"
   echo "  Stuck? ./corolab hint $number"
   return 1
 }
@@ -219,15 +323,18 @@ cmd_watch() {
   local lesson number stamp
   lesson=$(lesson_name "${1:-}")
   number=$(lesson_number "$lesson")
-  stamp=$(mktemp)
+  # one stamp file per lesson, reused (not a temporary file per run)
+  stamp=$WORKSHOP_BUILD/check/$lesson.watched
+  mkdir -p "$(dirname "$stamp")"
   while true; do
     touch "$stamp"
-    cmd_check "$number" || true
+    cmd_check "$number" || (($? != 130)) || return 130
     echo "(watching workspace/$lesson for changes; Ctrl-C stops)"
     until [[ -n $(find "workspace/$lesson" -newer "$stamp" -type f -print -quit) ]]; do
       sleep 1
     done
     clear 2>/dev/null || true
+    echo "workspace/$lesson changed: checking lesson $number again..."
   done
 }
 
@@ -249,21 +356,55 @@ cmd_solution() {
   done < <(exercise_files "$lesson")
 }
 
-# ./corolab stage NN [--reference] [args...]: build and run the lesson's
-# stage program: from your workspace once you have started the lesson (so
-# that your experiments show), else (or with --reference) from the solution.
-cmd_stage() {
-  local lesson number target
-  lesson=$(lesson_name "${1:-}")
-  number=$(lesson_number "$lesson")
-  shift
-  target=lesson_${number}_stage
-  if [[ ${1:-} == --reference ]]; then
-    shift
+# The stage program of `./corolab stage` and `trace`: from the workspace once
+# the lesson is started (so that the attendee's experiments show), else, or
+# with --reference, from the solution. Sets STAGE_TARGET and STAGE_SHIFT (1
+# when the first argument was --reference).
+choose_stage() {
+  local lesson=$1 number=$2 first=${3:-}
+  STAGE_TARGET=lesson_${number}_stage
+  STAGE_SHIFT=0
+  if [[ $first == --reference ]]; then
+    STAGE_SHIFT=1
   elif [[ -d workspace/$lesson ]]; then
-    target=lesson_${number}_workspace_stage
+    STAGE_TARGET=lesson_${number}_workspace_stage
     echo "(the stage built with your code in workspace/$lesson; --reference for the solution's)" >&2
   fi
-  workshop_build "$target"
-  run "$WORKSHOP_BUILD/lessons/$lesson/$target" "$@"
+}
+
+# ./corolab stage NN [--reference] [args...]: build and run the lesson's
+# stage program.
+cmd_stage() {
+  local lesson number
+  lesson=$(lesson_name "${1:-}")
+  number=$(lesson_number "$lesson")
+  (($# == 0)) || shift
+  choose_stage "$lesson" "$number" "${1:-}"
+  shift "$STAGE_SHIFT"
+  workshop_build "$STAGE_TARGET"
+  run "$WORKSHOP_BUILD/lessons/$lesson/$STAGE_TARGET" "$@"
+}
+
+# ./corolab trace NN [--reference] [args...]: run the stage program with
+# COROLAB_TRACE set and draw its trace as an SVG timeline (lesson 06), both
+# kept under the build folder, not in the repository.
+cmd_trace() {
+  local lesson number json svg
+  lesson=$(lesson_name "${1:-}")
+  number=$(lesson_number "$lesson")
+  (($# == 0)) || shift
+  choose_stage "$lesson" "$number" "${1:-}"
+  shift "$STAGE_SHIFT"
+  workshop_build "$STAGE_TARGET" corolab-trace-svg
+  mkdir -p "$WORKSHOP_BUILD/traces"
+  json=$WORKSHOP_BUILD/traces/$lesson.json
+  svg=$WORKSHOP_BUILD/traces/$lesson.svg
+  rm -f "$json"
+  COROLAB_TRACE=$json run "$WORKSHOP_BUILD/lessons/$lesson/$STAGE_TARGET" "$@"
+  if [[ ! -s $json ]]; then
+    echo "corolab: lesson $number's stage recorded no trace (it runs no event loop)" >&2
+    return 1
+  fi
+  run "$WORKSHOP_BUILD/tools/corolab-trace-svg" "$json" "$svg" --title "lesson $lesson"
+  echo "the trace: $svg (open it in a browser; the events: $json)"
 }

@@ -6,7 +6,8 @@
 //   corolab-lessonkit update  FILE.md...         refresh the copies in place
 //   corolab-lessonkit expand  IN.md OUT.md       insert the code (slides, at build time)
 //   corolab-lessonkit starter SOLUTION STARTER   derive an exercise's starter
-//   corolab-lessonkit solution SOLUTION          print a solution as a reader sees it
+//   corolab-lessonkit solution SOLUTION          print a solution as a finished workspace
+//                                                copy reads (EXERCISE lines kept)
 //   corolab-lessonkit markers DIR...             count the markers in C++ files, check
 //                                                the budget (--per-file N: at most 40 a
 //                                                file; --total N: fewer than 90 in all),
@@ -144,7 +145,7 @@ int run(const std::string& command, std::vector<std::string> args, const std::st
     return 0;
   }
   if (command == "solution" && args.size() == 1) {
-    fmt::print("{}", strip_markers(read_file(args[0]), args[0]));
+    fmt::print("{}", solved_copy(read_file(args[0]), args[0]));
     return 0;
   }
   return usage();

@@ -309,6 +309,28 @@ std::string strip_markers(std::string_view text, std::string_view where) {
   return out;
 }
 
+std::string solved_copy(std::string_view text, std::string_view where) {
+  std::size_t exercises = 0;
+  starter_of(text, where, &exercises);  // the same malformed exercises are errors here
+  if (exercises == 0) throw Error(fmt::format("{}: no #exercise in this file", where));
+  std::string out;
+  bool in_starter = false;
+  for (std::string_view line : split_lines(text)) {
+    std::optional<Marker> marker = parse_marker(line);
+    if (!marker) {
+      if (!in_starter) out += std::string(line) + '\n';
+    } else if (marker->keyword == "exercise") {
+      out += line.substr(0, indentation(line));
+      out += fmt::format("// EXERCISE {}\n", marker->argument);
+    } else if (marker->keyword == "starter") {
+      in_starter = true;
+    } else if (marker->keyword == "endexercise") {
+      in_starter = false;
+    }
+  }
+  return out;
+}
+
 std::string make_starter(std::string_view text, std::string_view where) {
   std::size_t exercises = 0;
   std::string starter = starter_of(text, where, &exercises);

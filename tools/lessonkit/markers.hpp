@@ -94,6 +94,12 @@ MarkerAudit audit_markers(std::string_view text, std::string_view where);
 // what a reader of the solution should see.
 std::string strip_markers(std::string_view text, std::string_view where);
 
+// The solution as an attendee's finished copy reads: like the starter, each
+// exercise keeps its `// EXERCISE name: description` line, but below it is
+// the solution. `./corolab solution NN` diffs the workspace against this, so
+// that only the code the attendee wrote (or has yet to write) differs.
+std::string solved_copy(std::string_view text, std::string_view where);
+
 // The starter for an attendee: each exercise's solution replaced by a
 // `// EXERCISE name: description` line and the uncommented starter code.
 // Throws Error if the text has no exercise, or a malformed one.
