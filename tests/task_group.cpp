@@ -306,6 +306,45 @@ TEST_CASE("join() rethrows the first failure, not a later one") {
   CHECK(loop.now() == start);
 }
 
+Task<void> three_failures_kept(Log* log, std::vector<TaskGroup::Failure>* failures) {
+  TaskGroup group;
+  group.spawn(fail_after_yields(log, "first", 1), "one");
+  group.spawn(fail_when_cancelled(log), "two");
+  group.spawn(fail_after_yields(log, "third", 4), "three");
+  group.spawn(sleep_an_hour(log, "sleeper"), "four");  // cancelled: not a failure
+  try {
+    co_await group.join();
+  } catch (const std::runtime_error&) {
+  }
+  *failures = group.failures();
+}
+
+std::string message_of(const std::exception_ptr& error) {
+  try {
+    std::rethrow_exception(error);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(not a std::exception)";
+}
+
+// Every failure is kept, named by its child, in the order they happened (as
+// Python's ExceptionGroup keeps them all); the first is the one join() threw.
+TEST_CASE("failures() keeps every failure, with its child's name; the first comes first") {
+  ExpectNoLeaks no_leaks;
+  EventLoop loop(LoopOptions::virtual_time());
+  Log log;
+  std::vector<TaskGroup::Failure> failures;
+  sync_wait(three_failures_kept(&log, &failures));
+  CHECK(std::count(log.begin(), log.end(), "sleeper cancelled") == 1);
+  REQUIRE(failures.size() == 3);
+  CHECK(failures[0].child == "one");
+  CHECK(message_of(failures[0].error) == "first");
+  CHECK(failures[1].child == "two");
+  CHECK(failures[2].child == "three");
+  CHECK(message_of(failures[2].error) == "third");
+}
+
 // A failure recorded before join() is awaited is still rethrown.
 TEST_CASE("join() rethrows a failure that happened before it was awaited") {
   Log log;

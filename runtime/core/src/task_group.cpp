@@ -1,5 +1,7 @@
 #include "corolab/task_group.hpp"
 
+#include <new>
+
 namespace corolab {
 
 namespace {
@@ -19,14 +21,22 @@ void TaskGroup::spawn(Task<void> child, std::string name) {
   children_.start(std::move(child), *this, stop_.get_token(), std::move(name));
 }
 
-void TaskGroup::on_task_finished(const std::string&, std::exception_ptr error) noexcept {
+void TaskGroup::on_task_finished(const std::string& name, std::exception_ptr error) noexcept {
   --running_;
   // A child that ends with OperationCancelled after the group asked it to
   // stop did what it was told: that is not a failure.
   const bool told_to_stop = stop_.stop_requested() && error && is_cancellation(error);
-  if (error && !told_to_stop && !first_failure_) {
-    first_failure_ = error;
-    cancel();  // the first failure stops the siblings
+  if (error && !told_to_stop) {
+    if (!first_failure_) {
+      first_failure_ = error;
+      cancel();  // the first failure stops the siblings
+    }
+    try {
+      failures_.push_back({name, error});
+    } catch (const std::bad_alloc&) {
+      // This function must not throw (a child's end cannot fail); with no
+      // memory left for the list, the first failure is still rethrown.
+    }
   }
   if (running_ == 0) detail::wake_all(joiners_);
 }

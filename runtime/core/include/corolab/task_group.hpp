@@ -8,7 +8,9 @@
 //
 // * The first child to fail cancels its siblings (a stop request reaches
 //   every sleep, I/O wait and channel wait below them), and join() rethrows
-//   that first failure once every child has ended.
+//   that first failure once every child has ended. Later failures are not
+//   lost: failures() keeps every one, with the child's name, as Python's
+//   ExceptionGroup does; the first is both thrown and failures().front().
 // * Cancelling the task that awaits join() cancels the children; join()
 //   still waits for them to end, then throws OperationCancelled.
 // * If the group is destroyed while children are still running (because the
@@ -20,6 +22,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "corolab/detail/detached_task.hpp"
 #include "corolab/detail/queued_wait.hpp"
@@ -41,6 +44,15 @@ class TaskGroup final : private detail::TaskOwner {
   void cancel() noexcept { stop_.request_stop(); }
 
   std::size_t running() const noexcept { return running_; }
+
+  // A child that ended with an exception (not counting the OperationCancelled
+  // of a child the group itself asked to stop).
+  struct Failure {
+    std::string child;  // the name given to spawn()
+    std::exception_ptr error;
+  };
+  // Every failure so far, in the order the children ended.
+  const std::vector<Failure>& failures() const noexcept { return failures_; }
   std::stop_token stop_token() const noexcept { return stop_.get_token(); }
 
   class [[nodiscard]] JoinAwaiter : public detail::QueuedWait {
@@ -83,7 +95,8 @@ class TaskGroup final : private detail::TaskOwner {
 
   std::stop_source stop_;
   std::size_t running_ = 0;
-  std::exception_ptr first_failure_;
+  std::exception_ptr first_failure_;  // kept apart: copying it cannot throw
+  std::vector<Failure> failures_;
   detail::IntrusiveList<detail::Waiter> joiners_;
   detail::DetachedTaskList children_;  // last member: destroyed first
 };
