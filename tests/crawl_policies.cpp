@@ -86,9 +86,10 @@ TEST_CASE("the pause before a retry: doubling backoff, Retry-After, both capped"
   CHECK(pause_before_retry(policy, 5, std::nullopt, exact) == Duration(1s));
   CHECK(pause_before_retry(policy, 1, Duration(300ms), exact) == Duration(300ms));
   CHECK(pause_before_retry(policy, 1, Duration(1h), exact) == Duration(1s));
-  CHECK(corolab::crawler::worth_retrying(503));
-  CHECK(corolab::crawler::worth_retrying(429));
-  CHECK_FALSE(corolab::crawler::worth_retrying(404));
+  for (int status : {500, 502, 503, 504, 408, 429}) CHECK(corolab::crawler::worth_retrying(status));
+  // 501 and 505 will say the same next time; 4xx are about the request
+  for (int status : {501, 505, 400, 404, 410})
+    CHECK_FALSE(corolab::crawler::worth_retrying(status));
 }
 
 namespace {

@@ -81,7 +81,8 @@ void define_options(CLI::App& app, Settings& s) {
       ->check(CLI::IsMember({"host", "domain", "any"}));
   app.add_option("--include", s.include, "Only follow URLs matching one of these regexes");
   app.add_option("--exclude", s.exclude, "Never follow URLs matching any of these regexes");
-  app.add_option("--max-tries", s.crawl.max_tries, "Tries per URL for network errors, 429 and 5xx")
+  app.add_option("--max-tries", s.crawl.max_tries,
+                 "Tries per URL for network errors, 408, 429, 500, 502, 503, 504")
       ->capture_default_str()
       ->check(CLI::Range(1, 20));
   app.add_option("--timeout", s.timeout_seconds, "Seconds allowed for one request")

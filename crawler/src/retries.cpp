@@ -8,7 +8,21 @@
 
 namespace corolab::crawler {
 
-bool worth_retrying(int status) { return status == 429 || status >= 500; }
+// Statuses that say "not now" rather than "never": the server or a gateway
+// failed this time (500, 502, 503, 504), the request timed out (408), or we
+// asked too fast (429). 501 Not Implemented and 505 HTTP Version Not
+// Supported will say the same next time, and 4xx are about the request.
+bool worth_retrying(int status) {
+  switch (status) {
+    case 500:
+    case 502:
+    case 503:
+    case 504:
+    case 408:
+    case 429: return true;
+    default: return false;
+  }
+}
 
 bool worth_retrying(http::ErrorKind kind) {
   return kind == http::ErrorKind::connect || kind == http::ErrorKind::timeout ||
@@ -23,7 +37,7 @@ Duration pause_before_retry(const RetryPolicy& policy, int attempt,
   return jitter(std::min(policy.max_backoff, policy.backoff * (1 << (attempt - 1))));
 }
 
-// Network errors, 429 and 5xx are worth another try, after a growing pause
+// Network errors, 429 and the transient 5xx are worth another try, after a growing pause
 // (with jitter, so many crawlers do not retry in lockstep), or after what
 // Retry-After asks.
 Task<http::ClientResponse> fetch_with_retries(http::Client* client, std::string url,

@@ -12,7 +12,7 @@ namespace corolab::crawler {
 
 enum class Outcome {
   fetched,            // an HTML page, fetched and parsed for links
-  http_error,         // 4xx or 5xx (after retries, for 429 and 5xx)
+  http_error,         // 4xx or 5xx (after retries, for 408, 429, 500, 502, 503, 504)
   network_error,      // connect, DNS, timeout, reset (after retries)
   blocked_by_robots,  // robots.txt said no
   out_of_scope,       // another host or domain, or filtered by --include/--exclude

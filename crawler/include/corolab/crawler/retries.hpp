@@ -1,6 +1,6 @@
 #pragma once
-// Retries: a request that failed in a way that may pass (a network error,
-// 429, 5xx) is tried again, after a pause that grows, or after what the
+// Retries: a request that failed in a way that may pass (a network error;
+// 500, 502, 503, 504, 408, 429) is tried again, after a pause that grows, or after what the
 // server's Retry-After asks; both capped, so that a crawl ends in bounded
 // time.
 
