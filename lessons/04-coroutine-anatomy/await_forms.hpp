@@ -60,9 +60,11 @@ struct PauseIf {
   void await_resume() const noexcept {}
 };
 
-// coroutine_handle: suspend, and resume `next` in our place, as a tail
-// call: no stack frame piles up. Typical use: a finished Task resumes
-// the coroutine that awaited it (lesson 05).
+// coroutine_handle: suspend, and resume `next` in our place. When the
+// compiler makes that a tail call, no stack frame piles up: clang++ 14
+// always does, g++ 12 only when optimising or with -foptimize-sibling-calls
+// (corolab's build passes it). Typical use: a finished Task resumes the
+// coroutine that awaited it (lesson 05).
 struct SwitchTo {
   std::coroutine_handle<> next;
   bool await_ready() const noexcept { return false; }
