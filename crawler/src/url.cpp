@@ -1,12 +1,11 @@
-// URL resolution and normalization: libcurl parses and resolves, we make the
-// spelling canonical. See url.hpp for the rules. Links in plain spelling
-// take a shorter way (plain_url.cpp).
+// URL resolution and normalization: an href is first read as a browser
+// reads it (url_input.cpp), then libcurl parses and resolves it, and we make
+// the spelling canonical (the host in url_host.cpp). See url.hpp for the
+// rules. Links in plain spelling take a shorter way (plain_url.cpp).
 #include "corolab/crawler/url.hpp"
 
-#include <arpa/inet.h>
 #include <curl/curl.h>
 
-#include <algorithm>
 #include <charconv>
 #include <memory>
 #include <new>
@@ -14,6 +13,8 @@
 
 #include "corolab/text.hpp"
 #include "plain_url.hpp"
+#include "url_host.hpp"
+#include "url_input.hpp"
 #include "url_spelling.hpp"
 
 namespace corolab::crawler {
@@ -21,33 +22,6 @@ namespace {
 
 using detail::default_port;
 using detail::spell;
-
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-// --- what browsers do to an href before parsing it (WHATWG URL) ---
-
-// Leading and trailing spaces and control characters go, and so do tabs and
-// newlines anywhere: an href wrapped over two lines in the HTML still works.
-std::string without_ignored_whitespace(std::string_view text) {
-  const auto is_space_or_control = [](char c) { return static_cast<unsigned char>(c) <= 0x20; };
-  while (!text.empty() && is_space_or_control(text.front())) text.remove_prefix(1);
-  while (!text.empty() && is_space_or_control(text.back())) text.remove_suffix(1);
-  std::string kept;
-  for (char c : text) {
-    if (c != '\t' && c != '\n' && c != '\r') kept += c;
-  }
-  return kept;
-}
-
-// "http:g" against an http base is the relative "g" (browsers read it so;
-// RFC 3986 5.4.2 calls it the backward-compatible reading). curl rejects it.
-std::string_view without_base_scheme(std::string_view href, std::string_view base_scheme) {
-  if (base_scheme.empty() || href.size() <= base_scheme.size() || href[base_scheme.size()] != ':')
-    return href;
-  if (!text::iequals(href.substr(0, base_scheme.size()), base_scheme)) return href;
-  std::string_view rest = href.substr(base_scheme.size() + 1);
-  return rest.starts_with("//") ? href : rest;  // "http://x" is absolute
-}
 
 // --- libcurl's URL handle ---
 
@@ -57,8 +31,8 @@ struct CurlUrlCleanup {
 using CurlUrl = std::unique_ptr<CURLU, CurlUrlCleanup>;
 
 // Spaces are escaped by us (CURLU_URLENCODE would turn them into '+' in the
-// query); credentials in a link are refused outright.
-constexpr unsigned kSetFlags = CURLU_ALLOW_SPACE | CURLU_DISALLOW_USER;
+// query). Credentials are read, to tell empty ones from the others.
+constexpr unsigned kSetFlags = CURLU_ALLOW_SPACE;
 
 // Parses `text` as an absolute URL, or as one relative to the URL already in
 // `url`. curl reads C strings, so a NUL byte would silently cut the URL short.
@@ -78,38 +52,6 @@ std::optional<std::string> get_part(CURLU* url, CURLUPart part, unsigned flags =
 }
 
 // --- the canonical form of each part ---
-
-// IPv6 has many spellings ("::1", "0:0::1"); inet_ntop knows the canonical one.
-std::optional<std::string> canonical_ipv6(std::string_view bracketed) {
-  const std::string address(bracketed.substr(1, bracketed.size() - 2));
-  in6_addr binary{};
-  if (inet_pton(AF_INET6, address.c_str(), &binary) != 1) return std::nullopt;
-  char text[INET6_ADDRSTRLEN] = {};
-  if (inet_ntop(AF_INET6, &binary, text, sizeof text) == nullptr) return std::nullopt;
-  return std::string(text);
-}
-
-// curl turns IPv4 numbers such as "127.1" into "127.0.0.1", but only as
-// written: "%31%32%37.1" is decoded to "127.1" and left so. Reading the
-// decoded host once more finishes the job.
-std::optional<std::string> reread_host(std::string_view host) {
-  const CurlUrl url(curl_url());
-  if (!url || !set_url(url.get(), "http://" + std::string(host) + "/")) return std::nullopt;
-  return get_part(url.get(), CURLUPART_HOST);
-}
-
-// curl has decoded escapes in the host. What is left for us: IPv6, IPv4
-// numbers (above), case, and refusing names that are not plain ASCII (curl
-// 7.88 can only punycode them in a UTF-8 locale; the crawler cannot depend
-// on the locale).
-std::optional<std::string> canonical_host_uncached(std::string_view host) {
-  if (host.starts_with('[') && host.ends_with(']')) return canonical_ipv6(host);
-  const auto is_host_char = [](char c) {
-    return is_alpha(c) || text::is_digit(c) || c == '-' || c == '.' || c == '_';
-  };
-  if (host.empty() || !std::all_of(host.begin(), host.end(), is_host_char)) return std::nullopt;
-  return reread_host(text::to_lower(host));
-}
 
 // Answers that do not depend on the page, remembered. Bounded: when full, it
 // forgets everything at once (simpler than least-recently-used, and a crawl
@@ -131,12 +73,21 @@ class Memo {
   std::unordered_map<std::string, std::optional<std::string>> answers_;
 };
 
-// Every link of a crawl names one of a few hosts, and rereading a host is a
-// whole URL parse: remember the answers.
+// Every link of a crawl names one of a few hosts, and a host may go through
+// IDNA: remember the answers.
 std::optional<std::string> canonical_host(const std::string& host) {
   thread_local Memo memo;
   if (const std::optional<std::string>* known = memo.recall(host)) return *known;
-  return memo.remember(host, canonical_host_uncached(host));
+  return memo.remember(host, detail::canonical_host(host));
+}
+
+// A crawler does not send credentials it found in a page to a server, and
+// "user@host" would make a second copy of a page for every user name. Empty
+// ones ("http://@host/", "http://:@host/") mean nothing: they go, as in
+// browsers.
+bool has_credentials(CURLU* url) {
+  return !get_part(url, CURLUPART_USER).value_or("").empty() ||
+         !get_part(url, CURLUPART_PASSWORD).value_or("").empty();
 }
 
 std::optional<int> parse_port(std::string_view text) {
@@ -162,6 +113,7 @@ std::optional<UrlParts> canonical_parts(CURLU* url) {
   parts.scheme = text::to_lower(*scheme);
   if (parts.scheme != "http" && parts.scheme != "https") return std::nullopt;
   if (get_part(url, CURLUPART_ZONEID)) return std::nullopt;  // link-local IPv6: not on the web
+  if (has_credentials(url)) return std::nullopt;
 
   const std::optional<std::string> canonical = canonical_host(*host);
   if (!canonical) return std::nullopt;
@@ -184,20 +136,6 @@ std::optional<std::string> canonical_url(CURLU* url) {
   const std::optional<UrlParts> parts = canonical_parts(url);
   if (!parts) return std::nullopt;
   return spell(*parts);
-}
-
-// Does the href start with a scheme ("mailto:", "https:")? Then libcurl
-// reads it without the base. (RFC 3986 3.1: a letter, then letters, digits,
-// '+', '-', '.'; a long one is left to the general way.)
-bool names_its_scheme(std::string_view href) {
-  constexpr std::size_t kMaxSchemeLength = 16;
-  const std::size_t colon = href.find(':');
-  if (colon == 0 || colon > kMaxSchemeLength || colon == std::string_view::npos ||
-      !is_alpha(href[0]))
-    return false;
-  return std::all_of(href.begin(), href.begin() + static_cast<std::ptrdiff_t>(colon), [](char c) {
-    return is_alpha(c) || text::is_digit(c) || c == '+' || c == '-' || c == '.';
-  });
 }
 
 // An href that names its scheme means the same on every page: the links to
@@ -235,7 +173,7 @@ struct UrlResolver::Parsed {
 
 UrlResolver::UrlResolver(std::string_view base) : base_(std::make_unique<Parsed>()) {
   if (!base_->url) throw std::bad_alloc();
-  base_->text = without_ignored_whitespace(base);
+  base_->text = detail::as_browsers_read(base, "");
   base_->has_base = set_url(base_->url.get(), base_->text);
   if (base_->has_base) {
     base_->scheme = get_part(base_->url.get(), CURLUPART_SCHEME).value_or("");
@@ -250,9 +188,8 @@ UrlResolver::~UrlResolver() = default;
 
 std::optional<std::string> UrlResolver::resolve(std::string_view href) const {
   if (std::optional<std::string> plain = detail::resolve_plain(base_->plain, href)) return plain;
-  const std::string cleaned = without_ignored_whitespace(href);
-  const std::string_view relative = without_base_scheme(cleaned, base_->scheme);
-  if (names_its_scheme(relative)) return resolve_absolute(relative);
+  const std::string relative = detail::as_browsers_read(href, base_->scheme);
+  if (!detail::scheme_of(relative).empty()) return resolve_absolute(relative);
   // "" and "#top" mean the base itself; curl 7.88 would drop its last segment.
   const bool means_base = relative.empty() || relative.starts_with('#');
   if (means_base && !base_->has_base) return std::nullopt;
