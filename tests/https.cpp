@@ -7,6 +7,10 @@
 //
 // nginx is an outside program with its own clock: these tests run on real
 // time (a plain EventLoop), and take a fraction of a second each.
+//
+// "robots.txt reached through a redirect to https" needs the crawler to
+// follow robots.txt's redirects (RFC 9309 2.3.1.2); until it does, the
+// http:// site's robots.txt is a 301, read as "disallow all", and it fails.
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -112,8 +116,9 @@ std::set<std::string> requested_https(const std::vector<PageRecord>& records, co
   return urls;
 }
 
-std::vector<ServedRequest> served_on(const TlsSite& tls, int port) {
-  std::vector<ServedRequest> requests = tls.served();
+// Stops the site; the requests its server on `port` answered.
+std::vector<ServedRequest> served_on(TlsSite& tls, int port) {
+  std::vector<ServedRequest> requests = tls.stop_and_read_log();
   std::erase_if(requests, [&](const ServedRequest& request) { return request.port != port; });
   return requests;
 }
@@ -126,7 +131,7 @@ std::set<long> connections_of(const std::vector<ServedRequest>& requests) {
 
 }  // namespace
 
-TEST_CASE("https: a certificate from an unknown CA is a TLS error; trusting the CA fixes it") {
+TEST_CASE("a certificate from an unknown CA is a TLS error, until the client trusts the CA") {
   TemporaryFolder root("https-root");
   TlsSite tls(root.path);
   write_demo_site(root.path, tls.https_url());
@@ -145,7 +150,7 @@ TEST_CASE("https: a certificate from an unknown CA is a TLS error; trusting the 
       CHECK_THAT(message, Catch::Contains(
                               "SSL certificate problem: unable to get local issuer certificate"));
     }
-    CHECK(tls.served().empty());  // no request got through
+    CHECK(tls.stop_and_read_log().empty());  // no request got through
   }
   SECTION("with the CA (ClientOptions::ca_file): the page, over HTTP/2") {
     Client client(ClientOptions{.ca_file = tls.ca_file().string()});
@@ -153,8 +158,9 @@ TEST_CASE("https: a certificate from an unknown CA is a TLS error; trusting the 
     CHECK(response.status == 200);
     CHECK_THAT(response.body, Catch::Contains("<html"));
     CHECK(response.http_version == 20);
-    REQUIRE(tls.served().size() == 1);
-    CHECK(tls.served()[0].protocol == "HTTP/2.0");
+    const std::vector<ServedRequest> served = tls.stop_and_read_log();
+    REQUIRE(served.size() == 1);
+    CHECK(served[0].protocol == "HTTP/2.0");
   }
 }
 
@@ -162,7 +168,7 @@ TEST_CASE("https: a certificate from an unknown CA is a TLS error; trusting the 
 // made, the other requests wait for it instead of opening connections of
 // their own (up to max_host_connections); once it turns out to speak
 // HTTP/2, they all share it. So exactly one connection, not eight.
-TEST_CASE("https: HTTP/2 carries many concurrent requests on one connection") {
+TEST_CASE("HTTP/2 carries many concurrent requests on one connection") {
   TemporaryFolder root("https-root");
   TlsSite tls(root.path);
   const site::SiteGraph truth = write_demo_site(root.path, tls.https_url());
@@ -181,13 +187,13 @@ TEST_CASE("https: HTTP/2 carries many concurrent requests on one connection") {
   }
   CHECK(new_connections == 1);
   // nginx saw the same: every request, on one connection, in HTTP/2.
-  const std::vector<ServedRequest> served = tls.served();
+  const std::vector<ServedRequest> served = tls.stop_and_read_log();
   CHECK(served.size() == urls.size());
   CHECK(connections_of(served).size() == 1);
   for (const ServedRequest& request : served) CHECK(request.protocol == "HTTP/2.0");
 }
 
-TEST_CASE("https: a crawl that starts on http:// is redirected to https:// and crawls it all") {
+TEST_CASE("a crawl that starts on http:// is redirected to https:// and crawls it all") {
   TemporaryFolder root("https-root");
   TlsSite tls(root.path, {.redirect_robots_txt = false});  // http:// has no robots.txt
   const site::SiteGraph truth = write_demo_site(root.path, tls.https_url());
@@ -217,7 +223,7 @@ TEST_CASE("https: a crawl that starts on http:// is redirected to https:// and c
 
 // Concurrency 16 on one host, per-host limit 8: HTTP/2 still needs one
 // connection for robots.txt, the sitemap and every page (nginx's log counts).
-TEST_CASE("https: a concurrent crawl over HTTP/2 uses one connection for the whole site") {
+TEST_CASE("a concurrent crawl over HTTP/2 uses one connection for the whole site") {
   TemporaryFolder root("https-root");
   TlsSite tls(root.path);
   const site::SiteGraph truth = write_demo_site(root.path, tls.https_url());
@@ -232,10 +238,10 @@ TEST_CASE("https: a concurrent crawl over HTTP/2 uses one connection for the who
   for (const ServedRequest& request : served) CHECK(request.protocol == "HTTP/2.0");
 }
 
-// Depends on robots.txt redirect following (RFC 9309 2.3.1.2: at least five
-// hops, across hosts and schemes): the http:// site's robots.txt is a 301 to
-// https://, and the rules found there are the http:// site's rules.
-TEST_CASE("https: robots.txt reached through a redirect to https") {
+// The http:// site's robots.txt is a 301 to https://, and the rules found
+// there are the http:// site's rules (RFC 9309 2.3.1.2: follow at least five
+// hops, across hosts and schemes).
+TEST_CASE("robots.txt reached through a redirect to https") {
   TemporaryFolder root("https-root");
   TlsSite tls(root.path, {.redirect_robots_txt = true});
   write_demo_site(root.path, tls.https_url());
@@ -253,7 +259,7 @@ TEST_CASE("https: robots.txt reached through a redirect to https") {
                     [](const ServedRequest& request) { return request.target == "/robots.txt"; }));
 }
 
-TEST_CASE("https: the crawl's record says TLS, and --cacert, until the CA is trusted") {
+TEST_CASE("the crawl's record says TLS, and --cacert, until the CA is trusted") {
   TemporaryFolder root("https-root");
   TlsSite tls(root.path);
   const site::SiteGraph truth = write_demo_site(root.path, tls.https_url());
@@ -270,7 +276,7 @@ TEST_CASE("https: the crawl's record says TLS, and --cacert, until the CA is tru
     CHECK(seed.error.starts_with("TLS error for " + home));
     CHECK_THAT(seed.error, Catch::Contains("SSL certificate problem"));
     CHECK_THAT(seed.error, Catch::Contains("--cacert"));
-    CHECK(tls.served().empty());  // not even robots.txt got through
+    CHECK(tls.stop_and_read_log().empty());  // not even robots.txt got through
   }
   SECTION("trusted: the crawl succeeds") {
     const std::vector<PageRecord> records =
@@ -303,7 +309,7 @@ std::map<std::string, nlohmann::json> records_by_url(const std::filesystem::path
 
 }  // namespace
 
-TEST_CASE("https: corolab-crawl --cacert FILE trusts the site's CA") {
+TEST_CASE("corolab-crawl --cacert FILE trusts the site's CA") {
   TemporaryFolder root("https-root");
   TemporaryFolder out("https-out");
   TlsSite tls(root.path);

@@ -286,7 +286,8 @@ std::string TlsSite::error_log() const {
   return read_text(folder_.path / "error.log") + read_text(folder_.path / "nginx.out");
 }
 
-std::vector<ServedRequest> TlsSite::served() const {
+std::vector<ServedRequest> TlsSite::stop_and_read_log() {
+  stop_nginx();
   std::vector<ServedRequest> requests;
   std::istringstream log(read_text(folder_.path / "access.log"));
   for (std::string line; std::getline(log, line);) {

@@ -30,8 +30,10 @@
 // `root` may be written before or after the site starts: nginx reads the
 // files on each request. It serves the demo site as write_site() writes it
 // (a query "/tags?x" is the file tags/x; files without extension are HTML).
-// served() reads nginx's access log: which connection carried each request,
-// and over which protocol. Throws std::runtime_error, saying what to
+// stop_and_read_log() reads nginx's access log: which connection carried
+// each request, and over which protocol. It stops nginx first: nginx
+// writes a request's line after the response has gone out, so a client
+// that has its response may be a moment ahead of the log. Throws std::runtime_error, saying what to
 // install, if nginx or openssl is missing.
 
 #include <sys/types.h>
@@ -71,8 +73,8 @@ class TlsSite {
   std::uint16_t http_port() const { return http_port_; }
   const std::filesystem::path& ca_file() const { return ca_file_; }  // the CA's certificate (PEM)
 
-  // Every request nginx has answered so far, oldest first.
-  std::vector<ServedRequest> served() const;
+  // Stops nginx, then lists every request it answered, oldest first.
+  std::vector<ServedRequest> stop_and_read_log();
 
  private:
   void make_certificates();

@@ -79,8 +79,7 @@ class CurlMultiBridge::SocketWatch {
 };
 
 CurlMultiBridge::CurlMultiBridge(const ClientOptions& options)
-    : options_(options),
-      multi_((initialise_curl_once(), curl_multi_init())),
+    : multi_((initialise_curl_once(), curl_multi_init())),
       reactor_(EventLoop::current().reactor()) {
   if (multi_ == nullptr) throw std::runtime_error("curl_multi_init failed");
   curl_multi_setopt(multi_, CURLMOPT_SOCKETFUNCTION, &CurlMultiBridge::on_socket);

@@ -56,7 +56,6 @@ class CurlMultiBridge {
   void add(Transfer& transfer);
   void remove(Transfer& transfer) noexcept;
 
-  const ClientOptions& options() const noexcept { return options_; }
   std::size_t in_flight() const noexcept { return added_.size(); }
   const BridgeStats& stats() const noexcept { return stats_; }
   void observe(std::function<void(const BridgeEvent&)> observer) {
@@ -85,7 +84,6 @@ class CurlMultiBridge {
     if (on_event_) on_event_(event);
   }
 
-  ClientOptions options_;
   CURLM* multi_;
   Reactor& reactor_;
   std::unordered_map<curl_socket_t, std::unique_ptr<SocketWatch>> sockets_;

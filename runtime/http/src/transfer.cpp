@@ -77,7 +77,8 @@ std::optional<std::string> resolve_against(const std::string& base, std::string_
 
 }  // namespace
 
-Transfer::Transfer(CurlMultiBridge& bridge, std::string url, RequestOptions options, bool head_only)
+Transfer::Transfer(CurlMultiBridge& bridge, const ClientOptions& client, std::string url,
+                   RequestOptions options, bool head_only)
     : bridge_(bridge), easy_(curl_easy_init()), url_(std::move(url)), options_(std::move(options)) {
   if (easy_ == nullptr) throw std::runtime_error("curl_easy_init failed");
   curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
@@ -106,8 +107,7 @@ Transfer::Transfer(CurlMultiBridge& bridge, std::string url, RequestOptions opti
   // While the first connection to a host is being made, wait for it rather
   // than open more: if it speaks HTTP/2, every request shares it.
   curl_easy_setopt(easy_, CURLOPT_PIPEWAIT, 1L);
-  const std::string& ca_file = bridge_.options().ca_file;
-  if (!ca_file.empty()) curl_easy_setopt(easy_, CURLOPT_CAINFO, ca_file.c_str());
+  if (!client.ca_file.empty()) curl_easy_setopt(easy_, CURLOPT_CAINFO, client.ca_file.c_str());
   curl_easy_setopt(easy_, CURLOPT_USERAGENT, options_.user_agent.c_str());
   if (head_only) curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
   for (const auto& field : options_.headers) {

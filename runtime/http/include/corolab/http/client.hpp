@@ -135,6 +135,7 @@ class Client {
 
  private:
   Task<ClientResponse> fetch(std::string url, RequestOptions options, bool head_only);
+  ClientOptions options_;
   std::unique_ptr<CurlMultiBridge> bridge_;
 };
 
