@@ -45,9 +45,7 @@ PageRecord record_for(const QueuedUrl& item) {
 Crawler::Crawler(CrawlOptions options, CrawlSink& sink)
     : options_(std::move(options)),
       sink_(sink),
-      client_(std::make_unique<http::Client>(
-          http::ClientOptions{.max_total_connections = options_.concurrency,
-                              .max_host_connections = options_.per_host})),
+      client_(std::make_unique<http::Client>(detail::client_options(options_))),
       jitter_(options_.jitter, options_.seed),
       scope_(options_.scope, options_.include, options_.exclude),
       politeness_(*client_,
@@ -210,7 +208,7 @@ Task<void> Crawler::process(QueuedUrl item) {
   } catch (const http::HttpError& error) {
     record.outcome =
         error.kind() == http::ErrorKind::too_large ? Outcome::too_large : Outcome::network_error;
-    record.error = error.what();
+    record.error = error_text(error);
   }
   stats_.count_requests(reader.attempts);
   record.time = EventLoop::current().now() - start;

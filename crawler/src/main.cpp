@@ -90,6 +90,9 @@ void define_options(CLI::App& app, Settings& s) {
       ->check(CLI::PositiveNumber);
   app.add_option("--max-body", s.crawl.max_body_size, "Largest body fetched, in bytes")
       ->capture_default_str();
+  app.add_option("--cacert", s.crawl.ca_file,
+                 "Also trust the CA certificates in this PEM file for https (a CA of your own)")
+      ->check(CLI::ExistingFile);
   app.add_option("-o,--output", s.output, "One record per URL goes here ('-': standard output)")
       ->capture_default_str();
   app.add_option("--format", s.format, "Record format: json (JSON Lines) or csv")

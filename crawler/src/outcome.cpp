@@ -1,5 +1,7 @@
-// Outcome names, as records and reports print them.
+// Outcome names, as records and reports print them; a failed fetch's error.
 #include "corolab/crawler/outcome.hpp"
+
+#include "corolab/http/client.hpp"
 
 namespace corolab::crawler {
 
@@ -17,6 +19,14 @@ std::string_view to_string(Outcome outcome) noexcept {
     case Outcome::limit_reached: return "limit_reached";
   }
   return "unknown";
+}
+
+std::string error_text(const http::HttpError& error) {
+  std::string text = error.what();
+  if (error.kind() == http::ErrorKind::tls) {
+    text += " (if a CA of your own signed the site's certificate, trust it with --cacert FILE)";
+  }
+  return text;
 }
 
 }  // namespace corolab::crawler

@@ -1,6 +1,7 @@
 #pragma once
 // Collects what the crawler needs from a response as it streams in: whether
-// it is a page, and its links, parsed chunk by chunk. Private to the crawler.
+// it is a page, and its links, parsed chunk by chunk; and the client options
+// its requests are made with. Private to the crawler.
 
 #include <algorithm>
 #include <optional>
@@ -11,6 +12,14 @@
 #include "corolab/crawler/link_extractor.hpp"
 
 namespace corolab::crawler::detail {
+
+// The client every request of the crawl goes through (pages, robots.txt,
+// sitemaps): as many connections as requests in flight, and the CAs to trust.
+inline http::ClientOptions client_options(const CrawlOptions& crawl) {
+  return {.max_total_connections = crawl.concurrency,
+          .max_host_connections = crawl.per_host,
+          .ca_file = crawl.ca_file};
+}
 
 struct PageReader {
   explicit PageReader(const CrawlOptions& crawl) : crawl(crawl) {}

@@ -66,7 +66,12 @@ Task<RobotsRules> Politeness::fetch_robots(UrlParts url) {
     } else if (response.status >= 400 && response.status < 500) {
       rules = RobotsRules::allow_all();  // no robots.txt: no rules
     }
-  } catch (const http::HttpError&) {
+  } catch (const http::HttpError& error) {
+    // A failed TLS handshake (most often a certificate we do not trust) is
+    // not the site saying anything: no request reached it. The pages' own
+    // requests need the same handshake, so trying them costs the site
+    // nothing, and their records then say what went wrong (and --cacert).
+    if (error.kind() == http::ErrorKind::tls) rules = RobotsRules::allow_all();
   }
   co_return rules;
 }

@@ -15,9 +15,12 @@ void require(bool condition, const std::string& message) {
 
 void validate(const SiteOptions& options) {
   const std::string& base = options.base_url;
-  require(
-      base.starts_with("http://") && base.size() > 7 && !base.ends_with("/"),
-      "base_url must look like http://host:port, without a trailing slash (got '" + base + "')");
+  // https: for the site written to files that a TLS server serves (tests/tls_site.hpp).
+  const bool http = base.starts_with("http://") && base.size() > 7;
+  const bool https = base.starts_with("https://") && base.size() > 8;
+  const std::string shape = "base_url must look like http://host:port or https://host:port";
+  require((http || https) && !base.ends_with("/"),
+          shape + ", without a trailing slash (got '" + base + "')");
   require(options.pages >= 1 && options.pages <= kMaxPages,
           "pages must be between 1 and " + std::to_string(kMaxPages));
   require(options.links_per_page >= 1 && options.links_per_page <= kMaxLinksPerPage,

@@ -24,7 +24,8 @@ HttpError::HttpError(ErrorKind kind, std::string url, const std::string& detail)
       kind_(kind),
       url_(std::move(url)) {}
 
-Client::Client(ClientOptions options) : bridge_(std::make_unique<CurlMultiBridge>(options)) {}
+Client::Client(ClientOptions options)
+    : options_(std::move(options)), bridge_(std::make_unique<CurlMultiBridge>(options_)) {}
 Client::~Client() = default;
 
 std::size_t Client::in_flight() const noexcept { return bridge_->in_flight(); }
@@ -50,7 +51,7 @@ Task<ClientResponse> Client::head(std::string url, RequestOptions options) {
 }
 
 Task<ClientResponse> Client::fetch(std::string url, RequestOptions options, bool head_only) {
-  Transfer transfer(*bridge_, std::move(url), std::move(options), head_only);
+  Transfer transfer(*bridge_, options_, std::move(url), std::move(options), head_only);
   co_await transfer;
   co_return transfer.take_response();
 }

@@ -20,6 +20,19 @@ Duration microseconds_info(CURL* easy, CURLINFO info) {
   return std::chrono::microseconds(value);
 }
 
+// 11 for HTTP/1.1, 20 for HTTP/2, 30 for HTTP/3; 0 if no response came.
+int http_version_of(CURL* easy) {
+  long version = CURL_HTTP_VERSION_NONE;
+  curl_easy_getinfo(easy, CURLINFO_HTTP_VERSION, &version);
+  switch (version) {
+    case CURL_HTTP_VERSION_1_0: return 10;
+    case CURL_HTTP_VERSION_1_1: return 11;
+    case CURL_HTTP_VERSION_2_0: return 20;
+    case CURL_HTTP_VERSION_3: return 30;
+    default: return 0;
+  }
+}
+
 // Sorting curl's many error codes into the few a program can act on.
 ErrorKind classify(CURLcode code, bool body_too_large) {
   if (body_too_large) return ErrorKind::too_large;
@@ -64,7 +77,8 @@ std::optional<std::string> resolve_against(const std::string& base, std::string_
 
 }  // namespace
 
-Transfer::Transfer(CurlMultiBridge& bridge, std::string url, RequestOptions options, bool head_only)
+Transfer::Transfer(CurlMultiBridge& bridge, const ClientOptions& client, std::string url,
+                   RequestOptions options, bool head_only)
     : bridge_(bridge), easy_(curl_easy_init()), url_(std::move(url)), options_(std::move(options)) {
   if (easy_ == nullptr) throw std::runtime_error("curl_easy_init failed");
   curl_easy_setopt(easy_, CURLOPT_URL, url_.c_str());
@@ -90,7 +104,10 @@ Transfer::Transfer(CurlMultiBridge& bridge, std::string url, RequestOptions opti
                    static_cast<curl_off_t>(options_.max_body_size));
   curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // every codec this libcurl has
   curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-  curl_easy_setopt(easy_, CURLOPT_PIPEWAIT, 1L);  // prefer multiplexing on an HTTP/2 connection
+  // While the first connection to a host is being made, wait for it rather
+  // than open more: if it speaks HTTP/2, every request shares it.
+  curl_easy_setopt(easy_, CURLOPT_PIPEWAIT, 1L);
+  if (!client.ca_file.empty()) curl_easy_setopt(easy_, CURLOPT_CAINFO, client.ca_file.c_str());
   curl_easy_setopt(easy_, CURLOPT_USERAGENT, options_.user_agent.c_str());
   if (head_only) curl_easy_setopt(easy_, CURLOPT_NOBODY, 1L);
   for (const auto& field : options_.headers) {
@@ -141,6 +158,7 @@ void Transfer::collect_info() {
     }
   }
   curl_easy_getinfo(easy_, CURLINFO_NUM_CONNECTS, &response_.new_connections);
+  response_.http_version = http_version_of(easy_);
   response_.timings.name_lookup = microseconds_info(easy_, CURLINFO_NAMELOOKUP_TIME_T);
   response_.timings.connect = microseconds_info(easy_, CURLINFO_CONNECT_TIME_T);
   response_.timings.tls_handshake = microseconds_info(easy_, CURLINFO_APPCONNECT_TIME_T);

@@ -20,7 +20,8 @@ class CurlMultiBridge;
 
 class Transfer final : public detail::Waiter {
  public:
-  Transfer(CurlMultiBridge& bridge, std::string url, RequestOptions options, bool head_only);
+  Transfer(CurlMultiBridge& bridge, const ClientOptions& client, std::string url,
+           RequestOptions options, bool head_only);
   ~Transfer();
   Transfer(const Transfer&) = delete;
   Transfer& operator=(const Transfer&) = delete;

@@ -47,6 +47,7 @@ struct CrawlOptions {
   std::size_t max_body_size = 8 * 1024 * 1024;
   Duration timeout{std::chrono::seconds(20)};
   std::uint64_t seed = 1;  // for jitter: runs are reproducible
+  std::string ca_file;     // CA certificates to trust for https (PEM): --cacert
 };
 
 // Where results go, as they happen.

@@ -8,6 +8,10 @@
 
 #include "corolab/clock.hpp"
 
+namespace corolab::http {
+class HttpError;
+}
+
 namespace corolab::crawler {
 
 enum class Outcome {
@@ -40,5 +44,10 @@ struct PageRecord {
   Outcome outcome = Outcome::fetched;
   std::size_t links_found = 0;
 };
+
+// A record's error for a fetch that failed: curl's words, and what to do
+// when the user can do something about it (a certificate signed by a CA
+// the crawler does not trust: --cacert).
+std::string error_text(const http::HttpError& error);
 
 }  // namespace corolab::crawler

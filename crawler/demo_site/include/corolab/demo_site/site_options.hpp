@@ -13,7 +13,8 @@ namespace corolab::demo_site {
 struct SiteOptions {
   // Where the site is served, the way its absolute links, robots.txt and
   // sitemap.xml spell it: "http://host:port", lower case, no trailing slash.
-  // Known only once a listener is bound: SiteServer fills it in.
+  // Known only once a listener is bound: SiteServer fills it in. (https:
+  // for write_site, when a TLS server is to serve the files.)
   std::string base_url = "http://127.0.0.1:8080";
 
   std::uint64_t seed = 1;          // same seed, same site, with every compiler and library

@@ -67,6 +67,7 @@ struct ClientResponse {
   std::size_t body_size = 0;            // bytes received (decoded)
   bool body_skipped = false;            // RequestOptions::accept_body said no
   long new_connections = 0;             // 0: an existing connection was reused
+  int http_version = 0;                 // 11: HTTP/1.1, 20: HTTP/2 (0: none); of the last hop
   Timings timings;
 };
 
@@ -95,6 +96,12 @@ struct RequestOptions {
 struct ClientOptions {
   long max_total_connections = 64;  // CURLMOPT_MAX_TOTAL_CONNECTIONS
   long max_host_connections = 8;    // CURLMOPT_MAX_HOST_CONNECTIONS
+  // A PEM file of CA certificates to trust for https (CURLOPT_CAINFO), for
+  // sites whose certificate a CA of your own signed. Empty: libcurl's default
+  // bundle. (It replaces that bundle; Debian's libcurl still reads the
+  // system's CA folder, /etc/ssl/certs, as well.) The `{}` lets a designated
+  // initializer leave it out without g++'s -Wmissing-field-initializers.
+  std::string ca_file{};
 };
 
 class CurlMultiBridge;
@@ -128,6 +135,7 @@ class Client {
 
  private:
   Task<ClientResponse> fetch(std::string url, RequestOptions options, bool head_only);
+  ClientOptions options_;
   std::unique_ptr<CurlMultiBridge> bridge_;
 };
 
