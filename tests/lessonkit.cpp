@@ -272,7 +272,7 @@ TEST_CASE("a definition's quote begins with its declaration, and the comment rig
   CHECK(definition_start(text, 11) == 11);
 }
 
-TEST_CASE("a template's quote begins at `template`; a blank line ends the comment above") {
+TEST_CASE("a template's quote begins at `template`, and a blank line ends the comment above") {
   TempRoot repo;
   CHECK(repo.quoted("src/heap.hpp#twice") ==
         "template <typename T>\n"
@@ -311,7 +311,7 @@ TEST_CASE("a nested struct is quoted by its qualified name, dedented") {
         "};\n");
 }
 
-TEST_CASE("a template names its primary definition; template arguments, a specialization") {
+TEST_CASE("a template names its primary definition, template arguments a specialization") {
   TempRoot repo;
   CHECK(repo.quoted("src/heap.hpp#Box") == "template <typename T>\nstruct Box {\n  T value;\n};\n");
   CHECK(repo.quoted("src/heap.hpp#Box<void>") == "template <>\nstruct Box<void> {};\n");

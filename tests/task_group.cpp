@@ -330,7 +330,7 @@ std::string message_of(const std::exception_ptr& error) {
 
 // Every failure is kept, named by its child, in the order they happened (as
 // Python's ExceptionGroup keeps them all); the first is the one join() threw.
-TEST_CASE("failures() keeps every failure, with its child's name; the first comes first") {
+TEST_CASE("failures() keeps every failure with its child's name, the first one first") {
   ExpectNoLeaks no_leaks;
   EventLoop loop(LoopOptions::virtual_time());
   Log log;
