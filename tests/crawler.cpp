@@ -494,5 +494,7 @@ TEST_CASE("bad command lines get a clear message and exit code 2") {
   CHECK(run_crawl_program("ftp://127.0.0.1/") == 2);
   CHECK(run_crawl_program("--include '(' http://127.0.0.1/") == 2);
   CHECK(run_crawl_program("--scope planet http://127.0.0.1/") == 2);
+  CHECK(run_crawl_program("--robots-max-age 0 http://127.0.0.1/") == 2);
+  CHECK(run_crawl_program("--robots-max-age 1e30 http://127.0.0.1/") == 2);  // would overflow
 }
 #endif

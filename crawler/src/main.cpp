@@ -69,7 +69,7 @@ void define_options(CLI::App& app, Settings& s) {
                  "Fetch a host's robots.txt again after this many seconds (kept if then "
                  "unreachable)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1.0, 1e9));
   app.add_flag("--ignore-nofollow", s.ignore_nofollow,
                "Follow links marked rel=nofollow, and those of pages whose meta robots or "
                "X-Robots-Tag says nofollow (noindex pages stay out of --sitemap either way)");
