@@ -344,6 +344,125 @@ TEST_CASE(
   CHECK(record_of(recorder.records, server.url("/flaky")).time == 750ms);
 }
 
+namespace {
+
+Reply html(std::string body) {
+  return Reply::ok(std::move(body)).header("Content-Type", "text/html");
+}
+
+// A site whose pages say nofollow and noindex in each way there is. /d is
+// linked with nofollow from / but followed from /a; /b, /c and /f only ever
+// with nofollow.
+void script_directives_site(ScriptedServer* server) {
+  server->script("/", {html(R"(<a href="/a">a</a> <a href="/b" rel="nofollow">b</a>)"
+                            R"(<a href="/c" rel="external NOFOLLOW">c</a>)"
+                            R"(<a href="/d" rel="nofollow">d</a> <a href="/x">x</a>)")});
+  server->script("/a", {html(R"(<meta name="robots" content="noindex">)"
+                             R"(<link rel="canonical" href="/a-canonical"><a href="/d">d</a>)")});
+  server->script("/d", {html(R"(<meta name="corolab" content="NOFOLLOW"><a href="/f">f</a>)")});
+  server->script("/x", {html(R"(<a href="/g">g</a>)")
+                            .header("X-Robots-Tag", "otherbot: nofollow")
+                            .header("X-Robots-Tag", "corolab: noindex")});
+  server->script("/g", {html("the end").header("X-Robots-Tag", "none")});
+}
+
+}  // namespace
+
+TEST_CASE("nofollow links are not followed, each such URL ends as nofollow, and counts add up") {
+  corolab::EventLoop loop;
+  ScriptedServer server;
+  script_directives_site(&server);
+  CrawlOptions options;
+  options.seeds = {server.url("/")};
+  options.user_agent = "corolab/1.0";  // its product token, "corolab", names us in meta and headers
+  Recorder recorder;
+  const CrawlSummary summary = corolab::sync_wait(crawl_scripted(&server, options, &recorder));
+
+  const std::map<std::string, Outcome> outcomes = by_target(recorder.records, server.url(""));
+  const std::map<std::string, Outcome> expected = {
+      {"/", Outcome::fetched},   {"/a", Outcome::fetched},  {"/d", Outcome::fetched},
+      {"/x", Outcome::fetched},  {"/g", Outcome::fetched},  {"/b", Outcome::nofollow},
+      {"/c", Outcome::nofollow}, {"/f", Outcome::nofollow},
+  };
+  CHECK(outcomes == expected);
+  for (const char* never : {"/b", "/c", "/f"}) CHECK(server.requests_to(never).empty());
+  CHECK(summary.count(Outcome::nofollow) == 3);
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < corolab::crawler::kOutcomeCount; ++i) {
+    if (static_cast<Outcome>(i) != Outcome::duplicate) total += summary.outcomes[i];
+  }
+  CHECK(total == summary.urls);
+  CHECK(summary.urls == recorder.records.size());
+  CHECK(summary.count(Outcome::duplicate) == 1);        // /d: linked twice, crawled once
+  CHECK(summary.requests == server.requests().size());  // robots.txt included
+
+  CHECK(record_of(recorder.records, server.url("/a")).noindex);
+  CHECK(record_of(recorder.records, server.url("/a")).canonical == server.url("/a-canonical"));
+  CHECK(record_of(recorder.records, server.url("/x")).noindex);  // "corolab: noindex"
+  CHECK(record_of(recorder.records, server.url("/g")).noindex);  // "none"
+  CHECK_FALSE(record_of(recorder.records, server.url("/d")).noindex);
+  CHECK(record_of(recorder.records, server.url("/")).links_found == 5);  // nofollow ones too
+}
+
+TEST_CASE("with nofollow ignored (--ignore-nofollow), every link is followed") {
+  corolab::EventLoop loop;
+  ScriptedServer server;
+  script_directives_site(&server);
+  CrawlOptions options;
+  options.seeds = {server.url("/")};
+  options.user_agent = "corolab/1.0";
+  options.obey_nofollow = false;
+  Recorder recorder;
+  const CrawlSummary summary = corolab::sync_wait(crawl_scripted(&server, options, &recorder));
+  CHECK(summary.count(Outcome::nofollow) == 0);
+  for (const char* target : {"/b", "/c", "/f"}) CHECK(server.requests_to(target).size() == 1);
+}
+
+TEST_CASE("the sitemap leaves out the noindex pages, and records carry noindex and canonical") {
+  corolab::EventLoop loop;
+  ScriptedServer server;
+  script_directives_site(&server);
+  CrawlOptions options;
+  options.seeds = {server.url("/")};
+  options.user_agent = "corolab/1.0";
+  Recorder recorder;
+  corolab::sync_wait(crawl_scripted(&server, options, &recorder));
+
+  corolab::crawler::CrawlCollector collector;
+  std::ostringstream jsonl;
+  corolab::crawler::JsonLinesWriter json_writer(jsonl);
+  std::ostringstream csv;
+  corolab::crawler::CsvWriter csv_writer(csv);
+  for (const PageRecord& record : recorder.records) {
+    collector.on_page(record);
+    json_writer.on_page(record);
+    csv_writer.on_page(record);
+  }
+  std::ostringstream sitemap;
+  collector.write_sitemap(sitemap);
+  const auto listed = [&](const std::string& path) {
+    return sitemap.str().find("<loc>" + server.url(path) + "</loc>") != std::string::npos;
+  };
+  CHECK(listed("/"));
+  CHECK(listed("/d"));
+  CHECK_FALSE(listed("/a"));  // noindex
+  CHECK_FALSE(listed("/x"));
+  CHECK_FALSE(listed("/g"));
+
+  std::istringstream lines(jsonl.str());
+  std::size_t noindex_lines = 0;
+  for (std::string line; std::getline(lines, line);) {
+    const auto json = nlohmann::json::parse(line);
+    if (json["noindex"].get<bool>()) ++noindex_lines;
+    if (json["url"] == server.url("/a")) CHECK(json["canonical"] == server.url("/a-canonical"));
+  }
+  CHECK(noindex_lines == 3);
+  CHECK(csv.str().starts_with(
+      "url,final_url,status,content_type,depth,parent,bytes,time_ms,error,outcome,links,noindex,"
+      "canonical\n"));
+  CHECK(csv.str().find("," + server.url("/a-canonical") + "\n") != std::string::npos);
+}
+
 TEST_CASE("records are valid JSON lines with every field") {
   corolab::EventLoop loop;
   site::SiteServer served(small_site(false));
@@ -356,8 +475,9 @@ TEST_CASE("records are valid JSON lines with every field") {
   std::size_t count = 0;
   while (std::getline(lines, line)) {
     const auto json = nlohmann::json::parse(line);
-    for (const char* key : {"url", "final_url", "status", "content_type", "depth", "parent",
-                            "bytes", "time_ms", "error", "outcome"}) {
+    for (const char* key :
+         {"url", "final_url", "status", "content_type", "depth", "parent", "bytes", "time_ms",
+          "error", "outcome", "links", "noindex", "canonical"}) {
       CHECK(json.contains(key));
     }
     ++count;
@@ -374,5 +494,7 @@ TEST_CASE("bad command lines get a clear message and exit code 2") {
   CHECK(run_crawl_program("ftp://127.0.0.1/") == 2);
   CHECK(run_crawl_program("--include '(' http://127.0.0.1/") == 2);
   CHECK(run_crawl_program("--scope planet http://127.0.0.1/") == 2);
+  CHECK(run_crawl_program("--robots-max-age 0 http://127.0.0.1/") == 2);
+  CHECK(run_crawl_program("--robots-max-age 1e30 http://127.0.0.1/") == 2);  // would overflow
 }
 #endif

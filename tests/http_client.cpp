@@ -289,6 +289,49 @@ Task<void> cap_without_content_length(Client* client, ErrorKind* kind) {
   }
 }
 
+// truncate_body: the first max_body_size bytes, and a success, whether the
+// body announced its size (Content-Length) or not.
+Task<void> truncated_bodies(std::string base, Client* client) {
+  RequestOptions options;
+  options.max_body_size = 1000;  // /big announces 200,000 bytes
+  options.truncate_body = true;
+  ClientResponse cut = co_await client->get(base + "/big", options);
+  CHECK(cut.status == 200);
+  CHECK(cut.body_truncated);
+  CHECK(cut.body == std::string(1000, 'x'));
+  CHECK(cut.body_size == 1000);
+
+  std::size_t streamed = 0;
+  RequestOptions stream = options;
+  stream.on_body_chunk = [&streamed](std::string_view chunk) { streamed += chunk.size(); };
+  ClientResponse streamed_response = co_await client->get(base + "/big", stream);
+  CHECK(streamed_response.body_truncated);
+  CHECK(streamed == 1000);
+
+  RequestOptions roomy = options;
+  roomy.max_body_size = 200'000;  // exactly the body: nothing to cut
+  ClientResponse whole = co_await client->get(base + "/big", roomy);
+  CHECK_FALSE(whole.body_truncated);
+  CHECK(whole.body.size() == 200'000);
+}
+
+Task<void> truncated_without_content_length(Client* client, ClientResponse* response) {
+  auto listener = corolab::TcpListener::bind(corolab::SocketAddress::loopback(0));
+  corolab::TaskGroup group;
+  group.spawn(endless_body_server(&listener));
+  RequestOptions options;
+  options.max_body_size = 50'000;
+  options.truncate_body = true;
+  const std::string url = "http://" + listener.local_address().to_string() + "/";
+  *response = co_await client->get(url, options);
+  group.cancel();
+  try {
+    co_await group.join();
+  } catch (const std::system_error&) {
+    // the server's writes fail once the client hangs up: expected
+  }
+}
+
 void raise_file_limit() {
   rlimit limit{};
   ::getrlimit(RLIMIT_NOFILE, &limit);
@@ -352,6 +395,19 @@ TEST_CASE("the body can be skipped after the headers, or streamed in pieces") {
   Client client;
   corolab::sync_wait(
       with_server(&site, [&](std::string base) { return body_control(base, &client); }));
+}
+
+TEST_CASE("a body over the cap can be truncated there instead of failing") {
+  corolab::EventLoop loop;
+  TestSite site;
+  Client client;
+  corolab::sync_wait(
+      with_server(&site, [&](std::string base) { return truncated_bodies(base, &client); }));
+  ClientResponse endless;
+  corolab::sync_wait(truncated_without_content_length(&client, &endless));
+  CHECK(endless.body_truncated);
+  CHECK(endless.body == std::string(50'000, 'y'));
+  CHECK(client.in_flight() == 0);
 }
 
 TEST_CASE("cancelling the awaiting task removes the transfer cleanly") {

@@ -1,8 +1,8 @@
 // LinkExtractor: the <a href>s and the <base href> of a page, from
 // libxml2's HTML push parser. A table of pages, each read whole, byte by
 // byte and in random chunks (the network decides where chunks end, so all
-// three must agree); then charsets, broken and huge pages, and the
-// Content-Type helpers.
+// three must agree); then charsets, broken and huge pages, nofollow links,
+// a page's robots directives and canonical URL, and the Content-Type helpers.
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstddef>
@@ -14,6 +14,7 @@
 
 #include "corolab/crawler/content_type.hpp"
 #include "corolab/crawler/link_extractor.hpp"
+#include "corolab/crawler/robots_directives.hpp"
 
 using corolab::crawler::charset_of;
 using corolab::crawler::extract_links;
@@ -285,6 +286,81 @@ TEST_CASE("finish() ends the document") {
   const ExtractedLinks again = extractor.finish();
   CHECK(again.hrefs.empty());
   CHECK_FALSE(again.base_href);
+}
+
+// --- what else a page says: nofollow links, its robots directives, its canonical URL ---
+
+TEST_CASE("rel=\"nofollow\" marks a link, in a space-separated list and in any case") {
+  const ExtractedLinks links = extract_links(
+      R"(<a href="/a">a</a> <a href="/b" rel="nofollow">b</a>)"
+      R"(<a href="/c" rel="external NoFollow">c</a> <a href="/d" rel="nofollowers">d</a>)"
+      R"(<a rel="nofollow">no href</a> <a href="/e" rel=" ugc	nofollow ">e</a>)");
+  CHECK(links.hrefs == Hrefs{"/a", "/b", "/c", "/d", "/e"});
+  CHECK(links.nofollow == std::vector<std::size_t>{1, 2, 4});
+  CHECK(links.may_follow(0));
+  CHECK_FALSE(links.may_follow(1));
+  CHECK(links.may_follow(3));  // "nofollowers" is another token
+  CHECK_FALSE(links.robots.nofollow);
+}
+
+TEST_CASE("<meta name=robots>: noindex, nofollow, none, for robots or for our token") {
+  const auto page = [](std::string_view meta) {
+    return extract_links(std::string(meta) + "<a href=/x>x</a>", {}, "corolab");
+  };
+  const ExtractedLinks nofollow = page(R"(<meta name="robots" content="nofollow">)");
+  CHECK(nofollow.robots.nofollow);
+  CHECK_FALSE(nofollow.robots.noindex);
+  CHECK_FALSE(nofollow.may_follow(0));  // the page's nofollow covers every link
+
+  const ExtractedLinks listed = page(R"(<META NAME="Robots" CONTENT=" NoIndex , max-snippet:20">)");
+  CHECK(listed.robots.noindex);
+  CHECK_FALSE(listed.robots.nofollow);
+  CHECK(listed.may_follow(0));
+
+  const ExtractedLinks none = page(R"(<meta name="corolab" content="none">)");
+  CHECK(none.robots.noindex);
+  CHECK(none.robots.nofollow);
+
+  const ExtractedLinks other = page(R"(<meta name="otherbot" content="none">)");
+  CHECK_FALSE(other.robots.noindex);
+  CHECK_FALSE(other.robots.nofollow);
+
+  const ExtractedLinks two =
+      page(R"(<meta name="robots" content="noindex"><meta name="corolab" content="nofollow">)");
+  CHECK(two.robots.noindex);
+  CHECK(two.robots.nofollow);
+
+  const ExtractedLinks description = page(R"(<meta name="description" content="nofollow">)");
+  CHECK_FALSE(description.robots.nofollow);
+}
+
+TEST_CASE("<link rel=canonical>: the first one, as written, in any chunks") {
+  const std::string_view html =
+      R"(<head><link rel="stylesheet" href="/s.css"><link rel="Canonical" href="/the-page">)"
+      R"(<link rel="canonical" href="/second"></head><a href=/x>)";
+  CHECK(extract_links(html).canonical_href == std::optional<std::string>("/the-page"));
+  CHECK(links_in_chunks(html, {1}).canonical_href == std::optional<std::string>("/the-page"));
+  CHECK_FALSE(extract_links("<link rel=stylesheet href=/s.css>").canonical_href);
+}
+
+TEST_CASE("X-Robots-Tag: for every crawler, or for the one it names") {
+  using corolab::crawler::x_robots_tag_directives;
+  CHECK(x_robots_tag_directives("noindex", "corolab").noindex);
+  CHECK(x_robots_tag_directives("NOFOLLOW", "corolab").nofollow);
+  const auto none = x_robots_tag_directives("none", "corolab");
+  CHECK((none.noindex && none.nofollow));
+  CHECK(x_robots_tag_directives("corolab: nofollow", "corolab").nofollow);
+  CHECK(x_robots_tag_directives("CoroLab: noindex, nofollow", "corolab").nofollow);
+  CHECK_FALSE(x_robots_tag_directives("otherbot: noindex, nofollow", "corolab").noindex);
+  const auto after_other =
+      x_robots_tag_directives("otherbot: noindex, corolab: nofollow", "corolab");
+  CHECK(after_other.nofollow);
+  CHECK_FALSE(after_other.noindex);
+  // A directive's own colon names no crawler.
+  const auto dated =
+      x_robots_tag_directives("unavailable_after: 25 Jun 2030 15:00:00 PST, noindex", "corolab");
+  CHECK(dated.noindex);
+  CHECK_FALSE(x_robots_tag_directives("noarchive, max-snippet: 5", "corolab").noindex);
 }
 
 TEST_CASE("is_html_content_type") {

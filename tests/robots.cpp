@@ -392,6 +392,17 @@ TEST_CASE("only the first 500 KiB are read") {
   CHECK(rules.allows("/la"));
 }
 
+TEST_CASE("a line that ends right at 500 KiB is whole, and is read") {
+  std::string robots = "User-agent: *\n";
+  robots.append(500 * 1024 - robots.size() - 16, '#');
+  robots += "\nDisallow: /last";  // its last byte is the 500 KiB-th
+  REQUIRE(robots.size() == RobotsRules::kMaxBytes);
+  const RobotsRules cut_after = RobotsRules::parse(robots + "\n# more", kAgent);
+  CHECK_FALSE(cut_after.allows("/last"));
+  const RobotsRules cut_inside = RobotsRules::parse(robots + "-longer\n", kAgent);
+  CHECK(cut_inside.allows("/last"));  // "/last-longer" cut to "/last": dropped
+}
+
 TEST_CASE("garbage is no robots.txt, and never an exception") {
   const std::string_view garbage[] = {
       "",

@@ -11,7 +11,8 @@
 //
 // Collaborators answer and never call back: scope.hpp, politeness.hpp
 // (robots.txt, per-host turns), retries.hpp, sitemap_urls.hpp. Stopping
-// (Ctrl-C, --max-time) and resuming are in stop_and_resume.cpp.
+// (Ctrl-C, --max-time) and resuming are in stop_and_resume.cpp; which of a
+// page's links are followed (nofollow) in page_links.cpp.
 
 #include "corolab/crawler/crawler.hpp"
 
@@ -52,7 +53,8 @@ Crawler::Crawler(CrawlOptions options, CrawlSink& sink)
                   {.per_host = options_.per_host,
                    .delay = options_.delay,
                    .user_agent = options_.user_agent,
-                   .timeout = options_.timeout},
+                   .timeout = options_.timeout,
+                   .robots_max_age = options_.robots_max_age},
                   jitter_),
       frontier_(kFrontierCapacity) {}
 
@@ -90,6 +92,8 @@ Task<CrawlSummary> Crawler::run() {
   co_await workers.join();
   // #endregion start_workers
   workers_ = nullptr;
+  report_unfollowed();
+  stats_.count_requests(politeness_.requests());  // robots.txt, redirects included
   timers_.cancel();
   co_await timers_.join();
   co_return stats_.summary(EventLoop::current().now(), stopping_);
@@ -229,7 +233,7 @@ Task<void> Crawler::process(QueuedUrl item) {
     record.outcome = Outcome::not_html;
   } else {
     record.outcome = Outcome::fetched;
-    record.links_found = add_links(item, reader.extractor->finish());
+    follow_links(item, reader.finish(), &record);
   }
   co_return report_outcome(std::move(record));
   // #endregion outcomes
@@ -256,21 +260,6 @@ void Crawler::follow_redirect(const QueuedUrl& item, const std::string& location
   }
   sink_.on_link(item.url, *target);  // a redirect is an edge of the link graph too
   discover(*target, item, item.redirect_hops + 1);
-}
-
-std::size_t Crawler::add_links(const QueuedUrl& item, const ExtractedLinks& links) {
-  std::string base = item.url;
-  if (links.base_href) base = resolve_url(item.url, *links.base_href).value_or(item.url);
-  const UrlResolver resolver(base);
-  std::size_t count = 0;
-  for (const std::string& href : links.hrefs) {
-    std::optional<std::string> url = resolver.resolve(href);
-    if (!url) continue;  // mailto:, javascript:, malformed: not something to crawl
-    ++count;
-    sink_.on_link(item.url, *url);
-    discover(*url, item, 0);
-  }
-  return count;
 }
 
 // The pages a site's sitemaps name join the crawl as if its /sitemap.xml

@@ -91,6 +91,19 @@ std::optional<std::string_view> attribute(const xmlChar** attributes, std::strin
   return std::nullopt;
 }
 
+// Does a space-separated token list (a rel attribute) hold `token`, in any case?
+bool has_token(std::string_view list, std::string_view token) {
+  while (!list.empty()) {
+    const std::size_t start = list.find_first_not_of(" \t\n\f\r");
+    if (start == std::string_view::npos) return false;
+    list.remove_prefix(start);
+    const std::size_t end = std::min(list.find_first_of(" \t\n\f\r"), list.size());
+    if (iequals(list.substr(0, end), token)) return true;
+    list.remove_prefix(end);
+  }
+  return false;
+}
+
 // In HTML5 these elements hold text, not markup: an <a> written inside a
 // <textarea> is text on the screen, not a link. libxml2 2.9 knows that only
 // for <script> and <style>, and reports the tags inside these as elements,
@@ -192,13 +205,15 @@ void parse_piece(htmlParserCtxtPtr context, std::string_view piece) {
 // Everything libxml2 calls back into lives here, at a stable address.
 struct LinkExtractor::Parser {
   ExtractedLinks found;
-  int text_only_depth = 0;  // > 0: inside a <textarea>, <title>, ...
+  std::string product_token;  // besides "robots", our name in <meta name>
+  int text_only_depth = 0;    // > 0: inside a <textarea>, <title>, ...
   std::exception_ptr callback_error;
   std::string unparsed;      // the bytes received and not yet given to libxml2
   std::size_t searched = 0;  // how far the search for the end of the current piece got
   HtmlContext context;
 
-  explicit Parser(std::string_view charset) : context(make_context(events(), this, charset)) {}
+  Parser(std::string_view charset, std::string_view product_token)
+      : product_token(product_token), context(make_context(events(), this, charset)) {}
 
   // Why pieces: given the same page in other chunks, libxml2 2.9's push
   // parser finds other links. A chunk that ends inside "</script>" makes
@@ -277,9 +292,21 @@ struct LinkExtractor::Parser {
     if (holds_text_only(name)) ++text_only_depth;
     if (text_only_depth > 0) return;
     if (name == "a") {
-      if (auto href = attribute(attributes, "href")) found.hrefs.emplace_back(*href);
+      const std::optional<std::string_view> href = attribute(attributes, "href");
+      if (!href) return;
+      if (has_token(attribute(attributes, "rel").value_or(""), "nofollow"))
+        found.nofollow.push_back(found.hrefs.size());
+      found.hrefs.emplace_back(*href);
     } else if (name == "base" && !found.base_href) {
       if (auto href = attribute(attributes, "href")) found.base_href.emplace(*href);
+    } else if (name == "meta") {
+      const std::optional<std::string_view> content = attribute(attributes, "content");
+      found.robots |= meta_robots_directives(attribute(attributes, "name").value_or(""),
+                                             content.value_or(""), product_token);
+    } else if (name == "link" && !found.canonical_href) {
+      const std::optional<std::string_view> href = attribute(attributes, "href");
+      if (href && has_token(attribute(attributes, "rel").value_or(""), "canonical"))
+        found.canonical_href.emplace(*href);
     }
   }
 
@@ -322,10 +349,14 @@ struct LinkExtractor::Parser {
   }
 };
 
-LinkExtractor::LinkExtractor(std::string_view charset) {
+bool ExtractedLinks::may_follow(std::size_t index) const {
+  return !robots.nofollow && !std::binary_search(nofollow.begin(), nofollow.end(), index);
+}
+
+LinkExtractor::LinkExtractor(std::string_view charset, std::string_view product_token) {
   detail::init_libxml2();
   detail::QuietLibxml2Errors quiet;
-  parser_ = std::make_unique<Parser>(charset);
+  parser_ = std::make_unique<Parser>(charset, product_token);
 }
 
 LinkExtractor::~LinkExtractor() = default;
@@ -350,8 +381,9 @@ ExtractedLinks LinkExtractor::finish() {
   return std::move(parser_->found);
 }
 
-ExtractedLinks extract_links(std::string_view html, std::string_view charset) {
-  LinkExtractor extractor(charset);
+ExtractedLinks extract_links(std::string_view html, std::string_view charset,
+                             std::string_view product_token) {
+  LinkExtractor extractor(charset, product_token);
   extractor.feed(html);
   return extractor.finish();
 }

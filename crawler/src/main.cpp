@@ -39,7 +39,8 @@ struct Settings {
   std::string scope = "host";
   std::vector<std::string> include, exclude;
   double delay_seconds = 0, max_time_seconds = 0, timeout_seconds = 20;
-  bool ignore_robots = false;
+  double robots_max_age_seconds = 24 * 60 * 60;
+  bool ignore_robots = false, ignore_nofollow = false;
   bool quiet = false;
   bool demo = false;
   crawler::DemoOptions demo_options;
@@ -55,14 +56,23 @@ void define_options(CLI::App& app, Settings& s) {
       ->check(CLI::Range(1, 1000));
   app.add_option("--delay", s.delay_seconds,
                  "Politeness delay between requests to one host, in seconds (raised to "
-                 "robots.txt's Crawl-delay)")
+                 "robots.txt's Crawl-delay, an extension outside RFC 9309)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   app.add_option("--jitter", s.crawl.jitter,
                  "The delay and retry backoff vary by +/- this fraction")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
-  app.add_flag("--ignore-robots", s.ignore_robots, "Do not fetch or obey robots.txt");
+  app.add_flag("--ignore-robots", s.ignore_robots,
+               "Do not fetch or obey robots.txt (how it is read: see the end)");
+  app.add_option("--robots-max-age", s.robots_max_age_seconds,
+                 "Fetch a host's robots.txt again after this many seconds (kept if then "
+                 "unreachable)")
+      ->capture_default_str()
+      ->check(CLI::Range(1.0, 1e9));
+  app.add_flag("--ignore-nofollow", s.ignore_nofollow,
+               "Follow links marked rel=nofollow, and those of pages whose meta robots or "
+               "X-Robots-Tag says nofollow (noindex pages stay out of --sitemap either way)");
   app.add_option("--user-agent", s.crawl.user_agent,
                  "User-Agent; its first word is matched against robots.txt")
       ->capture_default_str();
@@ -99,7 +109,8 @@ void define_options(CLI::App& app, Settings& s) {
       ->capture_default_str()
       ->check(CLI::IsMember({"json", "csv"}));
   app.add_option("--graph", s.graph, "Write the link graph here (Graphviz DOT)");
-  app.add_option("--sitemap", s.sitemap, "Write a sitemap.xml of the pages found here");
+  app.add_option("--sitemap", s.sitemap,
+                 "Write a sitemap.xml of the pages found here (not those marked noindex)");
   app.add_option("--broken-links", s.broken_links, "Write the broken links report here");
   app.add_option("--journal", s.journal, "Where an interrupted crawl leaves its journal")
       ->capture_default_str();
@@ -114,6 +125,15 @@ void define_options(CLI::App& app, Settings& s) {
       ->capture_default_str();
   app.add_option("--out-dir", s.demo_options.out_dir, "Where the demo writes its files")
       ->capture_default_str();
+  app.footer(
+      "robots.txt, as RFC 9309 says: a 4xx answer means no rules; 5xx, network errors and "
+      "429 (a 4xx, but a server error to Google's crawlers, and to this one) disallow the "
+      "whole host; up to 5 redirects are followed, to any host (more: no rules); the first "
+      "500 KiB are read; it is fetched again after --robots-max-age. Crawl-delay is obeyed, "
+      "though RFC 9309 does not define it.\n"
+      "A page's own directives (meta robots, X-Robots-Tag, rel=nofollow): links marked "
+      "nofollow are not followed and their URLs end as outcome 'nofollow'; noindex pages "
+      "are crawled, marked in the records, and left out of --sitemap.");
 }
 
 // Turns the command line's plain values into crawl options. Throws
@@ -124,6 +144,9 @@ void finish_settings(Settings& s) {
   s.crawl.max_time = std::chrono::duration_cast<corolab::Duration>(seconds(s.max_time_seconds));
   s.crawl.timeout = std::chrono::duration_cast<corolab::Duration>(seconds(s.timeout_seconds));
   s.crawl.obey_robots = !s.ignore_robots;
+  s.crawl.robots_max_age =
+      std::chrono::duration_cast<corolab::Duration>(seconds(s.robots_max_age_seconds));
+  s.crawl.obey_nofollow = !s.ignore_nofollow;
   s.crawl.scope = s.scope == "any"      ? crawler::Scope::any
                   : s.scope == "domain" ? crawler::Scope::domain
                                         : crawler::Scope::host;

@@ -17,6 +17,7 @@ std::string_view to_string(Outcome outcome) noexcept {
     case Outcome::redirect: return "redirect";
     case Outcome::duplicate: return "duplicate";
     case Outcome::limit_reached: return "limit_reached";
+    case Outcome::nofollow: return "nofollow";
   }
   return "unknown";
 }

@@ -10,6 +10,9 @@
 #include "corolab/crawler/content_type.hpp"
 #include "corolab/crawler/crawler.hpp"
 #include "corolab/crawler/link_extractor.hpp"
+#include "corolab/crawler/robots.hpp"
+#include "corolab/crawler/robots_directives.hpp"
+#include "corolab/text.hpp"
 
 namespace corolab::crawler::detail {
 
@@ -22,18 +25,29 @@ inline http::ClientOptions client_options(const CrawlOptions& crawl) {
 }
 
 struct PageReader {
-  explicit PageReader(const CrawlOptions& crawl) : crawl(crawl) {}
+  explicit PageReader(const CrawlOptions& crawl)
+      : crawl(crawl), product_token(crawler::product_token(crawl.user_agent)) {}
 
   const CrawlOptions& crawl;
+  const std::string product_token;         // our name in <meta name> and X-Robots-Tag
   std::optional<LinkExtractor> extractor;  // set when the head says: a page
   std::string content_type;
+  RobotsDirectives header_robots;  // from the X-Robots-Tag headers
   std::size_t attempts = 0;
+
+  // The page's links, with the directives of its head and its body.
+  ExtractedLinks finish() {
+    ExtractedLinks links = extractor->finish();
+    links.robots |= header_robots;
+    return links;
+  }
 
   // The options of the next request for the page; a retry starts afresh.
   http::RequestOptions next_attempt() {
     ++attempts;
     extractor.reset();
     content_type.clear();
+    header_robots = {};
     http::RequestOptions options;
     options.user_agent = crawl.user_agent;
     options.max_body_size = crawl.max_body_size;
@@ -43,7 +57,11 @@ struct PageReader {
     options.accept_body = [this](int status, const http::Headers& headers) {
       content_type = std::string(headers.get("Content-Type").value_or(""));
       if (status < 200 || status >= 300 || !is_html_content_type(content_type)) return false;
-      extractor.emplace(charset_of(content_type));
+      for (const http::Headers::Field& field : headers) {
+        if (text::iequals(field.name, "X-Robots-Tag"))
+          header_robots |= x_robots_tag_directives(field.value, product_token);
+      }
+      extractor.emplace(charset_of(content_type), product_token);
       return true;
     };
     options.on_body_chunk = [this](std::string_view chunk) { extractor->feed(chunk); };

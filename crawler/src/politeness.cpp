@@ -7,6 +7,7 @@
 #include "corolab/event.hpp"
 #include "corolab/event_loop.hpp"
 #include "corolab/sleep.hpp"
+#include "robots_fetch.hpp"
 
 namespace corolab::crawler {
 
@@ -16,9 +17,11 @@ struct Politeness::Host {
   explicit Host(int per_host) : slots(static_cast<std::size_t>(per_host)) {}
   Semaphore slots;
   TimePoint next_request{};
-  std::optional<RobotsRules> robots;
-  bool robots_requested = false;
-  Event robots_ready;
+  std::shared_ptr<const RobotsRules> robots;  // null until first fetched
+  TimePoint robots_expire{};                  // then fetch it again
+  bool robots_unreachable = false;            // robots is disallow_all for an error
+  bool robots_fetching = false;
+  Event robots_ready;  // set when no fetch is under way
 };
 
 Politeness::Politeness(http::Client& client, PolitenessOptions options, Jitter& jitter)
@@ -32,48 +35,48 @@ Politeness::Host& Politeness::host_of(const UrlParts& url) {
   return *host;
 }
 
-// robots.txt is fetched once per host: the first worker to need it fetches
-// it, the others wait on an Event until it is there.
+// robots.txt is fetched once per host, and again once it is older than
+// robots_max_age: one worker fetches it, the others wait on an Event until
+// it is there.
 Task<RobotsLookup> Politeness::robots(UrlParts url) {
   Host& host = host_of(url);
   bool fetched_now = false;
-  while (!host.robots) {
-    if (host.robots_requested) {
+  while (!host.robots || EventLoop::current().now() >= host.robots_expire) {
+    if (host.robots_fetching) {
       co_await host.robots_ready.wait();  // another worker is fetching it
       continue;
     }
-    host.robots_requested = true;
-    RobotsRules rules = co_await fetch_robots(url);
-    host.robots = std::move(rules);
-    host.robots_ready.set();
-    fetched_now = true;
+    fetched_now = !host.robots;
+    co_await fetch_robots(&host, url);
   }
-  co_return RobotsLookup{&*host.robots, fetched_now};
+  co_return RobotsLookup{host.robots, fetched_now};
 }
 
-Task<RobotsRules> Politeness::fetch_robots(UrlParts url) {
-  http::RequestOptions options;
-  options.user_agent = options_.user_agent;
-  options.total_timeout = options_.timeout;
-  options.max_body_size = 512 * 1024;
-  RobotsRules rules = RobotsRules::disallow_all();  // unreachable: assume the worst
-  ++requests_;
-  try {
-    const std::string robots_url = url.scheme + "://" + origin_of(url) + "/robots.txt";
-    http::ClientResponse response = co_await client_.get(robots_url, options);
-    if (response.status >= 200 && response.status < 300) {
-      rules = RobotsRules::parse(response.body, options_.user_agent);
-    } else if (response.status >= 400 && response.status < 500) {
-      rules = RobotsRules::allow_all();  // no robots.txt: no rules
+// A refetch that finds robots.txt unreachable keeps the rules the site gave
+// before (RFC 9309 2.4 allows a cached copy for as long as that lasts).
+Task<void> Politeness::fetch_robots(Host* host, UrlParts url) {
+  // However this ends (cancelled too), the waiters wake and look again.
+  struct WakeWaiters {
+    Host* host;
+    ~WakeWaiters() {
+      host->robots_fetching = false;
+      host->robots_ready.set();
     }
-  } catch (const http::HttpError& error) {
-    // A failed TLS handshake (most often a certificate we do not trust) is
-    // not the site saying anything: no request reached it. The pages' own
-    // requests need the same handshake, so trying them costs the site
-    // nothing, and their records then say what went wrong (and --cacert).
-    if (error.kind() == http::ErrorKind::tls) rules = RobotsRules::allow_all();
+  };
+  host->robots_fetching = true;
+  host->robots_ready.reset();
+  const WakeWaiters wake_waiters{host};
+  detail::RobotsFetchOptions options{.user_agent = options_.user_agent,
+                                     .timeout = options_.timeout};
+  const std::string robots_url = url.scheme + "://" + origin_of(url) + "/robots.txt";
+  detail::RobotsFetch fetch = co_await detail::fetch_robots_txt(&client_, robots_url, options);
+  requests_ += fetch.requests;
+  const bool keep_cached = fetch.unreachable && host->robots && !host->robots_unreachable;
+  if (!keep_cached) {
+    host->robots = std::make_shared<const RobotsRules>(std::move(fetch.rules));
+    host->robots_unreachable = fetch.unreachable;
   }
-  co_return rules;
+  host->robots_expire = EventLoop::current().now() + options_.robots_max_age;
 }
 
 // The turn: each caller books the next turn *before* it sleeps, so two

@@ -40,7 +40,7 @@ const char* colour_of(Outcome outcome) {
 }  // namespace
 
 void JsonLinesWriter::on_page(const PageRecord& record) {
-  const nlohmann::json line = {
+  nlohmann::json line = {
       {"url", record.url},           {"final_url", record.final_url},
       {"status", record.status},     {"content_type", record.content_type},
       {"depth", record.depth},       {"parent", record.parent},
@@ -48,26 +48,30 @@ void JsonLinesWriter::on_page(const PageRecord& record) {
       {"error", record.error},       {"outcome", to_string(record.outcome)},
       {"links", record.links_found},
   };
+  line["noindex"] = record.noindex;
+  line["canonical"] = record.canonical;
   // Invalid UTF-8 in a URL or error text is replaced, never a crash.
   out_ << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n' << std::flush;
 }
 
 CsvWriter::CsvWriter(std::ostream& out, bool write_header) : out_(out) {
   if (write_header)
-    out_ << "url,final_url,status,content_type,depth,parent,bytes,time_ms,error,outcome,links\n";
+    out_ << "url,final_url,status,content_type,depth,parent,bytes,time_ms,error,outcome,links,"
+            "noindex,canonical\n";
 }
 
 void CsvWriter::on_page(const PageRecord& record) {
   out_ << csv_field(record.url) << ',' << csv_field(record.final_url) << ',' << record.status << ','
        << csv_field(record.content_type) << ',' << record.depth << ',' << csv_field(record.parent)
        << ',' << record.bytes << ',' << milliseconds(record.time) << ',' << csv_field(record.error)
-       << ',' << to_string(record.outcome) << ',' << record.links_found << '\n'
+       << ',' << to_string(record.outcome) << ',' << record.links_found << ','
+       << (record.noindex ? "true" : "false") << ',' << csv_field(record.canonical) << '\n'
        << std::flush;
 }
 
 void CrawlCollector::on_page(const PageRecord& record) {
   outcomes_[record.url] = record.outcome;
-  if (record.outcome == Outcome::fetched) pages_.push_back(record.url);
+  if (record.outcome == Outcome::fetched && !record.noindex) pages_.push_back(record.url);
   const bool broken =
       record.outcome == Outcome::http_error || record.outcome == Outcome::network_error;
   if (broken) {

@@ -20,8 +20,6 @@
 namespace corolab::crawler {
 namespace {
 
-// RFC 9309 2.5: parsers must read at least 500 KiB; we read exactly that.
-constexpr std::size_t kMaxRobotsBytes = 500 * 1024;
 // Values beyond a day are a wish not to be crawled; capped, so that the
 // conversion to nanoseconds cannot overflow.
 constexpr double kMaxCrawlDelaySeconds = 24 * 60 * 60;
@@ -44,8 +42,11 @@ using text::trim;
 // The first 500 KiB, without a line the limit cut in half: half a rule
 // could forbid or allow more than the whole one did.
 std::string_view within_size_limit(std::string_view text) {
-  if (text.size() <= kMaxRobotsBytes) return text;
-  text = text.substr(0, kMaxRobotsBytes);
+  constexpr std::size_t kMaxBytes = RobotsRules::kMaxBytes;
+  if (text.size() <= kMaxBytes) return text;
+  const bool line_ends_at_limit = text[kMaxBytes] == '\n' || text[kMaxBytes] == '\r';
+  text = text.substr(0, kMaxBytes);
+  if (line_ends_at_limit) return text;
   const std::size_t last_break = text.find_last_of("\r\n");
   return last_break == std::string_view::npos ? std::string_view{} : text.substr(0, last_break);
 }
@@ -72,14 +73,6 @@ std::optional<Line> parse_line(std::string_view raw) {
   const std::size_t colon = content.find(':');
   if (colon == std::string_view::npos) return std::nullopt;
   return Line{to_lower(trim(content.substr(0, colon))), trim(content.substr(colon + 1))};
-}
-
-// "corolab/0.1 (+https://...)" -> "corolab": robots.txt names crawlers by
-// the product token, and compares it case-insensitively (RFC 9309 2.2.1).
-std::string product_token(std::string_view user_agent) {
-  user_agent = trim(user_agent);
-  const std::size_t end = std::min(user_agent.find_first_of("/ \t"), user_agent.size());
-  return to_lower(user_agent.substr(0, end));
 }
 
 // Plain decimal seconds, possibly fractional ("2", "0.5"); anything else
@@ -209,6 +202,12 @@ Duration to_duration(double seconds) {
 }
 
 }  // namespace
+
+std::string product_token(std::string_view user_agent) {
+  user_agent = trim(user_agent);
+  const std::size_t end = std::min(user_agent.find_first_of("/ \t"), user_agent.size());
+  return to_lower(user_agent.substr(0, end));
+}
 
 RobotsRules RobotsRules::parse(std::string_view robots_txt, std::string_view user_agent) {
   RobotsRules rules;

@@ -99,9 +99,12 @@ Transfer::Transfer(CurlMultiBridge& bridge, const ClientOptions& client, std::st
     curl_easy_setopt(easy_, CURLOPT_LOW_SPEED_TIME, milliseconds(options_.low_speed_time) / 1000);
   }
   // Refuses at once a body whose Content-Length is too large; on_body_data
-  // catches the ones that do not announce their size.
-  curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE,
-                   static_cast<curl_off_t>(options_.max_body_size));
+  // catches the ones that do not announce their size. (A body to truncate
+  // is not refused: on_body_data cuts it.)
+  if (!options_.truncate_body) {
+    curl_easy_setopt(easy_, CURLOPT_MAXFILESIZE_LARGE,
+                     static_cast<curl_off_t>(options_.max_body_size));
+  }
   curl_easy_setopt(easy_, CURLOPT_ACCEPT_ENCODING, "");  // every codec this libcurl has
   curl_easy_setopt(easy_, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
   // While the first connection to a host is being made, wait for it rather
@@ -167,9 +170,10 @@ void Transfer::collect_info() {
 }
 
 ClientResponse Transfer::take_response() {
-  // A write aborted on purpose (the caller skipped the body) is a success.
-  const bool skipped = response_.body_skipped && result_ == CURLE_WRITE_ERROR;
-  if (result_ != CURLE_OK && !skipped) {
+  // A write aborted on purpose (the caller skipped or truncated the body) is a success.
+  const bool cut_short = response_.body_skipped || response_.body_truncated;
+  const bool on_purpose = cut_short && result_ == CURLE_WRITE_ERROR;
+  if (result_ != CURLE_OK && !on_purpose) {
     std::string detail = error_buffer_[0] != '\0' ? error_buffer_ : curl_easy_strerror(result_);
     if (body_too_large_)
       detail = "body larger than " + std::to_string(options_.max_body_size) + " bytes";
@@ -225,17 +229,20 @@ bool Transfer::header_line(std::string_view line) {
 }
 
 bool Transfer::body_data(std::string_view chunk) {
-  if (response_.body_size + chunk.size() > options_.max_body_size) {
+  const bool too_large = response_.body_size + chunk.size() > options_.max_body_size;
+  if (too_large && !options_.truncate_body) {
     body_too_large_ = true;
     return false;  // abort now, not after downloading the rest
   }
+  if (too_large) chunk = chunk.substr(0, options_.max_body_size - response_.body_size);
   response_.body_size += chunk.size();
   if (options_.on_body_chunk) {
     options_.on_body_chunk(chunk);
   } else {
     response_.body.append(chunk);
   }
-  return true;
+  if (too_large) response_.body_truncated = true;
+  return !too_large;  // truncated: the rest is not downloaded
 }
 
 }  // namespace corolab::http

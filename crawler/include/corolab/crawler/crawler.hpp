@@ -32,6 +32,8 @@ struct CrawlOptions {
   Duration delay{0};     // politeness delay between requests to a host
   double jitter = 0.5;   // the delay varies by +/- this fraction
   bool obey_robots = true;
+  Duration robots_max_age{std::chrono::hours(24)};  // then a host's robots.txt is fetched again
+  bool obey_nofollow = true;  // rel="nofollow" links, and those of nofollow pages, are not followed
   std::string user_agent = "corolab-crawl/0.1 (+https://github.com/corolab)";
   int max_depth = -1;         // -1: no limit
   std::size_t max_pages = 0;  // 0: no limit (counts requests made)
@@ -95,7 +97,9 @@ class Crawler {
   void discover(const std::string& url, const QueuedUrl& from, int redirect_hops);
   Task<void> process(QueuedUrl item);
   void follow_redirect(const QueuedUrl& item, const std::string& location, PageRecord* record);
-  std::size_t add_links(const QueuedUrl& item, const ExtractedLinks& links);
+  void follow_links(const QueuedUrl& item, const ExtractedLinks& links, PageRecord* record);
+  void note_unfollowed(const std::string& url, const QueuedUrl& from);
+  void report_unfollowed();
   Task<void> discover_sitemaps(std::vector<std::string> sitemaps, UrlParts site);
   void report_outcome(PageRecord record);
   Task<void> cancel_after_grace();
@@ -119,8 +123,12 @@ class Crawler {
   bool stopping_ = false;               // stop() was called
   bool time_is_up_ = false;             // --max-time passed
   std::vector<QueuedUrl> interrupted_;  // not finished when stopped: for the journal
-  TaskGroup* workers_ = nullptr;        // while run() runs
-  TaskGroup timers_;                    // grace period and time limit
+  // URLs only nofollow links led to, so far: reported when the crawl ends
+  // (page_links.cpp), unless another link led to them after all.
+  std::vector<PageRecord> unfollowed_;
+  std::unordered_set<std::uint64_t> unfollowed_seen_;
+  TaskGroup* workers_ = nullptr;  // while run() runs
+  TaskGroup timers_;              // grace period and time limit
 };
 
 }  // namespace corolab::crawler

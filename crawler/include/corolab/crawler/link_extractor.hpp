@@ -9,18 +9,29 @@
 // <textarea> or <title> is not markup, so an <a> in there is no link.
 // Entities in attributes are decoded (&amp; -> &); otherwise an href is
 // kept as written, spaces and all: resolving it is the URL parser's job.
+// Also read: which links say rel="nofollow", the page's robots directives
+// (<meta name="robots">, robots_directives.hpp) and its <link rel="canonical">.
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "corolab/crawler/robots_directives.hpp"
+
 namespace corolab::crawler {
 
 struct ExtractedLinks {
-  std::optional<std::string> base_href;  // the first <base href>, if any
-  std::vector<std::string> hrefs;        // as written (decoded), in document order
+  std::optional<std::string> base_href;       // the first <base href>, if any
+  std::vector<std::string> hrefs;             // as written (decoded), in document order
+  std::vector<std::size_t> nofollow;          // the indexes in hrefs of <a rel="nofollow">s
+  std::optional<std::string> canonical_href;  // the first <link rel="canonical" href>
+  RobotsDirectives robots;                    // of the page's <meta name="robots">s
+
+  // May hrefs[index] be followed: neither its rel nor the page says nofollow?
+  bool may_follow(std::size_t index) const;
 };
 
 class LinkExtractor {
@@ -29,7 +40,8 @@ class LinkExtractor {
   // "iso-8859-1"): it wins over <meta charset>. Without it (or with a name
   // libxml2 does not know) the page is read as UTF-8 unless a <meta charset>
   // says otherwise, and as Latin-1 from the first byte that is not UTF-8.
-  explicit LinkExtractor(std::string_view charset = {});
+  // `product_token`: our name in <meta name="..."> besides "robots".
+  explicit LinkExtractor(std::string_view charset = {}, std::string_view product_token = {});
   ~LinkExtractor();
   LinkExtractor(const LinkExtractor&) = delete;
   LinkExtractor& operator=(const LinkExtractor&) = delete;
@@ -46,6 +58,7 @@ class LinkExtractor {
 };
 
 // Convenience for tests and small pages.
-ExtractedLinks extract_links(std::string_view html, std::string_view charset = {});
+ExtractedLinks extract_links(std::string_view html, std::string_view charset = {},
+                             std::string_view product_token = {});
 
 }  // namespace corolab::crawler

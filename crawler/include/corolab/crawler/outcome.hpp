@@ -25,8 +25,9 @@ enum class Outcome {
   redirect,           // 3xx: the target was vetted and queued as a URL of its own
   duplicate,          // a link to a URL already seen (counted, not listed)
   limit_reached,      // --max-pages, --max-depth or --max-time, or interrupted
+  nofollow,           // only links marked nofollow led here (not followed)
 };
-inline constexpr std::size_t kOutcomeCount = 10;
+inline constexpr std::size_t kOutcomeCount = 11;
 
 std::string_view to_string(Outcome outcome) noexcept;
 
@@ -43,6 +44,8 @@ struct PageRecord {
   std::string error;
   Outcome outcome = Outcome::fetched;
   std::size_t links_found = 0;
+  bool noindex = false;   // the page said noindex (meta robots or X-Robots-Tag)
+  std::string canonical;  // its <link rel="canonical">, absolute ("" if none)
 };
 
 // A record's error for a fetch that failed: curl's words, and what to do

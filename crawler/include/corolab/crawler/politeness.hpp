@@ -1,8 +1,9 @@
 #pragma once
-// Politeness: what a crawler owes each host. Its robots.txt, fetched once
-// and obeyed; at most `per_host` requests at once; and a pause between
-// requests (--delay, or the site's Crawl-delay if longer), jittered.
-// A host is "host:port" (origin_of).
+// Politeness: what a crawler owes each host. Its robots.txt, obeyed, and
+// fetched again once it is a day old (RFC 9309 2.4); at most `per_host`
+// requests at once; and a pause between requests (--delay, or the site's
+// Crawl-delay if longer), jittered. A host is "host:port" (origin_of).
+// How each answer to a robots.txt request is read: robots_fetch.hpp.
 
 #include <cstddef>
 #include <memory>
@@ -24,16 +25,21 @@ struct PolitenessOptions {
   Duration delay{0};                           // between requests to one host, at least
   std::string user_agent;                      // for robots.txt: its requests, and its groups
   Duration timeout{std::chrono::seconds(20)};  // for fetching robots.txt
+  // A host's robots.txt is fetched again when older than this, on the
+  // loop's clock (RFC 9309 2.4: a cached copy SHOULD NOT serve longer than
+  // 24 hours). If the new fetch finds it unreachable, the old rules stay.
+  Duration robots_max_age{std::chrono::hours(24)};
 };
 
 // One of a host's request slots, held while its request lasts: a permit of
 // the host's Semaphore, given back when it goes out of scope.
 using HostSlot = Semaphore::Permit;
 
-// A host's robots.txt rules (they live as long as the Politeness).
+// A host's robots.txt rules. Shared: a refetch may replace the host's
+// rules while a caller still reads these.
 struct RobotsLookup {
-  const RobotsRules* rules = nullptr;
-  bool fetched_now = false;  // by this caller: the first to ask about the host
+  std::shared_ptr<const RobotsRules> rules;
+  bool fetched_now = false;  // the host's first fetch, by this caller
 };
 
 class Politeness {
@@ -41,8 +47,8 @@ class Politeness {
   Politeness(http::Client& client, PolitenessOptions options, Jitter& jitter);
   ~Politeness();
 
-  // The rules of `url`'s host. The first caller fetches robots.txt; the
-  // others wait for it.
+  // The rules of `url`'s host. The first caller fetches robots.txt (and
+  // the first after robots_max_age fetches it again); the others wait.
   Task<RobotsLookup> robots(UrlParts url);
 
   // A slot on `url`'s host, then its turn: hold the slot for the request.
@@ -53,7 +59,7 @@ class Politeness {
  private:
   struct Host;
   Host& host_of(const UrlParts& url);
-  Task<RobotsRules> fetch_robots(UrlParts url);
+  Task<void> fetch_robots(Host* host, UrlParts url);
 
   http::Client& client_;
   PolitenessOptions options_;

@@ -49,7 +49,7 @@ class CrawlCollector final : public CrawlSink {
 
   // The link graph in Graphviz DOT: pages as nodes, coloured by outcome.
   void write_dot(std::ostream& out) const;
-  // A sitemaps.org <urlset> of the HTML pages fetched.
+  // A sitemaps.org <urlset> of the HTML pages fetched, but those that said noindex.
   void write_sitemap(std::ostream& out) const;
   // Broken links: each failing URL with the pages that link to it.
   void write_broken_links(std::ostream& out) const;

@@ -9,6 +9,7 @@
 // compared with their percent-escapes in one spelling: "/%7Ea" and "/~a" are
 // one path, and so are "?u=https://x" and "?u=https%3A%2F%2Fx" (robots.cpp).
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,8 +19,17 @@
 
 namespace corolab::crawler {
 
+// "corolab-crawl/0.1 (+https://...)" -> "corolab-crawl": robots.txt (and
+// <meta name> / X-Robots-Tag) name crawlers by the product token, compared
+// case-insensitively (RFC 9309 2.2.1); it comes back lowercase.
+std::string product_token(std::string_view user_agent);
+
 class RobotsRules {
  public:
+  // parse() reads this much and no more: RFC 9309 2.5 asks for at least
+  // 500 KiB. A line the limit cuts in half is dropped.
+  static constexpr std::size_t kMaxBytes = 500 * 1024;
+
   // The rules for `user_agent` (its product token, e.g. "corolab") in a
   // robots.txt body. Unparseable lines are ignored, as the RFC asks.
   static RobotsRules parse(std::string_view robots_txt, std::string_view user_agent);
@@ -32,7 +42,8 @@ class RobotsRules {
   // `path_and_query` as in UrlParts: "/a/b?x=1". "/robots.txt" is always allowed.
   bool allows(std::string_view path_and_query) const;
 
-  // Crawl-delay of the chosen group (not in the RFC, but widely used).
+  // Crawl-delay of the chosen group: not in RFC 9309 (which says nothing
+  // about pacing), an extension that Bing and Yandex obey and Google ignores.
   std::optional<Duration> crawl_delay() const noexcept { return crawl_delay_; }
   // Sitemap: lines (they belong to no group).
   const std::vector<std::string>& sitemaps() const noexcept { return sitemaps_; }

@@ -66,6 +66,7 @@ struct ClientResponse {
   std::string body;                     // empty for HEAD, a body callback, or a skipped body
   std::size_t body_size = 0;            // bytes received (decoded)
   bool body_skipped = false;            // RequestOptions::accept_body said no
+  bool body_truncated = false;          // cut at max_body_size (RequestOptions::truncate_body)
   long new_connections = 0;             // 0: an existing connection was reused
   int http_version = 0;                 // 11: HTTP/1.1, 20: HTTP/2 (0: none); of the last hop
   Timings timings;
@@ -82,6 +83,10 @@ struct RequestOptions {
   // The transfer is aborted as soon as the body would exceed this, including
   // at once when Content-Length announces more.
   std::size_t max_body_size = 16 * 1024 * 1024;
+  // Instead, keep the first max_body_size bytes and end the transfer there,
+  // as a success with body_truncated set: for files that are read up to a
+  // limit, such as robots.txt (RFC 9309 2.5: the first 500 KiB, at least).
+  bool truncate_body = false;
   bool follow_redirects = false;  // off: the crawler vets every hop itself
   long max_redirects = 5;
   std::string user_agent = "corolab/0.1";
