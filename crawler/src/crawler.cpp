@@ -96,7 +96,8 @@ Task<CrawlSummary> Crawler::run() {
   stats_.count_requests(politeness_.requests());  // robots.txt, redirects included
   timers_.cancel();
   co_await timers_.join();
-  co_return stats_.summary(EventLoop::current().now(), stopping_);
+  // Stopped with nothing left is finished, not interrupted.
+  co_return stats_.summary(EventLoop::current().now(), stopping_ && !interrupted_.empty());
 }
 
 // A worker: take the next URL, process it, repeat until the frontier closes.
@@ -280,7 +281,5 @@ void Crawler::report_outcome(PageRecord record) {
   stats_.count(record);
   sink_.on_page(record);
 }
-
-CrawlProgress Crawler::progress() const noexcept { return stats_.progress(frontier_.size()); }
 
 }  // namespace corolab::crawler

@@ -4,16 +4,20 @@
 //
 // Maps a site, reports what happened to every URL it found (one JSON line
 // each), and lists broken links. Ctrl-C stops cleanly and leaves a journal
-// that --resume continues from. Exit codes: 0 success, 1 finished with
-// errors (broken links), 2 usage error, 130 interrupted.
+// that --resume continues from, under the same options (resume_options.hpp).
+// Exit codes: 0 success, 1 finished with errors (broken links), 2 usage
+// error, 130 interrupted.
 
 #include <fmt/core.h>
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "corolab/crawler/crawler.hpp"
 #include "corolab/crawler/journal.hpp"
@@ -23,6 +27,7 @@
 #include "corolab/sync_wait.hpp"
 #include "corolab/task_group.hpp"
 #include "demo.hpp"
+#include "resume_options.hpp"
 
 namespace crawler = corolab::crawler;
 using corolab::Task;
@@ -44,6 +49,7 @@ struct Settings {
   bool quiet = false;
   bool demo = false;
   crawler::DemoOptions demo_options;
+  crawler::CommandLineOptions command_line;  // the crawl's options, for its journal
 };
 
 void define_options(CLI::App& app, Settings& s) {
@@ -108,13 +114,22 @@ void define_options(CLI::App& app, Settings& s) {
   app.add_option("--format", s.format, "Record format: json (JSON Lines) or csv")
       ->capture_default_str()
       ->check(CLI::IsMember({"json", "csv"}));
-  app.add_option("--graph", s.graph, "Write the link graph here (Graphviz DOT)");
+  app.add_option("--graph", s.graph,
+                 "Write the link graph here (Graphviz DOT; draw it with: dot -Tsvg FILE -o "
+                 "site.svg)");
   app.add_option("--sitemap", s.sitemap,
                  "Write a sitemap.xml of the pages found here (not those marked noindex)");
   app.add_option("--broken-links", s.broken_links, "Write the broken links report here");
-  app.add_option("--journal", s.journal, "Where an interrupted crawl leaves its journal")
+  app.add_option("--journal", s.journal,
+                 "Where an interrupted crawl leaves its journal (a finished crawl marks it "
+                 "finished)")
       ->capture_default_str();
-  app.add_option("--resume", s.resume, "Continue the crawl recorded in this journal");
+  app.add_option("--resume", s.resume,
+                 "Continue the crawl recorded in this journal, under its options. Options given "
+                 "again must agree, except those about speed, patience and output files "
+                 "(--concurrency --per-host --delay --jitter --max-time --max-tries --timeout "
+                 "--output --graph --sitemap --broken-links --journal --quiet), which override. "
+                 "Limits and reports cover the whole crawl.");
   app.add_flag("-q,--quiet", s.quiet, "No progress line and no summary");
   app.add_flag("--demo", s.demo,
                "Crawl the embedded demo site twice (sequential, then concurrent) and compare");
@@ -170,14 +185,38 @@ void finish_settings(Settings& s) {
   }
 }
 
+// --resume: parse again, the journal's options first, then this command
+// line's overrides (resume_options.hpp says which may differ).
+void adopt_journal_options(CLI::App& app, Settings& settings, const crawler::Journal& journal) {
+  const crawler::ResumedCommandLine resumed = crawler::resumed_command_line(journal, app);
+  std::vector<std::string> arguments{"--resume=" + settings.resume};
+  arguments.insert(arguments.end(), resumed.arguments.begin(), resumed.arguments.end());
+  std::reverse(arguments.begin(), arguments.end());  // CLI11 takes them last first
+  settings = Settings{};
+  app.parse(arguments);
+  if (settings.quiet) return;
+  for (const std::string& change : resumed.overrides)
+    fmt::print(stderr, "resuming with {}\n", change);
+}
+
+// A CSV file starts with its header: a new file, or an empty one when resuming.
+bool records_start_empty(const Settings& s) {
+  if (s.resume.empty() || s.output == "-") return s.resume.empty();
+  std::error_code error;
+  const std::uintmax_t size = std::filesystem::file_size(s.output, error);
+  return error || size == 0;
+}
+
 // The output files. Records are written as they happen, so an interrupted
-// crawl leaves valid files; when resuming, records are appended.
+// crawl leaves valid files; when resuming, records are appended, and the
+// reports start from what the journal collected.
 class Outputs {
  public:
   // The link graph is kept only for the reports that need it: memory then
   // grows with the pages, not with the links.
   explicit Outputs(const Settings& s)
       : settings_(s), collector_(!s.graph.empty() || !s.broken_links.empty()) {
+    const bool header = records_start_empty(s);  // before the file is opened
     const auto mode = s.resume.empty() ? std::ios::trunc : std::ios::app;
     std::ostream* records = &std::cout;
     if (s.output != "-") {
@@ -186,7 +225,7 @@ class Outputs {
       records = &file_;
     }
     if (s.format == "csv") {
-      writer_ = std::make_unique<crawler::CsvWriter>(*records, s.resume.empty());
+      writer_ = std::make_unique<crawler::CsvWriter>(*records, header);
     } else {
       writer_ = std::make_unique<crawler::JsonLinesWriter>(*records);
     }
@@ -203,6 +242,10 @@ class Outputs {
                [&](std::ostream& out) { collector_.write_broken_links(out); });
   }
   std::size_t broken_links() const { return collector_.broken_link_count(); }
+  std::size_t urls() const { return collector_.url_count(); }
+
+  void restore(const crawler::CollectedReports& reports) { collector_.restore(reports); }
+  crawler::CollectedReports collected() const { return collector_.collected(); }
 
  private:
   template <typename Write>
@@ -220,6 +263,17 @@ class Outputs {
   crawler::FanOut sinks_;
 };
 
+// The reports cover the whole crawl, the summary only this run: say both.
+void report_broken_links(const Settings& settings, const Outputs& outputs, bool resumed) {
+  if (settings.quiet) return;
+  if (resumed) fmt::print(stderr, "the whole crawl (all its parts): {} URLs\n", outputs.urls());
+  const std::size_t broken = outputs.broken_links();
+  if (broken == 0) return;
+  fmt::print(stderr, "{} broken link{}{}\n", broken, broken == 1 ? "" : "s",
+             settings.broken_links.empty() ? " (--broken-links FILE lists them)"
+                                           : ": see " + settings.broken_links);
+}
+
 // Ctrl-C once: stop gracefully. Twice: stop now.
 Task<void> stop_on_signals(crawler::Crawler* crawl) {
   const std::vector<int> signals{SIGINT, SIGTERM};
@@ -231,16 +285,17 @@ Task<void> stop_on_signals(crawler::Crawler* crawl) {
   crawl->stop();
 }
 
-Task<int> crawl(Settings settings) {
+Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
   // #region resume
-  crawler::Journal resumed;
-  if (!settings.resume.empty()) {
-    resumed = crawler::read_journal(settings.resume);
-    if (settings.crawl.seeds.empty()) settings.crawl.seeds = resumed.seeds;
-  }
+  if (resumed)
+    settings.crawl.max_time = crawler::time_left(settings.crawl.max_time, resumed->elapsed);
   Outputs outputs(settings);
   crawler::Crawler site_crawler(settings.crawl, outputs.sink());
-  if (!settings.resume.empty()) site_crawler.restore(resumed.seen, resumed.frontier);
+  if (resumed) {
+    outputs.restore(resumed->reports);  // the reports describe the whole crawl
+    site_crawler.restore(std::move(resumed->seen), std::move(resumed->frontier),
+                         resumed->pages_requested);
+  }
   // #endregion resume
 
   corolab::TaskGroup helpers;
@@ -254,19 +309,25 @@ Task<int> crawl(Settings settings) {
   outputs.write_reports();
   if (!settings.quiet) crawler::print_summary(stderr, summary);
   // #region journal
+  const corolab::Duration spent =
+      summary.elapsed + (resumed ? resumed->elapsed : corolab::Duration{0});
   if (summary.interrupted) {
-    crawler::write_journal(settings.journal, {settings.crawl.seeds, site_crawler.seen_hashes(),
-                                              site_crawler.remaining()});
-    fmt::print(stderr, "interrupted: {} URLs left; continue with: --resume {}\n",
+    crawler::write_journal(settings.journal, {.options = settings.command_line,
+                                              .finished = false,
+                                              .seen = site_crawler.seen_hashes(),
+                                              .frontier = site_crawler.remaining(),
+                                              .pages_requested = site_crawler.pages_requested(),
+                                              .elapsed = spent,
+                                              .reports = outputs.collected()});
+    fmt::print(stderr, "interrupted: {} URLs left; continue with: corolab-crawl --resume {}\n",
                site_crawler.remaining().size(), settings.journal);
     co_return 130;
   }
+  // Finished: a journal left by an earlier part says so, and resuming it does nothing.
+  for (const std::string& path : {settings.journal, settings.resume})
+    crawler::mark_journal_finished(path, settings.command_line);
   // #endregion journal
-  if (!settings.quiet && outputs.broken_links() > 0) {
-    fmt::print(stderr, "{} broken links{}\n", outputs.broken_links(),
-               settings.broken_links.empty() ? " (--broken-links FILE lists them)"
-                                             : ": see " + settings.broken_links);
-  }
+  report_broken_links(settings, outputs, resumed.has_value());
   co_return outputs.broken_links() > 0 ? 1 : 0;
 }
 
@@ -285,8 +346,19 @@ int main(int argc, char** argv) {
   CLI::App app{"corolab-crawl: a concurrent web crawler on the corolab runtime"};
   Settings settings;
   define_options(app, settings);
+  std::optional<crawler::Journal> resumed;
   try {
     app.parse(argc, argv);
+    if (!settings.resume.empty()) {
+      resumed = crawler::read_journal(settings.resume);
+      if (resumed->finished) {
+        fmt::print(stderr, "corolab-crawl: the crawl in {} is finished: nothing left to resume\n",
+                   settings.resume);
+        return 0;
+      }
+      adopt_journal_options(app, settings, *resumed);
+    }
+    settings.command_line = crawler::given_options(app);
     finish_settings(settings);
   } catch (const CLI::ParseError& error) {
     const int code = app.exit(error);  // prints help, or the error
@@ -294,11 +366,14 @@ int main(int argc, char** argv) {
   } catch (const std::invalid_argument& error) {
     fmt::print(stderr, "corolab-crawl: {}\nRun with --help for more information.\n", error.what());
     return 2;
+  } catch (const std::runtime_error& error) {  // a journal that cannot be read
+    fmt::print(stderr, "corolab-crawl: {}\n", error.what());
+    return 1;
   }
   raise_file_limit();
   try {
     if (settings.demo) return corolab::sync_wait(crawler::run_demo(settings.demo_options));
-    return corolab::sync_wait(crawl(settings));
+    return corolab::sync_wait(crawl(settings, std::move(resumed)));
   } catch (const std::exception& error) {
     fmt::print(stderr, "corolab-crawl: {}\n", error.what());
     return 1;

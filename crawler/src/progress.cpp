@@ -8,6 +8,12 @@
 
 namespace corolab::crawler {
 
+// Unfinished: queued, waiting for a turn on their host, in flight, or kept
+// for the journal (after stop()). The frontier alone would miss all but the first.
+CrawlProgress Crawler::progress() const noexcept {
+  return stats_.progress(pending_ + interrupted_.size());
+}
+
 namespace {
 
 std::string status_line(const std::string& label, const CrawlProgress& progress, double seconds) {

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "corolab/crawler/link_graph.hpp"
 #include "corolab/text.hpp"
 
 namespace corolab::crawler {
@@ -23,18 +24,6 @@ std::string csv_field(const std::string& text) {
     quoted += c;
   }
   return quoted + "\"";
-}
-
-const char* colour_of(Outcome outcome) {
-  switch (outcome) {
-    case Outcome::fetched: return "palegreen";
-    case Outcome::redirect: return "lightblue";
-    case Outcome::http_error:
-    case Outcome::network_error:
-    case Outcome::too_large: return "salmon";
-    case Outcome::blocked_by_robots: return "gold";
-    default: return "lightgrey";
-  }
 }
 
 }  // namespace
@@ -70,48 +59,60 @@ void CsvWriter::on_page(const PageRecord& record) {
 }
 
 void CrawlCollector::on_page(const PageRecord& record) {
-  outcomes_[record.url] = record.outcome;
-  if (record.outcome == Outcome::fetched && !record.noindex) pages_.push_back(record.url);
-  const bool broken =
-      record.outcome == Outcome::http_error || record.outcome == Outcome::network_error;
-  if (broken) {
-    broken_.push_back(record.url);
-    failures_[record.url] = record.status != 0 ? std::to_string(record.status) : record.error;
-  }
+  add({.url = record.url,
+       .outcome = record.outcome,
+       .status = record.status,
+       .parent = record.parent,
+       .error = record.error,
+       .noindex = record.noindex});
+}
+
+// A URL has one outcome; seen again (a resume's restore), the last one counts.
+void CrawlCollector::add(ReportedUrl url) {
+  auto [entry, added] = urls_.try_emplace(url.url);
+  if (!added && is_broken(entry->second.outcome)) --broken_count_;
+  if (is_broken(url.outcome)) ++broken_count_;
+  entry->second = std::move(url);
 }
 
 void CrawlCollector::on_link(const std::string& from, const std::string& to) {
   if (keep_links_) edges_.emplace(from, to);
 }
 
-void CrawlCollector::write_dot(std::ostream& out) const {
-  out << "digraph crawl {\n  rankdir=LR;\n  node [shape=box, style=filled, fontsize=9];\n";
-  for (const auto& [url, outcome] : outcomes_) {
-    out << "  \"" << text::escape_markup(url) << "\" [fillcolor=" << colour_of(outcome)
-        << ", tooltip=\"" << to_string(outcome) << "\"];\n";
-  }
-  for (const auto& [from, to] : edges_) {
-    if (outcomes_.count(to) == 0) continue;  // duplicates of pages outside the crawl
-    out << "  \"" << text::escape_markup(from) << "\" -> \"" << text::escape_markup(to) << "\";\n";
-  }
-  out << "}\n";
-}
+void CrawlCollector::write_dot(std::ostream& out) const { write_link_graph(out, urls_, edges_); }
 
 void CrawlCollector::write_sitemap(std::ostream& out) const {
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
          "<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
-  for (const std::string& page : pages_)
-    out << "  <url><loc>" << text::escape_markup(page) << "</loc></url>\n";
+  for (const auto& [key, url] : urls_) {
+    if (url.outcome == Outcome::fetched && !url.noindex)
+      out << "  <url><loc>" << text::escape_markup(key) << "</loc></url>\n";
+  }
   out << "</urlset>\n";
 }
 
 void CrawlCollector::write_broken_links(std::ostream& out) const {
-  for (const std::string& url : broken_) {
-    out << url << "  (" << failures_.at(url) << ")\n";
+  for (const auto& [key, url] : urls_) {
+    if (!is_broken(url.outcome)) continue;
+    out << key << "  (" << (url.status != 0 ? std::to_string(url.status) : url.error) << ")\n";
     for (const auto& [from, to] : edges_) {
-      if (to == url) out << "    linked from " << from << '\n';
+      if (to == key) out << "    linked from " << from << '\n';
     }
   }
+}
+
+CollectedReports CrawlCollector::collected() const {
+  CollectedReports collected;
+  collected.links_kept = keep_links_;
+  collected.urls.reserve(urls_.size());
+  for (const auto& [key, url] : urls_) collected.urls.push_back(url);
+  collected.links.assign(edges_.begin(), edges_.end());
+  return collected;
+}
+
+void CrawlCollector::restore(const CollectedReports& collected) {
+  for (const ReportedUrl& url : collected.urls) add(url);
+  if (keep_links_) edges_.insert(collected.links.begin(), collected.links.end());
 }
 
 void print_summary(std::FILE* out, const CrawlSummary& summary) {

@@ -34,8 +34,12 @@ Task<void> Crawler::end_at_time_limit() {
 }
 
 // Resumed URLs come parsed (read_journal); their hosts join the scope, as
-// the seeds' did in the interrupted crawl.
-void Crawler::restore(std::vector<std::uint64_t> seen, std::vector<QueuedUrl> frontier) {
+// the seeds' did in the interrupted crawl. (A page cancelled after the grace
+// period was counted in pages_requested and is requested again: --max-pages
+// may then stop the crawl a page or two early, never late.)
+void Crawler::restore(std::vector<std::uint64_t> seen, std::vector<QueuedUrl> frontier,
+                      std::size_t pages_requested) {
+  pages_started_ = pages_requested;
   seen_.insert(seen.begin(), seen.end());
   for (QueuedUrl& item : frontier) {
     seen_.insert(hash_url(item.url));

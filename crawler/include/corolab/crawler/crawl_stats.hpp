@@ -18,7 +18,7 @@ struct CrawlSummary {
   std::size_t bytes = 0;
   std::size_t max_in_flight = 0;
   Duration elapsed{0};
-  bool interrupted = false;
+  bool interrupted = false;  // stopped with URLs left (for the journal)
   std::size_t count(Outcome outcome) const noexcept {
     return outcomes[static_cast<std::size_t>(outcome)];
   }
@@ -28,7 +28,7 @@ struct CrawlSummary {
 struct CrawlProgress {
   std::size_t done = 0;
   std::size_t in_flight = 0;
-  std::size_t queued = 0;
+  std::size_t queued = 0;  // not in flight: in the frontier, waiting for a host, or left
   std::size_t errors = 0;
 };
 
@@ -65,8 +65,12 @@ class CrawlStats {
       ++errors_;
   }
 
-  CrawlProgress progress(std::size_t queued) const noexcept {
-    return {.done = summary_.urls, .in_flight = in_flight_, .queued = queued, .errors = errors_};
+  // `unfinished`: every URL without an outcome yet; those not in flight are queued.
+  CrawlProgress progress(std::size_t unfinished) const noexcept {
+    return {.done = summary_.urls,
+            .in_flight = in_flight_,
+            .queued = unfinished - in_flight_,
+            .errors = errors_};
   }
 
   CrawlSummary summary(TimePoint now, bool interrupted) const noexcept {

@@ -84,10 +84,13 @@ class Crawler {
 
   CrawlProgress progress() const noexcept;
 
-  // For --resume: URLs already done (their hashes) and URLs still to do.
-  void restore(std::vector<std::uint64_t> seen, std::vector<QueuedUrl> frontier);
+  // For --resume: URLs already done (their hashes), URLs still to do, and
+  // pages already requested (they count towards --max-pages).
+  void restore(std::vector<std::uint64_t> seen, std::vector<QueuedUrl> frontier,
+               std::size_t pages_requested = 0);
   std::vector<std::uint64_t> seen_hashes() const;
   std::vector<QueuedUrl> remaining() const;
+  std::size_t pages_requested() const noexcept { return pages_started_; }
 
   static std::uint64_t hash_url(std::string_view url) noexcept;
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "corolab/crawler/crawler.hpp"
+#include "corolab/crawler/outcome.hpp"
 
 namespace corolab::crawler {
 
@@ -36,6 +37,29 @@ class CsvWriter final : public CrawlSink {
   std::ostream& out_;
 };
 
+// A broken link: its URL answered with an error, or not at all.
+inline bool is_broken(Outcome outcome) noexcept {
+  return outcome == Outcome::http_error || outcome == Outcome::network_error;
+}
+
+// What the reports know of one URL.
+struct ReportedUrl {
+  std::string url;
+  Outcome outcome = Outcome::fetched;
+  int status = 0;      // 0 when no response arrived
+  std::string parent;  // the page where the crawl found it ("" for seeds)
+  std::string error;
+  bool noindex = false;  // the page asked not to be indexed: not in the sitemap
+};
+
+// Everything a collector has seen: the journal carries it over a resume,
+// so the reports of a resumed crawl describe the whole crawl.
+struct CollectedReports {
+  std::vector<ReportedUrl> urls;                           // by URL
+  std::vector<std::pair<std::string, std::string>> links;  // only if links_kept
+  bool links_kept = false;
+};
+
 // Remembers what the report files need; written once the crawl ends.
 class CrawlCollector final : public CrawlSink {
  public:
@@ -47,21 +71,28 @@ class CrawlCollector final : public CrawlSink {
   void on_page(const PageRecord& record) override;
   void on_link(const std::string& from, const std::string& to) override;
 
-  // The link graph in Graphviz DOT: pages as nodes, coloured by outcome.
+  // The link graph in Graphviz DOT (link_graph.hpp says how it is drawn).
   void write_dot(std::ostream& out) const;
-  // A sitemaps.org <urlset> of the HTML pages fetched, but those that said noindex.
+  // A sitemaps.org <urlset> of the HTML pages fetched, by URL, but those that said
+  // noindex.
   void write_sitemap(std::ostream& out) const;
   // Broken links: each failing URL with the pages that link to it.
   void write_broken_links(std::ostream& out) const;
-  std::size_t broken_link_count() const noexcept { return broken_.size(); }
+  std::size_t broken_link_count() const noexcept { return broken_count_; }
+  std::size_t url_count() const noexcept { return urls_.size(); }
+
+  // For --resume: what was collected so far, and taking it back.
+  CollectedReports collected() const;
+  void restore(const CollectedReports& collected);
+  bool keeps_links() const noexcept { return keep_links_; }
 
  private:
-  std::map<std::string, Outcome> outcomes_;
-  std::map<std::string, std::string> failures_;  // url -> "404" or the error
+  void add(ReportedUrl url);
+
+  std::map<std::string, ReportedUrl> urls_;  // url -> what became of it
   bool keep_links_;
   std::set<std::pair<std::string, std::string>> edges_;
-  std::vector<std::string> pages_;
-  std::vector<std::string> broken_;
+  std::size_t broken_count_ = 0;
 };
 
 // Sends each record to several sinks.
