@@ -47,6 +47,7 @@ Look look_of(Outcome outcome) {
     case Outcome::blocked_by_robots: return {"blocked by robots.txt", "plum"};
     case Outcome::limit_reached: return {"not fetched: a limit was reached", "white"};
     case Outcome::out_of_scope: return {"another host (out of scope), one node each", "lightgrey"};
+    case Outcome::nofollow: return {"not followed: the links to it said nofollow", "wheat"};
     default: return {to_string(outcome), "grey70"};  // an outcome this map has no colour for
   }
 }
