@@ -224,6 +224,9 @@ TEST_CASE("a readable wait wakes the coroutine waiting on that file descriptor")
   loop.spawn(read_one_byte("b", b.ends[0], &log));
   loop.spawn(write_b_then_a(a.ends[1], b.ends[1], &log));
   loop.run();
+  INFO(
+      "'a woke: T': the loop slept in poll() while a coroutine was ready, until the test's "
+      "thread wrote T a second later");
   CHECK(log == Log{"wrote to b", "b woke: B", "wrote to a", "a woke: A"});
 }
 
@@ -306,7 +309,10 @@ TEST_CASE("destroying the loop destroys the coroutines that never finished") {
     loop.spawn(waits_forever_holding_a_local(written_late.ends[0]));
     loop.spawn(fails_after_a_yield());
     CHECK_THROWS_WITH(loop.run(), "boom");  // run() stops at the first failure
-    CHECK(LifetimeCounter::alive == 1);     // the other one still waits
+    INFO(
+        "none still waits: did run() go on after the failure, or sleep in poll() while a "
+        "coroutine was ready, until the test's thread wrote a second later?");
+    CHECK(LifetimeCounter::alive == 1);  // the other one still waits
   }
   CHECK(LifetimeCounter::alive == 0);
 }

@@ -17,7 +17,7 @@
 #include <cassert>
 #include <coroutine>
 #include <cstddef>
-#include <cstdio>  // the starter's fputs
+#include <cstdio>  // the starters' fputs
 #include <exception>
 #include <memory>     // std::addressof
 #include <stdexcept>  // the starter's std::logic_error
@@ -264,7 +264,8 @@ inline void TaskPromise<void>::take_result() {
 // }
 // template <typename T>
 // void TaskPromise<T>::unhandled_exception() {
-//   throw std::logic_error("lesson 05: write TaskPromise<T>::unhandled_exception");
+//   std::fputs("lesson 05: write TaskPromise<T>::unhandled_exception\n", stderr);
+//   throw;  // for now, the exception escapes from the coroutine, to whoever resumed it
 // }
 // template <typename T>
 // T TaskPromise<T>::take_result() {
@@ -281,7 +282,8 @@ inline void TaskPromise<void>::take_result() {
 // }
 // template <typename T>
 // void TaskPromise<T&>::unhandled_exception() {
-//   throw std::logic_error("lesson 05: write TaskPromise<T&>::unhandled_exception");
+//   std::fputs("lesson 05: write TaskPromise<T&>::unhandled_exception\n", stderr);
+//   throw;  // for now, the exception escapes from the coroutine, to whoever resumed it
 // }
 // template <typename T>
 // T& TaskPromise<T&>::take_result() {
@@ -292,7 +294,8 @@ inline void TaskPromise<void>::take_result() {
 //   throw std::logic_error("lesson 05: write TaskPromise<void>::get_return_object");
 // }
 // inline void TaskPromise<void>::unhandled_exception() {
-//   throw std::logic_error("lesson 05: write TaskPromise<void>::unhandled_exception");
+//   std::fputs("lesson 05: write TaskPromise<void>::unhandled_exception\n", stderr);
+//   throw;  // for now, the exception escapes from the coroutine, to whoever resumed it
 // }
 // inline void TaskPromise<void>::take_result() {
 //   throw std::logic_error("lesson 05: write TaskPromise<void>::take_result");
