@@ -47,6 +47,23 @@ Task<int> throws_runtime_error() {
   co_return 0;
 }
 
+Task<void> void_throws() {
+  throw std::runtime_error("void boom");
+  co_return;
+}
+
+Task<int&> reference_throws() {
+  throw std::runtime_error("reference boom");
+  static int never_returned = 0;
+  co_return never_returned;
+}
+
+// The exception passes through a task that does not catch it.
+Task<void> awaits_a_throwing_child() {
+  co_await void_throws();
+  throw std::logic_error("not reached: the child's exception goes on up");
+}
+
 Task<int> catches_child_error() {
   try {
     co_return co_await throws_runtime_error();
@@ -73,6 +90,7 @@ Task<long> await_many_synchronous_children(long count) {
 }
 
 constexpr int kWrongResult = 3;  // the child's exit status when the chain ends with a wrong sum
+constexpr int kThrew = 4;        // ... and when it throws
 
 // A stack that overflows should do so quickly: with an unlimited stack
 // limit, a broken chain would grow until memory runs out. 8 MiB is the
@@ -116,9 +134,12 @@ ChildOutcome explain(int status) {
 }
 
 // Runs `work` in a forked child process and waits for it. The child leaves
-// with _exit, so it never runs Catch's reporters or destructors twice.
+// with _exit, so it never runs Catch's reporters or destructors twice; an
+// exception it throws comes back through a pipe, as the explanation.
 template <typename Work>
 ChildOutcome run_in_child_process(Work work) {
+  int message[2];
+  if (pipe(message) == -1) return {false, std::string("pipe failed: ") + std::strerror(errno)};
   std::fflush(nullptr);  // or the child would print the parent's buffered output again
   std::cout.flush();
   const pid_t child = fork();
@@ -128,13 +149,27 @@ ChildOutcome run_in_child_process(Work work) {
     // the child: let the signal kill the child, for the parent to see.
     for (int signal : {SIGSEGV, SIGBUS, SIGABRT, SIGILL, SIGFPE}) std::signal(signal, SIG_DFL);
     limit_stack_size();
-    const bool right = work();
+    int status = kWrongResult;
+    try {
+      if (work()) status = 0;
+    } catch (const std::exception& e) {
+      const std::string what = std::string("the chain threw: ") + e.what();
+      [[maybe_unused]] const ssize_t written = write(message[1], what.data(), what.size());
+      status = kThrew;
+    }
     std::fflush(nullptr);
-    _exit(right ? 0 : kWrongResult);
+    _exit(status);
   }
+  close(message[1]);
   int status = 0;
   while (waitpid(child, &status, 0) == -1) {
     if (errno != EINTR) return {false, std::string("waitpid failed: ") + std::strerror(errno)};
+  }
+  char buffer[512];
+  const ssize_t length = read(message[0], buffer, sizeof buffer);
+  close(message[0]);
+  if (WIFEXITED(status) && WEXITSTATUS(status) == kThrew && length > 0) {
+    return {false, std::string(buffer, static_cast<std::size_t>(length))};
   }
   return explain(status);
 }
@@ -164,8 +199,21 @@ TEST_CASE("an exception thrown in a task is rethrown in its awaiter") {
   CHECK(sync_wait(catches_child_error()) == 1);
 }
 
+TEST_CASE("Task<void> and Task<T&> rethrow their exceptions too") {
+  CHECK_THROWS_WITH(sync_wait(void_throws()), "void boom");
+  CHECK_THROWS_WITH(sync_wait(awaits_a_throwing_child()), "void boom");
+  CHECK_THROWS_WITH(sync_wait(reference_throws()), "reference boom");
+}
+
+// Every Task frame created in a scope is freed by its end.
+struct ExpectNoFrameLeaks {
+  std::ptrdiff_t frames_before = corolab::task_frames_alive();
+  ~ExpectNoFrameLeaks() { CHECK(corolab::task_frames_alive() == frames_before); }
+};
+
 TEST_CASE("frames and their locals are destroyed exactly once") {
   ExpectNoLeaks no_leaks;
+  ExpectNoFrameLeaks no_frame_leaks;
   int runs = 0;
   SECTION("a task that ran to completion") {
     sync_wait(counted(&runs));
@@ -183,6 +231,18 @@ TEST_CASE("frames and their locals are destroyed exactly once") {
     first = std::move(second);
     sync_wait(std::move(first));
     CHECK(runs == 1);
+  }
+  SECTION("a task assigned over another frees the other") {
+    Task<void> task = counted(&runs);
+    task = counted(&runs);
+    CHECK(corolab::task_frames_alive() == no_frame_leaks.frames_before + 1);
+  }
+  SECTION("tasks that threw, and the chains they ended") {
+    CHECK_THROWS(sync_wait(awaits_a_throwing_child()));
+    CHECK_THROWS(sync_wait(add_one(throws_runtime_error())));
+  }
+  SECTION("a chain of a thousand awaits") {
+    CHECK(sync_wait(await_many_synchronous_children(1000)) == 1000);
   }
 }
 

@@ -39,8 +39,9 @@ class MiniLoop {
   // (The name is for COROLAB_TRACE's picture: one row per task.)
   void spawn(corolab::Task<void> task, std::string name = "task");
 
-  // Runs until no coroutine is ready and none waits for I/O. Rethrows the
-  // first exception a spawned task let escape.
+  // Runs until every spawned task has finished. Rethrows the first exception
+  // a spawned task let escape; throws std::logic_error ("deadlock") when
+  // tasks are left that nothing could ever resume.
   void run();
 
   // #region syscalls
@@ -59,9 +60,14 @@ class MiniLoop {
     std::coroutine_handle<> waiting;
   };
 
+  // The three parts of run(): your exercise.
   void run_ready_coroutines();
   void wait_for_io();
-  void forget_finished_tasks();
+
+  // Given: they keep the books (and tell COROLAB_TRACE's tracer).
+  void resume(std::coroutine_handle<> next);  // runs `next` until it suspends again
+  void wake(int fd);                          // fd's waiter: from io_waits_ to ready_
+  void forget_finished_tasks();               // frees the spawned tasks that ended
 
   // #region state
   std::deque<std::coroutine_handle<>> ready_;

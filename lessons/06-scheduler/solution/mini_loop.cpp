@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <corolab/event_loop.hpp>  // default_trace_file(): COROLAB_TRACE
+#include <cstddef>
 #include <string>
 #include <system_error>
 
@@ -69,12 +70,19 @@ void MiniLoop::spawn(corolab::Task<void> task, std::string name) {
 }
 
 void MiniLoop::run() {
-  // #exercise run: run what is ready, then wait for I/O, until nothing is left
+  // #exercise run: rounds of "run what is ready, then wait for I/O"; failures; deadlock
   while (!ready_.empty() || !io_waits_.empty()) {
     run_ready_coroutines();
     forget_finished_tasks();
     if (failure_) std::rethrow_exception(std::exchange(failure_, nullptr));
     wait_for_io();
+  }
+  // Nothing is ready and nothing waits for I/O: whatever has not finished
+  // waits for something this loop does not know about, and would wait forever.
+  if (!spawned_.empty()) {
+    throw std::logic_error("lesson06: deadlock: " + std::to_string(spawned_.size()) +
+                           " task(s) suspended, but no coroutine is ready and none waits for "
+                           "I/O: nothing is left that could resume them");
   }
   // #starter
   // throw std::logic_error("lesson 06: write MiniLoop::run");
@@ -82,35 +90,55 @@ void MiniLoop::run() {
 }
 
 void MiniLoop::run_ready_coroutines() {
-  // Only those ready now: the ones they make ready wait for the next round,
-  // so that a coroutine that keeps yielding cannot starve the I/O.
+  // #exercise batch: resume the coroutines ready now; those they make ready wait for the next round
+  // Only those ready now, so that a coroutine that keeps yielding cannot
+  // starve the ones waiting for I/O: poll() gets its turn every round.
   for (std::size_t count = ready_.size(); count > 0; --count) {
     std::coroutine_handle<> next = ready_.front();
     ready_.pop_front();
-    if (tracer_) tracer_->resuming(next);
-    next.resume();  // runs until its next co_await that suspends
-    if (tracer_) tracer_->resumed();
+    resume(next);
   }
+  // #starter
+  // throw std::logic_error("lesson 06: write MiniLoop::run_ready_coroutines");
+  // #endexercise
 }
 
 void MiniLoop::wait_for_io() {
-  if (io_waits_.empty()) return;  // poll() with nothing to watch would block forever
+  // #exercise poll: ask poll(2) which waited-on descriptors are ready, and wake their coroutines
+  if (io_waits_.empty()) return;  // poll() on nothing, without a timeout, would sleep forever
   std::vector<pollfd> fds;
+  fds.reserve(io_waits_.size());
   for (const auto& [fd, wait] : io_waits_) fds.push_back({fd, wait.events, 0});
 
-  // Block only when nobody is ready to run.
+  // Sleep in poll() only when nobody is ready to run; otherwise just look.
   const int timeout_ms = ready_.empty() ? -1 : 0;
   if (::poll(fds.data(), fds.size(), timeout_ms) == -1) {
-    if (errno == EINTR) return;
+    if (errno == EINTR) return;  // a signal interrupted the wait: the next round polls again
     throw std::system_error(errno, std::generic_category(), "poll");
   }
-  for (const pollfd& ready : fds) {
-    if (ready.revents == 0) continue;  // (errors and hang-ups wake the waiter too)
-    if (tracer_)
-      tracer_->fd_ready(io_waits_.at(ready.fd).waiting, ready.fd, direction_of(ready.events));
-    schedule(io_waits_.at(ready.fd).waiting);
-    io_waits_.erase(ready.fd);
+  for (const pollfd& entry : fds) {
+    // Not only the events asked for: an error or a hang-up (POLLERR,
+    // POLLHUP) wakes the waiter too, whose read or write then says what
+    // happened. poll() reports those without being asked, and would report
+    // them again every round: nothing else would ever wake that coroutine.
+    if (entry.revents != 0) wake(entry.fd);
   }
+  // #starter
+  // throw std::logic_error("lesson 06: write MiniLoop::wait_for_io");
+  // #endexercise
+}
+
+void MiniLoop::resume(std::coroutine_handle<> next) {
+  if (tracer_) tracer_->resuming(next);
+  next.resume();  // runs until its next co_await that suspends
+  if (tracer_) tracer_->resumed();
+}
+
+void MiniLoop::wake(int fd) {
+  const auto wait = io_waits_.find(fd);
+  if (tracer_) tracer_->fd_ready(wait->second.waiting, fd, direction_of(wait->second.events));
+  schedule(wait->second.waiting);
+  io_waits_.erase(wait);
 }
 
 void MiniLoop::wait_for(int fd, short events, std::coroutine_handle<> waiting) {
@@ -128,22 +156,13 @@ void MiniLoop::forget_finished_tasks() {
   });
 }
 
+// The awaiters: each hands the suspended coroutine to the loop, and returns.
 void Yield::await_suspend(std::coroutine_handle<> suspended) {
-  // #exercise yield: put this coroutine at the back of the ready queue
-  MiniLoop::current().schedule(suspended);
-  // #starter
-  // (void)suspended;
-  // throw std::logic_error("lesson 06: write Yield::await_suspend");
-  // #endexercise
+  MiniLoop::current().schedule(suspended);  // at the back of the ready queue
 }
 
 void IoWaiter::await_suspend(std::coroutine_handle<> suspended) {
-  // #exercise io_wait: have the loop resume this coroutine when fd is ready
   MiniLoop::current().wait_for(fd, events, suspended);
-  // #starter
-  // (void)suspended;
-  // throw std::logic_error("lesson 06: write IoWaiter::await_suspend");
-  // #endexercise
 }
 
 IoWaiter wait_readable(int fd) { return {fd, POLLIN}; }

@@ -17,7 +17,10 @@
 #include <cassert>
 #include <coroutine>
 #include <cstddef>
+#include <cstdio>  // the starters' fputs
 #include <exception>
+#include <memory>     // std::addressof
+#include <stdexcept>  // the starter's std::logic_error
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -46,11 +49,13 @@ class TaskPromiseBase : public StopTokenHolder {
     bool await_ready() noexcept { return false; }
     template <typename Promise>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> self) noexcept {
-      // #exercise final_suspend: continue whoever awaited this task, without growing the stack
+      // #exercise final_suspend: go on with whoever awaited this task, without growing the stack
       return self.promise().continuation_;
       // #starter
-      // // Resumes the awaiter *inside* this call: one more stack frame per await.
-      // self.promise().continuation_.resume();
+      // // lesson 05: write FinalAwaiter::await_suspend. (It is noexcept, so it cannot throw:
+      // // until it is written, nobody goes on after a task ends, and sync_wait says deadlock.)
+      // std::fputs("lesson 05: write FinalAwaiter::await_suspend\n", stderr);
+      // (void)self;
       // return std::noop_coroutine();
       // #endexercise
     }
@@ -80,26 +85,23 @@ class TaskPromiseBase : public StopTokenHolder {
   static constinit inline thread_local std::ptrdiff_t task_frames = 0;
 
  private:
+  // Who awaits this task. Until someone does, std::noop_coroutine(): a task
+  // resumed without an awaiter hands control back to whoever resumed it.
   std::coroutine_handle<> continuation_ = std::noop_coroutine();
 };
 
+// The three promises differ only in what they keep: a value, a reference,
+// or nothing. Their hooks are defined at the end of the file, after Task.
 template <typename T>
 class TaskPromise final : public TaskPromiseBase {
  public:
-  Task<T> get_return_object() noexcept;
+  Task<T> get_return_object();
 
   template <typename U>
   requires std::is_convertible_v<U&&, T>
-  void return_value(U&& value) noexcept(std::is_nothrow_constructible_v<T, U&&>) {
-    result_.template emplace<1>(std::forward<U>(value));
-  }
-  void unhandled_exception() noexcept { result_.template emplace<2>(std::current_exception()); }
-
-  T take_result() {
-    if (result_.index() == 2) std::rethrow_exception(std::get<2>(result_));
-    assert(result_.index() == 1 && "task finished without a result");
-    return std::move(std::get<1>(result_));
-  }
+  void return_value(U&& value);  // `co_return value;`
+  void unhandled_exception();    // the body threw
+  T take_result();               // for the awaiter: the value, or rethrow
 
  private:
   std::variant<std::monostate, T, std::exception_ptr> result_;
@@ -108,15 +110,11 @@ class TaskPromise final : public TaskPromiseBase {
 template <typename T>
 class TaskPromise<T&> final : public TaskPromiseBase {
  public:
-  Task<T&> get_return_object() noexcept;
+  Task<T&> get_return_object();
 
-  void return_value(T& value) noexcept { result_ = std::addressof(value); }
-  void unhandled_exception() noexcept { exception_ = std::current_exception(); }
-
-  T& take_result() {
-    if (exception_) std::rethrow_exception(exception_);
-    return *result_;
-  }
+  void return_value(T& value);
+  void unhandled_exception();
+  T& take_result();
 
  private:
   T* result_ = nullptr;
@@ -126,14 +124,11 @@ class TaskPromise<T&> final : public TaskPromiseBase {
 template <>
 class TaskPromise<void> final : public TaskPromiseBase {
  public:
-  Task<void> get_return_object() noexcept;
+  Task<void> get_return_object();
 
   void return_void() noexcept {}
-  void unhandled_exception() noexcept { exception_ = std::current_exception(); }
-
-  void take_result() {
-    if (exception_) std::rethrow_exception(exception_);
-  }
+  void unhandled_exception();
+  void take_result();
 
  private:
   std::exception_ptr exception_;
@@ -173,15 +168,14 @@ class [[nodiscard]] Task {
     bool await_ready() const noexcept { return false; }
 
     template <typename Promise>
-    std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> parent) noexcept {
-      child.promise().set_continuation(parent);
+    std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> parent) {
+      // Cancellation (lesson 10): the child shares its parent's stop token.
       child.promise().inherit_stop_token(detail::stop_token_of(parent));
-      // #exercise start_child: start the child, without growing the stack
+      // #exercise start_child: remember who waits for the child, then start it
+      child.promise().set_continuation(parent);
       return child;  // symmetric transfer: start the child without growing the stack
       // #starter
-      // // Runs the child *inside* this call: one more stack frame per await.
-      // child.resume();
-      // return std::noop_coroutine();
+      // throw std::logic_error("lesson 05: write Task::Awaiter::await_suspend");
       // #endexercise
     }
 
@@ -204,19 +198,109 @@ class [[nodiscard]] Task {
   std::coroutine_handle<promise_type> handle_;
 };
 
+// The promises' hooks: the coroutine calls get_return_object when it is
+// created, return_value (or return_void) at `co_return`, and
+// unhandled_exception when its body throws; the awaiter calls take_result.
 namespace detail {
 
+// #exercise promise: make the task, keep what the body returned or threw, hand it over
 template <typename T>
-Task<T> TaskPromise<T>::get_return_object() noexcept {
+Task<T> TaskPromise<T>::get_return_object() {
   return Task<T>{std::coroutine_handle<TaskPromise>::from_promise(*this)};
 }
 template <typename T>
-Task<T&> TaskPromise<T&>::get_return_object() noexcept {
+template <typename U>
+requires std::is_convertible_v<U&&, T>
+void TaskPromise<T>::return_value(U&& value) {
+  result_.template emplace<1>(std::forward<U>(value));
+}
+template <typename T>
+void TaskPromise<T>::unhandled_exception() {
+  result_.template emplace<2>(std::current_exception());
+}
+template <typename T>
+T TaskPromise<T>::take_result() {
+  if (result_.index() == 2) std::rethrow_exception(std::get<2>(result_));
+  assert(result_.index() == 1 && "task finished without a result");
+  return std::move(std::get<1>(result_));
+}
+
+template <typename T>
+Task<T&> TaskPromise<T&>::get_return_object() {
   return Task<T&>{std::coroutine_handle<TaskPromise>::from_promise(*this)};
 }
-inline Task<void> TaskPromise<void>::get_return_object() noexcept {
+template <typename T>
+void TaskPromise<T&>::return_value(T& value) {
+  result_ = std::addressof(value);
+}
+template <typename T>
+void TaskPromise<T&>::unhandled_exception() {
+  exception_ = std::current_exception();
+}
+template <typename T>
+T& TaskPromise<T&>::take_result() {
+  if (exception_) std::rethrow_exception(exception_);
+  assert(result_ != nullptr && "task finished without a result");
+  return *result_;
+}
+
+inline Task<void> TaskPromise<void>::get_return_object() {
   return Task<void>{std::coroutine_handle<TaskPromise>::from_promise(*this)};
 }
+inline void TaskPromise<void>::unhandled_exception() { exception_ = std::current_exception(); }
+inline void TaskPromise<void>::take_result() {
+  if (exception_) std::rethrow_exception(exception_);
+}
+// #starter
+// template <typename T>
+// Task<T> TaskPromise<T>::get_return_object() {
+//   throw std::logic_error("lesson 05: write TaskPromise<T>::get_return_object");
+// }
+// template <typename T>
+// template <typename U>
+// requires std::is_convertible_v<U&&, T>
+// void TaskPromise<T>::return_value(U&&) {
+//   throw std::logic_error("lesson 05: write TaskPromise<T>::return_value");
+// }
+// template <typename T>
+// void TaskPromise<T>::unhandled_exception() {
+//   std::fputs("lesson 05: write TaskPromise<T>::unhandled_exception\n", stderr);
+//   throw;  // for now, the exception escapes from the coroutine, to whoever resumed it
+// }
+// template <typename T>
+// T TaskPromise<T>::take_result() {
+//   throw std::logic_error("lesson 05: write TaskPromise<T>::take_result");
+// }
+//
+// template <typename T>
+// Task<T&> TaskPromise<T&>::get_return_object() {
+//   throw std::logic_error("lesson 05: write TaskPromise<T&>::get_return_object");
+// }
+// template <typename T>
+// void TaskPromise<T&>::return_value(T&) {
+//   throw std::logic_error("lesson 05: write TaskPromise<T&>::return_value");
+// }
+// template <typename T>
+// void TaskPromise<T&>::unhandled_exception() {
+//   std::fputs("lesson 05: write TaskPromise<T&>::unhandled_exception\n", stderr);
+//   throw;  // for now, the exception escapes from the coroutine, to whoever resumed it
+// }
+// template <typename T>
+// T& TaskPromise<T&>::take_result() {
+//   throw std::logic_error("lesson 05: write TaskPromise<T&>::take_result");
+// }
+//
+// inline Task<void> TaskPromise<void>::get_return_object() {
+//   throw std::logic_error("lesson 05: write TaskPromise<void>::get_return_object");
+// }
+// inline void TaskPromise<void>::unhandled_exception() {
+//   std::fputs("lesson 05: write TaskPromise<void>::unhandled_exception\n", stderr);
+//   throw;  // for now, the exception escapes from the coroutine, to whoever resumed it
+// }
+// inline void TaskPromise<void>::take_result() {
+//   throw std::logic_error("lesson 05: write TaskPromise<void>::take_result");
+// }
+// #endexercise
 
 }  // namespace detail
 inline std::ptrdiff_t task_frames_alive() noexcept { return detail::TaskPromiseBase::task_frames; }
