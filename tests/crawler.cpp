@@ -26,6 +26,7 @@
 #include "corolab/demo_site/site_paths.hpp"
 #include "corolab/demo_site/site_server.hpp"
 #include "corolab/testing/scripted_server.hpp"
+#include "crawl_recorder.hpp"
 
 using namespace std::chrono_literals;
 using corolab::Duration;
@@ -42,20 +43,7 @@ namespace site = corolab::demo_site;
 
 namespace {
 
-// Keeps every record; can stop the crawl after a number of them.
-struct Recorder final : corolab::crawler::CrawlSink {
-  std::vector<PageRecord> records;
-  Crawler* crawler = nullptr;
-  std::size_t stop_after = 0;
-  std::size_t in_flight_at_stop = 0;  // the page being recorded counts too
-  void on_page(const PageRecord& record) override {
-    records.push_back(record);
-    if (stop_after > 0 && records.size() == stop_after) {
-      in_flight_at_stop = crawler->progress().in_flight;
-      crawler->stop();
-    }
-  }
-};
+using Recorder = CrawlRecorder;
 
 CrawlOptions test_options(const std::string& base_url) {
   CrawlOptions options;

@@ -27,6 +27,7 @@
 #include "corolab/demo_site/site_graph.hpp"
 #include "corolab/demo_site/write_site.hpp"
 #include "corolab/http/client.hpp"
+#include "crawl_recorder.hpp"
 #include "temporary_folder.hpp"
 #include "tls_site.hpp"
 
@@ -69,10 +70,7 @@ Task<std::vector<ClientResponse>> fetch_all(Client* client, std::vector<std::str
   co_return responses;
 }
 
-struct Recorder final : corolab::crawler::CrawlSink {
-  std::vector<PageRecord> records;
-  void on_page(const PageRecord& record) override { records.push_back(record); }
-};
+using Recorder = CrawlRecorder;
 
 Task<std::vector<PageRecord>> crawl(CrawlOptions options) {
   Recorder recorder;

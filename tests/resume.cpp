@@ -23,6 +23,7 @@
 #include "corolab/crawler/journal.hpp"
 #include "corolab/demo_site/site_server.hpp"
 #include "corolab/testing/scripted_server.hpp"
+#include "crawl_recorder.hpp"
 #include "temporary_folder.hpp"
 
 using namespace std::chrono_literals;
@@ -39,16 +40,7 @@ namespace site = corolab::demo_site;
 
 namespace {
 
-// Keeps every record; stops the crawl at the `stop_after`th.
-struct Recorder final : corolab::crawler::CrawlSink {
-  std::vector<PageRecord> records;
-  Crawler* crawler = nullptr;
-  std::size_t stop_after = 0;
-  void on_page(const PageRecord& record) override {
-    records.push_back(record);
-    if (records.size() == stop_after) crawler->stop();
-  }
-};
+using Recorder = CrawlRecorder;
 
 CrawlOptions options_for(const std::string& base_url) {
   CrawlOptions options;
