@@ -67,19 +67,21 @@ Run run_tests(const std::string& program) {
 void require_passing_against_the_reference() {
   const Run reference = run_tests(COROLAB_TESTS_VS_REFERENCE);
   if (reference.passed) return;
-  FAIL("your tests fail against the real retrying client (its report follows): a test "
-       "must pass against correct code before it can catch a broken one.\n"
-       << reference.output);
+  // Catch2's report, without its banner.
+  const std::string report = reference.output.substr(reference.output.find("\n---") + 1);
+  FAIL(
+      "your tests fail against the real retrying client (its report follows): a test "
+      "must pass against correct code before it can catch a broken one.\n"
+      << report);
 }
 
 void expect_caught(const std::string& mutant, const std::string& program) {
   require_passing_against_the_reference();
   const Run run = run_tests(program);
   if (run.passed) {
-    // (One line, for the runner's "Still to write".)
-    FAIL("lesson 13: write a test for the client that " << mutant
-                                                         << "\nEvery one of your tests passes "
-                                                            "against it: none would notice.");
+    // The first line is one line for the runner's "Still to write".
+    const std::string why = "\nEvery one of your tests passes against it: none would notice.";
+    FAIL("lesson 13: write a test for the client that " << mutant << why);
   }
   if (run.timed_out) {
     WARN("caught, but only because your tests ran over " << kTimeLimit.count()
