@@ -7,7 +7,9 @@
 #   [STAGE <source>...]    the stage program (lesson_<NN>_stage)
 #   [TRACED]               the stage runs coroutines on a loop that records a
 #                          trace under COROLAB_TRACE: a test draws it
-#   [COMPILE_OPTIONS <option>...])  for every program of the lesson
+#   [COMPILE_OPTIONS <option>...]  for every program of the lesson
+#   [TESTED_CODE <file>            a lesson whose exercise is *tests*: see below
+#    MUTANTS <file>])
 #
 # Builds the same tests three times:
 #   lesson_<NN>_solution   against the files in ROOT (the reference)
@@ -20,12 +22,23 @@
 # built from the solution, and again from the workspace
 # (lesson_<NN>_workspace_stage), so that an attendee's experiments show.
 #
+# A lesson whose exercise is writing tests (lesson 13) names the code those
+# tests are for (TESTED_CODE, a source file) and a CMake file of mutants:
+# broken copies of that code, each made by corolab_mutant(<name> <what is
+# wrong> <text> <replacement> [<text> <replacement>...]) at configure time.
+# Then each variant's EXERCISE files (the tests) are built once per
+# implementation, lesson_<NN>_<variant>_vs_<reference|mutant>, and TESTS is
+# the driver that runs them: it includes the generated "mutants.hpp", and
+# its test cases pass when the tests pass against the reference and fail
+# against every mutant. The driver is lesson_<NN>_<variant>, so ctest and
+# `./corolab check` need nothing new.
+#
 # A starter file shadows its solution through the include path. Starters
 # change function bodies only, never a class layout, and the test's own
 # objects come first on the link line, so their inline definitions are the
 # ones the program uses.
 function(corolab_add_lesson lesson)
-  cmake_parse_arguments(ARG "TRACED" "ROOT"
+  cmake_parse_arguments(ARG "TRACED" "ROOT;TESTED_CODE;MUTANTS"
     "EXERCISE;TESTS;SOURCES;LIBS;STAGE;COMPILE_OPTIONS" ${ARGN})
   string(REGEX MATCH "^[0-9]+" number "${lesson}")
   set(starter_dir ${PROJECT_BINARY_DIR}/lessons/${lesson}/starter)
@@ -49,12 +62,23 @@ function(corolab_add_lesson lesson)
   # Exercise files that are sources (not headers) are compiled into the tests.
   set(solution_sources ${ARG_EXERCISE})
   list(FILTER solution_sources INCLUDE REGEX "\\.cpp$")
+  if(ARG_TESTED_CODE)
+    # The exercise is tests: they go into the programs under test, not the driver.
+    set(tested_sources ${solution_sources})
+    set(solution_sources "")
+    _corolab_make_mutants(${lesson})
+  endif()
 
   _corolab_lesson_program(lesson_${number}_solution
     ${ARG_ROOT} "${solution_sources}" "${ARG_TESTS}")
   _corolab_lesson_program(lesson_${number}_starter
     ${starter_dir} "${solution_sources}" "${ARG_TESTS}")
   add_dependencies(lesson_${number}_starter lesson_${number}_starter_files)
+  if(ARG_TESTED_CODE)
+    _corolab_tests_against_mutants(lesson_${number}_solution ${ARG_ROOT} "${tested_sources}")
+    _corolab_tests_against_mutants(lesson_${number}_starter ${starter_dir} "${tested_sources}")
+    add_dependencies(lesson_${number}_starter_tests lesson_${number}_starter_files)
+  endif()
   if(ARG_STAGE)
     _corolab_lesson_program(lesson_${number}_stage ${ARG_ROOT} "${solution_sources}" "${ARG_STAGE}")
   endif()
@@ -63,6 +87,10 @@ function(corolab_add_lesson lesson)
       ${workspace_dir} "${solution_sources}" "${ARG_TESTS}")
     # Half-written code may have an unused variable: warn, don't refuse.
     target_compile_options(lesson_${number}_workspace PRIVATE -Wno-error)
+    if(ARG_TESTED_CODE)
+      _corolab_tests_against_mutants(lesson_${number}_workspace ${workspace_dir}
+        "${tested_sources}")
+    endif()
     if(ARG_STAGE)
       _corolab_lesson_program(lesson_${number}_workspace_stage
         ${workspace_dir} "${solution_sources}" "${ARG_STAGE}")
@@ -112,6 +140,114 @@ function(_corolab_lesson_program target dir exercise_sources main_sources)
     target_link_libraries(${target} PRIVATE corolab_catch_main Catch2::Catch2)
     target_precompile_headers(${target} REUSE_FROM corolab_test_pch)
   endif()
+  corolab_set_warnings(${target})
+  target_compile_options(${target} PRIVATE ${ARG_COMPILE_OPTIONS})
+endfunction()
+
+# --- lessons whose exercise is tests (TESTED_CODE, MUTANTS) ------------------
+
+# corolab_mutant(<name> <what is wrong> <text> <replacement> [<text> <replacement>...]),
+# called from a lesson's MUTANTS file: the tested code with each <text>
+# (which must occur exactly once) replaced. Texts are taken verbatim
+# (ARGV<n>, so semicolons survive): write them as [[bracket arguments]].
+function(corolab_mutant name description)
+  file(READ ${_COROLAB_TESTED_CODE} code)
+  math(EXPR last "${ARGC} - 1")
+  foreach(i RANGE 2 ${last} 2)
+    math(EXPR j "${i} + 1")
+    set(text "${ARGV${i}}")
+    set(replacement "${ARGV${j}}")
+    string(FIND "${code}" "${text}" first)
+    string(FIND "${code}" "${text}" final REVERSE)
+    if(first EQUAL -1 OR NOT first EQUAL final)
+      message(FATAL_ERROR "mutant '${name}': this text is not in ${_COROLAB_TESTED_CODE} "
+        "exactly once (did the code change?):\n${text}")
+    endif()
+    string(REPLACE "${text}" "${replacement}" code "${code}")
+  endforeach()
+  get_filename_component(file_name ${_COROLAB_TESTED_CODE} NAME)
+  set(output ${_COROLAB_MUTANTS_DIR}/${name}/${file_name})
+  set(code "// Generated: mutant '${name}' of ${file_name}, which ${description}.\n${code}")
+  # Rewritten only when it changes, so that a new configure rebuilds nothing.
+  set(old "")
+  if(EXISTS ${output})
+    file(READ ${output} old)
+  endif()
+  if(NOT old STREQUAL code)
+    file(WRITE ${output} "${code}")
+  endif()
+  set_property(GLOBAL APPEND PROPERTY _COROLAB_MUTANTS "${name}")
+  set_property(GLOBAL PROPERTY "_COROLAB_MUTANT_${name}" "${description}")
+endfunction()
+
+# The mutants of ARG_TESTED_CODE, from the file ARG_MUTANTS; each is made
+# again when either file changes (a new configure).
+function(_corolab_make_mutants lesson)
+  set(_COROLAB_TESTED_CODE ${ARG_TESTED_CODE})
+  set(_COROLAB_MUTANTS_DIR ${PROJECT_BINARY_DIR}/lessons/${lesson}/mutants)
+  set_property(GLOBAL PROPERTY _COROLAB_MUTANTS "")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ARG_TESTED_CODE} ${ARG_MUTANTS})
+  include(${ARG_MUTANTS})
+endfunction()
+
+# For the driver `driver` (lesson_<NN>_<variant>): the variant's tests (in
+# `dir`) built against the reference and against each mutant, and the
+# driver's generated mutants.hpp naming those programs (`lesson` is the
+# caller's, corolab_add_lesson's):
+#   COROLAB_TESTS_VS_REFERENCE            the program against the reference
+#   COROLAB_FOR_EACH_MUTANT(X)            X("what is wrong", "program") per mutant
+# (Uses ARG_* of corolab_add_lesson.)
+function(_corolab_tests_against_mutants driver dir tests)
+  string(REGEX MATCH "^lesson_[0-9]+" prefix "${driver}")
+  get_filename_component(lesson_dir ${ARG_TESTED_CODE} DIRECTORY)
+  get_filename_component(file_name ${ARG_TESTED_CODE} NAME)
+  get_property(mutants GLOBAL PROPERTY _COROLAB_MUTANTS)
+  list(TRANSFORM tests PREPEND ${dir}/)
+  # The tests are compiled once; each implementation once, for all variants.
+  add_library(${driver}_tests OBJECT ${tests} ${ARG_SOURCES})
+  set(header "// Generated by corolab_add_lesson (cmake/CorolabLessons.cmake).\n")
+  foreach(implementation reference ${mutants})
+    set(code_target ${prefix}_code_${implementation})
+    if(NOT TARGET ${code_target})
+      if(implementation STREQUAL "reference")
+        add_library(${code_target} OBJECT ${ARG_TESTED_CODE})
+      else()
+        add_library(${code_target} OBJECT
+          ${PROJECT_BINARY_DIR}/lessons/${lesson}/mutants/${implementation}/${file_name})
+      endif()
+      _corolab_setup_tested_object(${code_target} ${lesson_dir})
+    endif()
+    set(program ${driver}_vs_${implementation})
+    add_executable(${program} $<TARGET_OBJECTS:${driver}_tests> $<TARGET_OBJECTS:${code_target}>)
+    target_link_libraries(${program} PRIVATE
+      corolab::runtime fmt::fmt ${ARG_LIBS} corolab_catch_main Catch2::Catch2)
+    add_dependencies(${driver} ${program})
+    if(implementation STREQUAL "reference")
+      string(APPEND header "#define COROLAB_TESTS_VS_REFERENCE \"$<TARGET_FILE:${program}>\"\n")
+      string(APPEND header "#define COROLAB_FOR_EACH_MUTANT(X)")
+    else()
+      get_property(description GLOBAL PROPERTY "_COROLAB_MUTANT_${implementation}")
+      string(APPEND header " \\\n  X(\"${description}\", \"$<TARGET_FILE:${program}>\")")
+    endif()
+  endforeach()
+  set(generated ${CMAKE_CURRENT_BINARY_DIR}/${driver}_generated)
+  file(GENERATE OUTPUT ${generated}/mutants.hpp CONTENT "${header}\n")
+  target_include_directories(${driver} PRIVATE ${generated})
+
+  # The tests' object library, as a lesson program would compile them.
+  target_include_directories(${driver}_tests BEFORE PRIVATE ${dir})
+  _corolab_setup_tested_object(${driver}_tests ${lesson_dir})
+  target_link_libraries(${driver}_tests PRIVATE Catch2::Catch2)
+  target_precompile_headers(${driver}_tests REUSE_FROM corolab_test_pch)
+  if(driver MATCHES "workspace$")
+    target_compile_options(${driver}_tests PRIVATE -Wno-error)
+  endif()
+endfunction()
+
+function(_corolab_setup_tested_object target lesson_dir)
+  target_include_directories(${target} PRIVATE
+    ${ARG_ROOT} ${lesson_dir} ${PROJECT_SOURCE_DIR}/tests)
+  target_link_libraries(${target} PRIVATE corolab::runtime fmt::fmt ${ARG_LIBS})
   corolab_set_warnings(${target})
   target_compile_options(${target} PRIVATE ${ARG_COMPILE_OPTIONS})
 endfunction()

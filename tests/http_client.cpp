@@ -41,6 +41,11 @@ struct TestSite {
       co_return Response::text(200, "finally");
     }
     if (request.target == "/big") co_return Response::text(200, big_body);
+    if (request.target == "/trickle") {
+      Response response = Response::text(200, big_body);
+      response.write_body = corolab::testing::SlowBody{.pause = 2ms, .piece_size = 50'000};
+      co_return response;
+    }
     if (request.target == "/redirect") {
       Response response = Response::text(302, "");
       response.headers.add("Location", "/hello");
@@ -62,10 +67,11 @@ struct TestSite {
 };
 
 // A transfer on loopback takes milliseconds, even under AddressSanitizer; a
-// test body still running after this long, on the loop's clock, has lost
-// curl's timer. (Lesson 11's set_timer must interrupt the timer coroutine's
-// sleep when curl moves its deadline; a bridge that does not still passes
-// every other check, but each GET then waits 10 s for a stale deadline.)
+// test body still running after this long, on the loop's clock, waits for
+// something the bridge will never do: tell curl of a socket's readiness
+// again (a watch not re-armed), hand back a transfer curl has finished (a
+// curl_multi_info_read queue not drained), or call curl when its deadline
+// moves (a timer coroutine not woken, which turns each GET into a 10 s wait).
 constexpr corolab::Duration kTestBodyBound = 5s;
 
 // Runs `body` with a server for `site` on loopback, then stops the server.
@@ -85,7 +91,8 @@ Task<void> with_server(TestSite* site, Body body) {
   } catch (const corolab::TimeoutError&) {
     failure = std::make_exception_ptr(std::runtime_error(
         "the test's transfers took over 5 s on the loop's clock, where milliseconds are "
-        "enough: does set_timer wake the timer coroutine when curl moves its deadline?"));
+        "enough. Does on_socket_ready re-arm the watch curl still wants? Does "
+        "finish_completed_transfers hand back every transfer curl has finished?"));
   } catch (...) {
     failure = std::current_exception();
   }
@@ -106,6 +113,17 @@ ErrorKind error_kind_of(Client* client, std::string url, RequestOptions options)
 }
 
 // --- the client-side bodies ------------------------------------------------
+
+// Counts a bad_url refusal, and checks that no transfer is left in curl's
+// hands once this one is back: every transfer finished with it was removed.
+Task<void> expect_bad_url(Client* client, std::string url, int* refused) {
+  try {
+    co_await client->get(std::move(url));
+  } catch (const HttpError& error) {
+    if (error.kind() == ErrorKind::bad_url) ++*refused;
+  }
+  CHECK(client->in_flight() == 0);
+}
 
 Task<void> get_and_head(std::string base, Client* client) {
   ClientResponse page = co_await client->get(base + "/hello");
@@ -197,6 +215,30 @@ Task<void> body_control(std::string base, Client* client) {
   CHECK(streamed == 200'000);
   CHECK(streamed_response.body.empty());
   CHECK(streamed_response.body_size == 200'000);
+}
+
+// The body arrives in four pieces, 2 ms apart: curl reads a piece and still
+// wants the socket readable, so it says nothing, and the bridge must watch
+// again by itself after each readiness.
+Task<void> trickling_body(std::string base, Client* client) {
+  ClientResponse response = co_await client->get(base + "/trickle");
+  CHECK(response.status == 200);
+  CHECK(response.body_size == 200'000);
+}
+
+// Transfers that curl finishes in one call (three URLs it refuses at once,
+// at the first tick) are all handed back, not one per call of curl.
+Task<void> finished_together(Client* client, int* refused) {
+  std::vector<Task<void>> gets;
+  for (const char* url : {"http://[::1", "ftp://127.0.0.1/", "file:///etc/passwd"})
+    gets.push_back(expect_bad_url(client, url, refused));
+  Task<void> all = corolab::when_all(std::move(gets));
+  try {
+    co_await corolab::with_timeout(kTestBodyBound, std::move(all));
+  } catch (const corolab::TimeoutError&) {
+    FAIL("of three transfers curl finished in one call, only "
+         << *refused << " came back: does finish_completed_transfers read every message?");
+  }
 }
 
 // On virtual time: the timeout fires exactly 30 ms after the request
@@ -407,6 +449,34 @@ TEST_CASE("a body over the cap can be truncated there instead of failing") {
   corolab::sync_wait(truncated_without_content_length(&client, &endless));
   CHECK(endless.body_truncated);
   CHECK(endless.body == std::string(50'000, 'y'));
+  CHECK(client.in_flight() == 0);
+}
+
+TEST_CASE("a body that arrives in pieces is read to the end (the watch is re-armed)") {
+  auto kind = GENERATE(from_range(every_reactor_kind()));
+  corolab::EventLoop loop{kind};
+  TestSite site;
+  std::vector<corolab::http::BridgeEvent> events;
+  Client client;
+  client.observe_bridge(
+      [&events](const corolab::http::BridgeEvent& event) { events.push_back(event); });
+  corolab::sync_wait(
+      with_server(&site, [&](std::string base) { return trickling_body(base, &client); }));
+  using Kind = corolab::http::BridgeEvent::Kind;
+  auto count = [&events](auto matches) {
+    return std::count_if(events.begin(), events.end(), matches);
+  };
+  // curl asked for reading less often than the socket became readable.
+  CHECK(count([](const auto& e) { return e.kind == Kind::watch && e.read; }) <
+        count([](const auto& e) { return e.kind == Kind::socket_ready && e.read; }));
+}
+
+TEST_CASE("transfers curl finishes together are all handed back") {
+  corolab::EventLoop loop;
+  Client client;
+  int refused = 0;
+  corolab::sync_wait(finished_together(&client, &refused));
+  CHECK(refused == 3);
   CHECK(client.in_flight() == 0);
 }
 

@@ -4,9 +4,11 @@
 // loop with virtual time, and a leak check at the end. The ScriptedServer
 // records every request, so a test can look at the If-None-Match it carried.
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <corolab/http/client.hpp>
 #include <corolab/testing/async_test.hpp>
 #include <corolab/testing/scripted_server.hpp>
+#include <corolab/timeout.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,11 +34,16 @@ Task<std::vector<CachedPage>> get_pages(EtagCache* cache, std::string url, int t
   co_return pages;
 }
 
+// A bridge that never hands a transfer back would leave the loop waiting
+// for I/O forever; the bound, an hour of virtual time (no real time at all),
+// ends the test with a TimeoutError instead.
 Task<std::vector<CachedPage>> fetch(ScriptedServer* server, std::string target, int times) {
   corolab::http::Client client;
   EtagCache cache(&client);
   Task<std::vector<CachedPage>> getting = get_pages(&cache, server->url(target), times);
-  std::vector<CachedPage> pages = co_await server->serve_during(std::move(getting));
+  Task<std::vector<CachedPage>> bounded =
+      corolab::with_timeout(std::chrono::hours(1), std::move(getting));
+  std::vector<CachedPage> pages = co_await server->serve_during(std::move(bounded));
   co_return pages;
 }
 

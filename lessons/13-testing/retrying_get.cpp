@@ -1,8 +1,10 @@
+// Lesson 13: the retrying GET your tests are for (given: the exercise is
+// the tests). Its contract is in retrying_get.hpp; mutants.cmake breaks it
+// in ten ways, and your tests must notice each.
 #include "retrying_get.hpp"
 
 #include <charconv>
 #include <corolab/sleep.hpp>
-#include <stdexcept>
 
 namespace lesson13 {
 
@@ -12,7 +14,6 @@ using corolab::http::ErrorKind;
 using corolab::http::HttpError;
 
 bool worth_retrying(int status) {
-  // #exercise worth_retrying_status: retry 500, 502, 503, 504, 408, 429; not 501, 505, nor others
   switch (status) {
     case 500:  // Internal Server Error
     case 502:  // Bad Gateway
@@ -23,19 +24,10 @@ bool worth_retrying(int status) {
       return true;
     default: return false;
   }
-  // #starter
-  // (void)status;
-  // throw std::logic_error("lesson 13: write worth_retrying(int status)");
-  // #endexercise
 }
 
 bool worth_retrying(ErrorKind kind) {
-  // #exercise worth_retrying_kind: connect, reset and timeout errors are worth another try
   return kind == ErrorKind::connect || kind == ErrorKind::reset || kind == ErrorKind::timeout;
-  // #starter
-  // (void)kind;
-  // throw std::logic_error("lesson 13: write worth_retrying(ErrorKind kind)");
-  // #endexercise
 }
 
 std::optional<Duration> retry_after(const ClientResponse& response) {
@@ -52,7 +44,6 @@ std::optional<Duration> retry_after(const ClientResponse& response) {
 
 corolab::Task<ClientResponse> get_with_retries(corolab::http::Client* client, std::string url,
                                                RetryPolicy policy) {
-  // #exercise get_with_retries: try, and on a retryable failure wait, then try again
   Duration backoff = policy.first_backoff;
   for (int attempt = 1;; ++attempt) {
     const bool last_attempt = attempt >= policy.max_attempts;
@@ -68,12 +59,6 @@ corolab::Task<ClientResponse> get_with_retries(corolab::http::Client* client, st
     co_await corolab::sleep_for(wait);
     backoff = std::chrono::duration_cast<Duration>(backoff * policy.multiplier);
   }
-  // #starter
-  // (void)client;
-  // (void)url;
-  // (void)policy;
-  // throw std::logic_error("lesson 13: write get_with_retries");
-  // #endexercise
 }
 
 }  // namespace lesson13
