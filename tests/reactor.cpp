@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <cstdlib>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <stop_token>
@@ -425,6 +426,46 @@ TEST_CASE("wait_readable on an fd epoll rejects throws from the co_await and lea
   ::close(fd);
 }
 #endif
+
+namespace {
+
+// A reader whose callback stops watching the writer of the same fd, as the
+// libcurl bridge does when curl, called from the read callback, says REMOVE.
+struct ReaderThatUnwatchesTheWriter final : corolab::IoCallback {
+  corolab::Reactor* reactor = nullptr;
+  int fd = -1;
+  int calls = 0;
+  void on_io_ready() noexcept override {
+    ++calls;
+    reactor->unwatch(fd, corolab::IoDirection::write);
+  }
+};
+
+struct CountingCallback final : corolab::IoCallback {
+  int calls = 0;
+  void on_io_ready() noexcept override { ++calls; }
+};
+
+}  // namespace
+
+// Both directions ready in one poll: the reader's callback runs first, and
+// the writer it unwatched must not be called (nor its empty slot).
+TEST_CASE("a read callback may unwatch the writer that is ready in the same poll") {
+  FOR_EVERY_REACTOR();
+  FdPair pair = FdPair::socketpair();
+  write_byte(pair.fds[1]);  // fds[0]: readable, and writable (its send buffer is empty)
+  std::unique_ptr<corolab::Reactor> reactor = corolab::make_reactor(kind);
+  ReaderThatUnwatchesTheWriter reader;
+  reader.reactor = reactor.get();
+  reader.fd = pair.fds[0];
+  CountingCallback writer;
+  reactor->watch(pair.fds[0], corolab::IoDirection::read, reader);
+  reactor->watch(pair.fds[0], corolab::IoDirection::write, writer);
+  reactor->poll(std::chrono::nanoseconds{0});
+  CHECK(reader.calls == 1);
+  CHECK(writer.calls <= 1);  // poll may report the two in either order
+  CHECK(reactor->watch_count() == 0);
+}
 
 TEST_CASE("wake() from another thread interrupts a blocking poll") {
   FOR_EVERY_REACTOR();

@@ -107,9 +107,14 @@ class EpollReactor final : public Reactor {
       }
     }
     // #endregion dispatch_shrink
-    if (readable && watchers.reader != nullptr) watches_.take(fd, IoDirection::read)->on_io_ready();
-    if (writable && watchers.writer != nullptr)
-      watches_.take(fd, IoDirection::write)->on_io_ready();
+    // Taken one at a time: the reader's callback may unwatch the writer (the
+    // libcurl bridge does, when curl says REMOVE from inside it).
+    if (readable && watchers.reader != nullptr) {
+      if (IoCallback* reader = watches_.take(fd, IoDirection::read)) reader->on_io_ready();
+    }
+    if (writable && watchers.writer != nullptr) {
+      if (IoCallback* writer = watches_.take(fd, IoDirection::write)) writer->on_io_ready();
+    }
   }
 
   std::uint32_t registered(int fd) const noexcept {
