@@ -38,6 +38,12 @@ TEST_CASE("hex digits both ways") {
   CHECK(hex_digit(0x1F) == 'F');  // only the low four bits count
 }
 
+TEST_CASE("count_of puts a count and its noun together, plural unless one") {
+  CHECK(corolab::text::count_of(0, "link") == "0 links");
+  CHECK(corolab::text::count_of(1, "broken link") == "1 broken link");
+  CHECK(corolab::text::count_of(3, "URL") == "3 URLs");
+}
+
 TEST_CASE("escape_markup escapes the five characters markup reserves") {
   CHECK(escape_markup(R"(<a href="x?a=1&b='2'">)") ==
         "&lt;a href=&quot;x?a=1&amp;b=&#39;2&#39;&quot;&gt;");

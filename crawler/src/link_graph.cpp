@@ -20,11 +20,6 @@ constexpr std::size_t kLongestLabel = 28;     // page labels are cut after this 
 constexpr std::string_view kOutside = "out";  // outside hosts' node names start with it
 constexpr double kLabelAspect = 3;            // a page's box: about 3 times wider than tall
 
-// "1 link", "3 links".
-std::string count_of(std::size_t count, std::string_view noun) {
-  return fmt::format("{} {}{}", count, noun, count == 1 ? "" : "s");
-}
-
 // osage packs a cluster's boxes in a grid: so many columns make it square.
 std::string columns_for(double boxes) {
   return fmt::format("array{}", std::max(1, static_cast<int>(std::ceil(std::sqrt(boxes)))));
@@ -167,11 +162,12 @@ class GraphWriter {
                              ? static_cast<double>(folder.folders.size() + (pages_apart ? 1 : 0))
                              : static_cast<double>(folder.pages.size()) / kLabelAspect;
     const std::string path = depth == 1 ? "/" : label;  // depth 1: the origin, "http://host"
-    open_cluster(fmt::format("{} ({})", label, count_of(folder.size(), "URL")), boxes, cluster,
-                 depth);
+    open_cluster(fmt::format("{} ({})", label, text::count_of(folder.size(), "URL")), boxes,
+                 cluster, depth);
     if (pages_apart) {
-      open_cluster(fmt::format("pages in {} ({})", path, count_of(folder.pages.size(), "URL")),
-                   static_cast<double>(folder.pages.size()) / kLabelAspect, cluster, depth + 1);
+      open_cluster(
+          fmt::format("pages in {} ({})", path, text::count_of(folder.pages.size(), "URL")),
+          static_cast<double>(folder.pages.size()) / kLabelAspect, cluster, depth + 1);
     }
     for (const ReportedUrl* page : folder.pages) write_page(*page, depth + 1 + pages_apart);
     if (pages_apart) close_cluster(depth + 1);
@@ -227,10 +223,11 @@ class GraphWriter {
       const double size = 0.4 + 0.2 * std::log2(1.0 + static_cast<double>(links));
       out_ << "    " << dot_text(std::string(kOutside) + " " + host)
            << " [shape=ellipse, fillcolor=" << look.colour
-           << ", label=" << dot_text(fmt::format("{}\n{}", host, count_of(links, "link")))
+           << ", label=" << dot_text(fmt::format("{}\n{}", host, text::count_of(links, "link")))
            << fmt::format(", width={:.2f}, height={:.2f}, ", size, size * 0.6) << "tooltip="
-           << dot_text(fmt::format("{}: {} to {}, out of scope", host, count_of(links, "link"),
-                                   count_of(counts.urls, "URL")))
+           << dot_text(fmt::format("{}: {} to {}, out of scope", host,
+                                   text::count_of(links, "link"),
+                                   text::count_of(counts.urls, "URL")))
            << "];\n";
     }
     close_cluster(1);
@@ -277,7 +274,7 @@ class GraphWriter {
         "page</td></tr><tr><td><font color=\"blue\">&#8594;</font></td><td align=\"left\">a "
         "redirect</td></tr><tr><td colspan=\"2\" align=\"left\">boxes: folders; {} between "
         "pages not drawn</td></tr>",
-        count_of(links_not_drawn_, "other link"));
+        text::count_of(links_not_drawn_, "other link"));
     out_ << "  label=<<table border=\"0\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"3\">"
          << "<tr><td colspan=\"2\"><b>Legend</b></td></tr>" << rows << "</table>>;\n";
   }

@@ -26,6 +26,7 @@
 #include "corolab/signals.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task_group.hpp"
+#include "corolab/text.hpp"
 #include "demo.hpp"
 #include "resume_options.hpp"
 
@@ -269,7 +270,7 @@ void report_broken_links(const Settings& settings, const Outputs& outputs, bool 
   if (resumed) fmt::print(stderr, "the whole crawl (all its parts): {} URLs\n", outputs.urls());
   const std::size_t broken = outputs.broken_links();
   if (broken == 0) return;
-  fmt::print(stderr, "{} broken link{}{}\n", broken, broken == 1 ? "" : "s",
+  fmt::print(stderr, "{}{}\n", corolab::text::count_of(broken, "broken link"),
              settings.broken_links.empty() ? " (--broken-links FILE lists them)"
                                            : ": see " + settings.broken_links);
 }

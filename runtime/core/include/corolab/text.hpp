@@ -7,6 +7,7 @@
 // ASCII letters alone, and <cctype>'s functions follow the C locale (and are
 // undefined for negative chars), which is not what a protocol means.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -77,6 +78,16 @@ inline std::string escape_markup(std::string_view text) {
     }
   }
   return escaped;
+}
+
+// "1 link", "3 links": a count and its noun, which takes an "s" unless the
+// count is one (English nouns of the regular kind only).
+inline std::string count_of(std::size_t count, std::string_view noun) {
+  std::string text = std::to_string(count);
+  text += ' ';
+  text += noun;
+  if (count != 1) text += 's';
+  return text;
 }
 
 }  // namespace corolab::text
