@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstddef>
 #include <exception>
 #include <stdexcept>
 #include <string>
@@ -63,6 +64,22 @@ struct TestSite {
     }
     if (request.target == "/missing") co_return Response::text(404, "no such page");
     co_return Response::text(200, "hello from " + request.target);
+  }
+};
+
+// What a client's libcurl bridge did, event by event. Declared before the
+// client, so that it outlives the client's last event.
+struct BridgeLog {
+  std::vector<corolab::http::BridgeEvent> events;
+
+  // For Client::observe_bridge.
+  auto recorder() {
+    return [this](const corolab::http::BridgeEvent& event) { events.push_back(event); };
+  }
+
+  template <typename Matches>
+  std::ptrdiff_t count(Matches matches) const {
+    return std::count_if(events.begin(), events.end(), matches);
   }
 };
 
@@ -456,16 +473,13 @@ TEST_CASE("a body that arrives in pieces is read to the end (the watch is re-arm
   auto kind = GENERATE(from_range(every_reactor_kind()));
   corolab::EventLoop loop{kind};
   TestSite site;
-  std::vector<corolab::http::BridgeEvent> events;
+  BridgeLog log;
   Client client;
-  client.observe_bridge(
-      [&events](const corolab::http::BridgeEvent& event) { events.push_back(event); });
+  client.observe_bridge(log.recorder());
   corolab::sync_wait(
       with_server(&site, [&](std::string base) { return trickling_body(base, &client); }));
   using Kind = corolab::http::BridgeEvent::Kind;
-  auto count = [&events](auto matches) {
-    return std::count_if(events.begin(), events.end(), matches);
-  };
+  auto count = [&log](auto matches) { return log.count(matches); };
   // curl asked for reading less often than the socket became readable.
   CHECK(count([](const auto& e) { return e.kind == Kind::watch && e.read; }) <
         count([](const auto& e) { return e.kind == Kind::socket_ready && e.read; }));
@@ -539,17 +553,15 @@ TEST_CASE("the bridge watches the sockets curl names, and calls curl when they a
   auto kind = GENERATE(from_range(every_reactor_kind()));
   corolab::EventLoop loop{kind};
   TestSite site;
-  std::vector<corolab::http::BridgeEvent> events;
+  BridgeLog log;
   Client client;
-  client.observe_bridge(
-      [&events](const corolab::http::BridgeEvent& event) { events.push_back(event); });
+  client.observe_bridge(log.recorder());
   corolab::sync_wait(
       with_server(&site, [&](std::string base) { return get_and_head(base, &client); }));
 
   using Kind = corolab::http::BridgeEvent::Kind;
-  auto count = [&events](auto matches) {
-    return std::count_if(events.begin(), events.end(), matches);
-  };
+  const std::vector<corolab::http::BridgeEvent>& events = log.events;
+  auto count = [&log](auto matches) { return log.count(matches); };
   REQUIRE_FALSE(events.empty());
   // Adding a transfer: curl asks to be called back at once (timeout 0).
   CHECK(events.front().kind == Kind::timer);
