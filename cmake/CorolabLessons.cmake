@@ -22,7 +22,7 @@
 # built from the solution, and again from the workspace
 # (lesson_<NN>_workspace_stage), so that an attendee's experiments show.
 #
-# A lesson whose exercise is writing tests (lesson 13) names the code those
+# A lesson whose exercise is writing tests (lesson 14) names the code those
 # tests are for (TESTED_CODE, a source file) and a CMake file of mutants:
 # broken copies of that code, each made by corolab_mutant(<name> <what is
 # wrong> <text> <replacement> [<text> <replacement>...]) at configure time.

@@ -133,7 +133,7 @@ class Channel {
     }
     return std::nullopt;
     // #starter
-    // throw std::logic_error("lesson 10: write Channel::try_receive");
+    // throw std::logic_error("lesson 11: write Channel::try_receive");
     // #endexercise
   }
 
@@ -162,7 +162,7 @@ class Channel {
     return false;
     // #starter
     // (void)value;
-    // throw std::logic_error("lesson 10: write Channel::try_send_from");
+    // throw std::logic_error("lesson 11: write Channel::try_send_from");
     // #endexercise
   }
 
