@@ -6,17 +6,21 @@
 # (git-ignored). `start` copies the starter there; `check` builds the
 # lesson's tests against it (target lesson_<NN>_workspace, see
 # cmake/CorolabLessons.cmake) and runs them. Progress is kept in
-# workspace/progress, one line per event: "<NN-name> <started|passed|hint N>".
+# workspace/progress, one line per event: "<NN-name> <started|passed|hint N>",
+# under a first line that names the arc's numbering (PROGRESS_HEADER).
 
 WORKSHOP_PRESET=debug
 # COROLAB_WORKSHOP_BUILD: another folder, for trying lessons side by side
 WORKSHOP_BUILD=${COROLAB_WORKSHOP_BUILD:-build/$WORKSHOP_PRESET}
 PROGRESS_FILE=workspace/progress
+# Bumped when lessons are renumbered; migrate_workspace() knows every older one.
+PROGRESS_HEADER="# corolab progress, arc 2 (08 cancellation, 14 testing)"
 
 # "3", "03" or "03-generators" -> "03-generators"; no argument: the lesson
 # started last (an attendee in the middle of one types `./corolab check`).
 lesson_name() {
   local wanted=${1:-} dir
+  migrate_workspace
   if [[ -z $wanted ]]; then
     wanted=$(last_started_lesson)
     if [[ -z $wanted ]]; then
@@ -40,6 +44,37 @@ lesson_name() {
 
 lesson_number() { echo "${1%%-*}"; }
 
+# A workspace made before the arc got lesson 08 (cancellation) names the old
+# numbers: 08-reactor is now 09-reactor, ... 13-testing is 14-testing. Rename
+# its folders and progress lines once, so a returning attendee loses nothing.
+# The old lesson 10's exercise (the channel) is no exercise any more: its
+# folder is kept under old/, and its progress lines stay as comments.
+migrate_workspace() {
+  [[ -f $PROGRESS_FILE ]] || return 0
+  [[ $(head -n 1 "$PROGRESS_FILE") == "$PROGRESS_HEADER" ]] && return 0
+  local workspace old new renamed
+  workspace=$(dirname "$PROGRESS_FILE")
+  renamed=$(mktemp "$workspace/progress.XXXXXX")
+  {
+    echo "$PROGRESS_HEADER"
+    sed -e 's/^10-combinators /# retired (the channel exercise): 10-combinators /' \
+      -e 's/^13-testing /14-testing /' -e 's/^12-crawler /13-crawler /' \
+      -e 's/^11-libcurl /12-libcurl /' -e 's/^09-sockets /10-sockets /' \
+      -e 's/^08-reactor /09-reactor /' "$PROGRESS_FILE"
+  } >"$renamed"
+  if [[ -d $workspace/10-combinators ]]; then
+    mkdir -p "$workspace/old"
+    mv "$workspace/10-combinators" "$workspace/old/10-combinators"
+    echo "corolab: your channel exercise (old lesson 10) is kept in $workspace/old/" >&2
+  fi
+  for old in 13-testing 12-crawler 11-libcurl 09-sockets 08-reactor; do
+    new=$(printf '%02d' $((10#${old%%-*} + 1)))-${old#*-}
+    [[ -d $workspace/$old && ! -e $workspace/$new ]] && mv "$workspace/$old" "$workspace/$new"
+  done
+  mv "$renamed" "$PROGRESS_FILE"
+  echo "corolab: lessons 08-13 are now 09-14 (08 is cancellation); your workspace follows" >&2
+}
+
 # The lesson of the newest "started" line of the progress file, if any.
 last_started_lesson() {
   [[ -f $PROGRESS_FILE ]] || return 0
@@ -50,7 +85,8 @@ last_started_lesson() {
 lesson_title() { sed -n '1s/^# *//p' "lessons/$1/README.md"; }
 
 record_progress() {
-  mkdir -p workspace
+  mkdir -p "$(dirname "$PROGRESS_FILE")"
+  [[ -s $PROGRESS_FILE ]] || echo "$PROGRESS_HEADER" >"$PROGRESS_FILE"
   echo "$*" >>"$PROGRESS_FILE"
 }
 
@@ -81,6 +117,7 @@ workshop_build() {
 # ./corolab lessons
 cmd_lessons() {
   local dir lesson status mark
+  migrate_workspace
   echo "corolab lessons (start one with ./corolab start NN):"
   for dir in lessons/[0-9][0-9]-*/; do
     lesson=$(basename "$dir")

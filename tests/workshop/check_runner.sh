@@ -4,7 +4,7 @@
 # running test; a failing check says what to write first and stays short;
 # `check` without a number takes the lesson started last; `watch` leaves no
 # temporary files and says it is checking; `trace` writes under the build
-# folder. Usage: check_runner.sh FIXTURE_PROGRAM BUILD_DIR
+# folder; a workspace of the old numbering is migrated, losing nothing. Usage: check_runner.sh FIXTURE_PROGRAM BUILD_DIR
 set -euo pipefail
 fixture=$1
 build=$(cd "$2" && pwd)
@@ -57,6 +57,34 @@ wait "$runner" && status=0 || status=$?
 ((status == 130)) || fail "Ctrl-C: exit status $status, expected 130"
 expect_in "$(cat "$scratch/ctrl-c.out")" \
   "stopped (Ctrl-C) while running: waits for a wake-up that never comes" "Ctrl-C names the test"
+
+echo "--- a workspace from before lesson 08 (cancellation) follows the renumbering"
+mkdir -p "$scratch/old-arc/08-reactor" "$scratch/old-arc/10-combinators/corolab" \
+  "$scratch/old-arc/13-testing"
+echo "my reactor" >"$scratch/old-arc/08-reactor/reactor_poll.cpp"
+echo "my channel" >"$scratch/old-arc/10-combinators/corolab/channel.hpp"
+printf '%s\n' "07-timers started" "07-timers passed" "08-reactor started" "08-reactor hint 2" \
+  "10-combinators started" "13-testing started" >"$scratch/old-arc/progress"
+saved_progress=$PROGRESS_FILE
+PROGRESS_FILE=$scratch/old-arc/progress
+output=$(lesson_name 2>&1)
+expect_in "$output" "14-testing" "the last started lesson, under its new number"
+[[ $(lesson_name 09 2>/dev/null) == 09-reactor ]] || fail "09 is the reactor"
+[[ $(lesson_status 09-reactor) == started ]] || fail "the reactor's progress moved to 09"
+[[ $(lesson_status 07-timers) == passed ]] || fail "lessons before 08 keep their progress"
+[[ $(hints_seen 09-reactor) == 2 ]] || fail "the hints seen moved to 09"
+[[ $(cat "$scratch/old-arc/09-reactor/reactor_poll.cpp") == "my reactor" ]] ||
+  fail "the attendee's reactor moved to workspace/09-reactor"
+[[ $(cat "$scratch/old-arc/old/10-combinators/corolab/channel.hpp") == "my channel" ]] ||
+  fail "the retired channel exercise is kept under old/"
+[[ -d $scratch/old-arc/14-testing && ! -e $scratch/old-arc/13-testing ]] ||
+  fail "13-testing became 14-testing"
+before=$(cat "$PROGRESS_FILE")
+lesson_name 09 >/dev/null 2>&1
+[[ $(cat "$PROGRESS_FILE") == "$before" ]] || fail "a migrated workspace is migrated once"
+record_progress "09-reactor passed"
+[[ $(lesson_status 09-reactor) == passed ]] || fail "progress records after the migration"
+PROGRESS_FILE=$saved_progress
 
 echo "--- a failing check: what to write first, then one report, then names"
 output=$(run_tests_one_by_one "$fixture" "$scratch/fail" 2>&1) && status=0 || status=$?
