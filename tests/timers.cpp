@@ -1,6 +1,7 @@
-// Timers: sleep ordering and duration, cancellation (and cancellation racing
-// completion), destroying sleepers, a million sleepers, and the TimerHeap
-// (a random walk against a model, then small cases one property at a time).
+// Timers: sleep ordering and duration, destroying sleepers, a million
+// sleepers, and the TimerHeap (a random walk against a model, then small
+// cases one property at a time). (Cancelling a sleep is lesson 08's:
+// tests/cancellation.cpp.)
 // They run on virtual time (LoopOptions::virtual_time()): a sleep takes no
 // real time and lasts exactly its duration on the loop's clock. One test
 // keeps the real clock: a real sleep lasts at least its duration.
@@ -11,7 +12,6 @@
 #include <optional>
 #include <random>
 #include <set>
-#include <stop_token>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -28,7 +28,6 @@ using namespace std::chrono_literals;
 using corolab::Duration;
 using corolab::EventLoop;
 using corolab::LoopOptions;
-using corolab::OperationCancelled;
 using corolab::Task;
 using corolab::TimePoint;
 
@@ -80,72 +79,6 @@ Task<void> yield_once(Log* log) {
   log->push_back("yielder before");
   co_await corolab::yield();
   log->push_back("yielder after");
-}
-
-// Sleeps (for an hour, or until `deadline`) and logs how the sleep ended.
-Task<void> sleep_and_log_outcome(TimePoint deadline, Log* log, std::string name) {
-  LifetimeCounter frame;
-  try {
-    co_await corolab::sleep_until(deadline);
-    log->push_back(name + " woke");
-  } catch (const OperationCancelled&) {
-    log->push_back(name + " cancelled");
-  }
-}
-
-Task<void> sleep_an_hour_and_log(Log* log, std::string name) {
-  co_await sleep_and_log_outcome(EventLoop::current().now() + 1h, log, std::move(name));
-}
-
-// Gives `task` its own stop token: it (and everything it awaits) uses that
-// token instead of inheriting ours.
-Task<void> with_own_token(Task<void> task, std::stop_token token) {
-  task.set_stop_token(std::move(token));
-  co_await std::move(task);
-}
-
-void spawn_with_token(EventLoop& loop, Task<void> task, std::stop_token token) {
-  task.set_stop_token(std::move(token));
-  loop.spawn(std::move(task));
-}
-
-// Requests the stop after `delay`, then yields once: a cancelled sleeper is
-// queued by the stop request itself, so it has run by the time we resume.
-Task<void> request_stop_after(Duration delay, std::stop_source* source, Log* log) {
-  co_await corolab::sleep_for(delay);
-  source->request_stop();
-  log->push_back("stop requested");
-  co_await corolab::yield();
-  log->push_back("canceller resumed");
-}
-
-Task<void> log_now(Log* log, std::string entry) {
-  log->push_back(std::move(entry));
-  co_return;
-}
-
-// The race: `first` and `second` share one deadline, so the same
-// expire_timers() call wakes both, in that order. When `first` runs it asks
-// `second` to stop, but `second` was already woken: completion won, so its
-// sleep must end normally. The stop is not lost: the next wait throws.
-// `third` sleeps an hour longer and is still waiting: it is cancelled.
-Task<void> first_wakes_then_stops_others(TimePoint deadline, std::stop_source* second,
-                                         std::stop_source* third, Log* log) {
-  co_await corolab::sleep_until(deadline);
-  log->push_back("first woke");
-  second->request_stop();
-  third->request_stop();
-}
-
-Task<void> second_wakes_then_sleeps_again(TimePoint deadline, Log* log) {
-  co_await corolab::sleep_until(deadline);
-  log->push_back("second woke");
-  try {
-    co_await corolab::sleep_for(0s);
-    log->push_back("second slept again");
-  } catch (const OperationCancelled&) {
-    log->push_back("second's next sleep cancelled");
-  }
 }
 
 Task<void> sleep_for_and_log(Duration duration, Log* log, std::string name) {
@@ -235,66 +168,6 @@ TEST_CASE("a deadline in the past still suspends: the sleeper goes to the back o
   loop.spawn(yield_once(&log));
   loop.run();
   CHECK(log == Log{"sleeper before", "yielder before", "yielder after", "sleeper after"});
-}
-
-// Task::set_stop_token on a spawned task; the stop is requested by another
-// spawned task. If the stop were lost, the sleeper would sleep for an hour.
-TEST_CASE("a stop request cancels the sleep of a spawned task given its own token") {
-  ExpectNoLeaks no_leaks;
-  EventLoop loop(LoopOptions::virtual_time());
-  Log log;
-  std::stop_source source;
-  const TimePoint start = loop.now();
-  spawn_with_token(loop, sleep_an_hour_and_log(&log, "sleeper"), source.get_token());
-  loop.spawn(request_stop_after(5ms, &source, &log));
-  loop.run();
-  CHECK(log == Log{"stop requested", "sleeper cancelled", "canceller resumed"});
-  CHECK(loop.now() == start + 5ms);  // the hour's timer left the heap: run() did not wait for it
-}
-
-// The token is given to an awaited task; the sleep happens one await further
-// down (sleep_an_hour_and_log awaits sleep_and_log_outcome), which inherits it.
-TEST_CASE(
-    "a stop request cancels a sleep in an awaited task given its own token, and in the tasks it "
-    "awaits") {
-  ExpectNoLeaks no_leaks;
-  EventLoop loop(LoopOptions::virtual_time());
-  Log log;
-  std::stop_source source;
-  const TimePoint start = loop.now();
-  loop.spawn(with_own_token(sleep_an_hour_and_log(&log, "sleeper"), source.get_token()));
-  loop.spawn(request_stop_after(5ms, &source, &log));
-  loop.run();
-  CHECK(log == Log{"stop requested", "sleeper cancelled", "canceller resumed"});
-  CHECK(loop.now() == start + 5ms);
-}
-
-TEST_CASE("a stop requested before the sleep starts throws at once, without suspending") {
-  EventLoop loop;
-  Log log;
-  std::stop_source source;
-  source.request_stop();
-  spawn_with_token(loop, sleep_an_hour_and_log(&log, "sleeper"), source.get_token());
-  loop.spawn(log_now(&log, "next task"));
-  loop.run();
-  // Had the sleeper suspended, even briefly, the next task would have run first.
-  CHECK(log == Log{"sleeper cancelled", "next task"});
-}
-
-TEST_CASE(
-    "cancellation racing completion: a sleep already woken is not cancelled (first one wins)") {
-  EventLoop loop(LoopOptions::virtual_time());
-  Log log;
-  std::stop_source second;
-  std::stop_source third;
-  const TimePoint deadline = loop.now() + 2ms;
-  loop.spawn(first_wakes_then_stops_others(deadline, &second, &third, &log));
-  spawn_with_token(loop, second_wakes_then_sleeps_again(deadline, &log), second.get_token());
-  spawn_with_token(loop, sleep_and_log_outcome(deadline + 1h, &log, "third"), third.get_token());
-  loop.run();
-  CHECK(log ==
-        Log{"first woke", "second woke", "second's next sleep cancelled", "third cancelled"});
-  CHECK(loop.now() == deadline);
 }
 
 TEST_CASE("destroying a suspended sleeper removes its timer from the heap") {

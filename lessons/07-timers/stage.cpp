@@ -1,9 +1,8 @@
-// Lesson 07 stage: four sleeping coroutines on one loop, on the real clock.
+// Lesson 07 stage: three sleeping coroutines on one loop, on the real clock.
 //
 //   blink   wakes every 100 ms, four times
 //   toast   sleeps 150 ms
-//   kettle  sleeps 250 ms, then switches the alarm off (a stop request)
-//   alarm   would sleep 1000 ms, but is cancelled at 250 ms
+//   kettle  sleeps 250 ms
 //
 // Each wake prints the time, and how long the loop had just been blocked in
 // the kernel: no coroutine runs while it blocks, so that is the time since
@@ -14,11 +13,9 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <corolab/cancellation.hpp>
 #include <corolab/event_loop.hpp>
 #include <corolab/sleep.hpp>
 #include <corolab/task.hpp>
-#include <stop_token>
 #include <string_view>
 
 using namespace std::chrono_literals;
@@ -31,7 +28,6 @@ namespace {
 
 TimePoint start;     // when the loop started
 TimePoint last_ran;  // when a coroutine last gave control back to the loop
-bool alarm_rang = false;
 
 double ms(Duration duration) { return std::chrono::duration<double, std::milli>(duration).count(); }
 
@@ -59,23 +55,10 @@ Task<void> toast(Duration nap) {
   say_woke("toast", "wakes");
 }
 
-// #region kettle_and_alarm
-Task<void> kettle(Duration nap, std::stop_source* alarm_switch) {
+Task<void> kettle(Duration nap) {
   co_await corolab::sleep_for(nap);
-  say_woke("kettle", "wakes, switches the alarm off");
-  alarm_switch->request_stop();  // the alarm's timer leaves the heap now
+  say_woke("kettle", "boils");
 }
-
-Task<void> alarm(Duration nap) {
-  try {
-    co_await corolab::sleep_for(nap);
-    say_woke("alarm", "rings");
-    alarm_rang = true;
-  } catch (const corolab::OperationCancelled&) {
-    say_woke("alarm", "cancelled: it never rings");
-  }
-}
-// #endregion kettle_and_alarm
 
 }  // namespace
 
@@ -83,18 +66,13 @@ int main() {
   EventLoop loop;
   start = loop.now();
   last_ran = start;
-  fmt::print("At 0 ms: blink every 100 ms; toast in 150 ms, kettle in 250 ms, alarm in 1000 ms.\n");
+  fmt::print("At 0 ms: blink every 100 ms; toast in 150 ms, kettle in 250 ms.\n");
 
-  std::stop_source alarm_switch;
-  Task<void> alarm_task = alarm(1000ms);
-  alarm_task.set_stop_token(alarm_switch.get_token());
   loop.spawn(blink(4, 100ms), "blink");
   loop.spawn(toast(150ms), "toast");
-  loop.spawn(kettle(250ms, &alarm_switch), "kettle");
-  loop.spawn(std::move(alarm_task), "alarm");
+  loop.spawn(kettle(250ms), "kettle");
   loop.run();  // returns when no timer (and nothing else) is left
 
-  fmt::print("run() returned at {:.1f} ms", ms(loop.now() - start));
-  fmt::print("{}\n", alarm_rang ? ": the alarm rang, it was never cancelled."
-                                : ", not at 1000 ms: the cancelled alarm left the heap.");
+  fmt::print("run() returned at {:.1f} ms: no timer was left in the heap.\n",
+             ms(loop.now() - start));
 }

@@ -52,6 +52,8 @@ class Waiter : public Resumable {
   bool was_cancelled() const noexcept { return state_ == State::cancelled; }
   // Woken, queued on the loop, not resumed yet (finish_waiting not called).
   bool is_woken() const noexcept { return state_ == State::woken; }
+  // A stop callback is registered: only during a wait whose token can be stopped.
+  bool listens_for_stop() const noexcept { return on_stop_ != nullptr; }
 
  protected:
   ~Waiter() { stop_listening(); }  // a frame destroyed mid-wait leaves no callback behind
@@ -75,9 +77,9 @@ class Waiter : public Resumable {
 
   EventLoop* loop_ = nullptr;
   // Only while a wait that can be stopped is on. It lives outside the
-  // waiter, in a recycled block: a std::stop_callback is 56 bytes (libstdc++ 12), and a
-  // waiter sits in the frame of every suspended coroutine, most of which
-  // (a spawned task without a group) cannot be stopped at all.
+  // waiter, in a recycled block: a std::stop_callback is 56 bytes (libstdc++ 12),
+  // and a waiter sits in the frame of every suspended coroutine, most of
+  // which (a spawned task that was given no token) cannot be stopped at all.
   StopCallback* on_stop_ = nullptr;
   State state_ = State::idle;
 };
