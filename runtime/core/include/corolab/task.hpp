@@ -27,6 +27,7 @@
 
 #include "corolab/cancellation.hpp"
 #include "corolab/detail/frame_allocator.hpp"
+#include "corolab/detail/task_record.hpp"
 
 namespace corolab {
 
@@ -39,8 +40,9 @@ std::ptrdiff_t task_frames_alive() noexcept;
 
 namespace detail {
 
-// Shared by every Task promise: laziness, the continuation, cancellation.
-class TaskPromiseBase : public StopTokenHolder {
+// Shared by every Task promise: laziness, the continuation, cancellation,
+// and (AsyncFrame) a link to the awaiting frame, for dump_tasks().
+class TaskPromiseBase : public StopTokenHolder, public AsyncFrame {
  public:
   std::suspend_always initial_suspend() noexcept { return {}; }
 
@@ -66,6 +68,8 @@ class TaskPromiseBase : public StopTokenHolder {
   void set_continuation(std::coroutine_handle<> continuation) noexcept {
     continuation_ = continuation;
   }
+  // Who awaits this task (dump_tasks walks the chain with it).
+  std::coroutine_handle<> continuation() const noexcept { return continuation_; }
 
   // Every task frame is counted (per thread), so that a test can prove that
   // none leaked: see task_frames_alive(). The memory comes from the
@@ -171,6 +175,8 @@ class [[nodiscard]] Task {
     std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> parent) {
       // Cancellation (lesson 11): the child shares its parent's stop token.
       child.promise().inherit_stop_token(detail::stop_token_of(parent));
+      // The async stack (detail/task_record.hpp): one pointer, no load.
+      child.promise().set_awaiter(detail::frame_of(parent.promise()));
       // #exercise start_child: remember who waits for the child, then start it
       child.promise().set_continuation(parent);
       return child;  // symmetric transfer: start the child without growing the stack
