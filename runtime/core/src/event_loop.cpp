@@ -245,7 +245,7 @@ void EventLoop::run_ready_coroutines() {
   batch_.splice_back(ready_);
   if (shuffler_) shuffle(batch_);
   MarkRunning stepping(stepping_);
-  const bool observed = this->observed();  // trace or watchdog; read once, kept in a register
+  const bool observed = this->observed();  // trace or watchdog? read once
   while (!batch_.empty()) {
     detail::Resumable& next = batch_.pop_front();
     if (observed) [[unlikely]]

@@ -14,6 +14,8 @@ void TimerNode::detach() noexcept {
   if (heap_ != nullptr) heap_->remove(*this);
 }
 
+std::string TimerNode::describe() const { return describe_deadline(kind() ? kind() : "timer"); }
+
 // For dump_tasks: the deadline as seen from now on the loop's clock, so that
 // a test on virtual time reads exact numbers ("sleep until +120.0 ms").
 std::string TimerNode::describe_deadline(std::string_view what) const {

@@ -65,8 +65,12 @@ class TaskPromiseBase : public StopTokenHolder, public AsyncFrame {
   };
   FinalAwaiter final_suspend() noexcept { return {}; }
 
-  void set_continuation(std::coroutine_handle<> continuation) noexcept {
+  // Given the awaiter's typed handle, it also links the async stack
+  // (AsyncFrame, for dump_tasks: detail/task_record.hpp): one pointer, no load.
+  template <typename Promise>
+  void set_continuation(std::coroutine_handle<Promise> continuation) noexcept {
     continuation_ = continuation;
+    if constexpr (!std::is_void_v<Promise>) set_awaiter(frame_of(continuation.promise()));
   }
   // Who awaits this task (dump_tasks walks the chain with it).
   std::coroutine_handle<> continuation() const noexcept { return continuation_; }
@@ -175,8 +179,6 @@ class [[nodiscard]] Task {
     std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> parent) {
       // Cancellation (lesson 11): the child shares its parent's stop token.
       child.promise().inherit_stop_token(detail::stop_token_of(parent));
-      // The async stack (detail/task_record.hpp): one pointer, no load.
-      child.promise().set_awaiter(detail::frame_of(parent.promise()));
       // #exercise start_child: remember who waits for the child, then start it
       child.promise().set_continuation(parent);
       return child;  // symmetric transfer: start the child without growing the stack

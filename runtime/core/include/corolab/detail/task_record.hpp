@@ -29,11 +29,13 @@ class Waiter;
 
 class AsyncFrame {
  public:
-  AsyncFrame() = default;
+  // Until awaited, a frame belongs to no task (and if it is never linked,
+  // because an awaiter type of the user's own resumed it, it never will).
+  explicit AsyncFrame(AsyncFrame* awaiter = &outside_tasks) noexcept : awaiter_(awaiter) {}
   AsyncFrame(const AsyncFrame&) = delete;
   AsyncFrame& operator=(const AsyncFrame&) = delete;
 
-  // The frame awaiting this one (null at a task's root, or before any await).
+  // The frame awaiting this one (null at a task's root and at outside_tasks).
   AsyncFrame* awaiter() const noexcept { return awaiter_; }
   void set_awaiter(AsyncFrame* awaiter) noexcept { awaiter_ = awaiter; }
 
@@ -46,11 +48,13 @@ class AsyncFrame {
   static AsyncFrame outside_tasks;
 
  private:
-  AsyncFrame* awaiter_ = nullptr;
+  AsyncFrame* awaiter_;
 };
 
 class TaskRecord : public AsyncFrame, public ListHook {  // ListHook: the loop's live tasks
  public:
+  TaskRecord() noexcept : AsyncFrame(nullptr) {}  // the root: the end of its chains
+
   std::string name;
   // Where the task waits now, if in a Waiter (its state says whether it is
   // still waiting or already woken and queued), and the innermost frame of
@@ -63,12 +67,11 @@ class TaskRecord : public AsyncFrame, public ListHook {  // ListHook: the loop's
 inline TaskRecord* AsyncFrame::task() noexcept {
   AsyncFrame* frame = this;
   while (frame->awaiter_ != nullptr) frame = frame->awaiter_;
-  // Only a TaskRecord, or outside_tasks, ends a chain: every Task frame
-  // that runs was awaited.
+  // A chain ends (a null awaiter) at a TaskRecord, or at outside_tasks.
   return frame == &outside_tasks ? nullptr : static_cast<TaskRecord*>(frame);
 }
 
-inline AsyncFrame AsyncFrame::outside_tasks;
+inline AsyncFrame AsyncFrame::outside_tasks{nullptr};
 
 // The AsyncFrame of a coroutine's promise, or outside_tasks for a coroutine
 // type that does not take part (a generator, a user's own promise).

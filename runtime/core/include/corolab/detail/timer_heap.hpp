@@ -36,7 +36,7 @@ class TimerNode : public Waiter {
   // also waits elsewhere (IoWaitUntil) leaves that place too.
   virtual void on_timer_fired() noexcept { wake(); }
 
-  std::string describe() const override { return describe_deadline(kind() ? kind() : "timer"); }
+  std::string describe() const override;  // "sleep until +120.0 ms" (dump_tasks)
 
  protected:
   // "<what> until +120.0 ms": the deadline, from now.
