@@ -346,4 +346,34 @@ TEST_CASE("corolab-crawl --resume keeps the crawl's options and reports on the w
   CHECK(contents(log).find("is finished: nothing left to resume") != std::string::npos);
   CHECK(line_count(file("part.jsonl")) == records);
 }
+
+// SIGQUIT asks a running crawl what it waits for (corolab::dump_tasks_on):
+// the dump names the workers, and the crawl goes on to its normal end.
+TEST_CASE("corolab-crawl prints its tasks on SIGQUIT and crawls on to the end") {
+  site::SiteOptions site_options;
+  site_options.latency = 5ms;
+  BackgroundSite served(site_options);
+  TemporaryFolder folder("task-dump-cli");
+  auto file = [&](const std::string& name) { return (folder.path / name).string(); };
+  const std::string log = file("log.txt");
+  const pid_t crawl =
+      start_crawl({served.base_url() + "/", "--ignore-robots", "--max-depth", "2", "--delay",
+                   "0.02", "--jitter", "0", "--per-host", "1", "-c", "3", "-o",
+                   file("records.jsonl"), "--journal", file("crawl.journal"), "--quiet"},
+                  log);
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (line_count(file("records.jsonl")) < 5 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  ::kill(crawl, SIGQUIT);
+  REQUIRE(exit_code(crawl) == 0);
+  const std::string printed = contents(log);
+  INFO(printed);
+  CHECK(printed.find("corolab: ") == 0);  // the dump's first line: "corolab: N live tasks"
+  CHECK(printed.find(" live tasks\n") != std::string::npos);
+  for (const char* worker : {"task 'worker 1': ", "task 'worker 2': ", "task 'worker 3': "})
+    CHECK(printed.find(worker) != std::string::npos);
+  CHECK(printed.find("task 'task dump (SIGQUIT)': running") != std::string::npos);
+  CHECK(printed.find("interrupted") == std::string::npos);
+  CHECK(line_count(file("records.jsonl")) > 5);
+}
 #endif

@@ -6,7 +6,8 @@
 // each), and lists broken links. Ctrl-C stops cleanly and leaves a journal
 // that --resume continues from, under the same options (resume_options.hpp).
 // Exit codes: 0 success, 1 finished with errors (broken links), 2 usage
-// error, 130 interrupted.
+// error, 130 interrupted. SIGQUIT (Ctrl-\ or kill -QUIT) prints every task and
+// what it waits for (corolab/task_dump.hpp), and the crawl goes on.
 
 #include <fmt/core.h>
 #include <sys/resource.h>
@@ -25,6 +26,7 @@
 #include "corolab/crawler/reports.hpp"
 #include "corolab/signals.hpp"
 #include "corolab/sync_wait.hpp"
+#include "corolab/task_dump.hpp"
 #include "corolab/task_group.hpp"
 #include "corolab/text.hpp"
 #include "demo.hpp"
@@ -149,7 +151,10 @@ void define_options(CLI::App& app, Settings& s) {
       "though RFC 9309 does not define it.\n"
       "A page's own directives (meta robots, X-Robots-Tag, rel=nofollow): links marked "
       "nofollow are not followed and their URLs end as outcome 'nofollow'; noindex pages "
-      "are crawled, marked in the records, and left out of --sitemap.");
+      "are crawled, marked in the records, and left out of --sitemap.\n"
+      "A crawl that seems stuck can be asked what it waits for: SIGQUIT (Ctrl-\\, or kill "
+      "-QUIT PID) prints every task, what it waits for (a request and its URL, a timer, a "
+      "queue) and its async stack on stderr, and the crawl goes on.");
 }
 
 // Turns the command line's plain values into crawl options. Throws
@@ -332,6 +337,17 @@ Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
   co_return outputs.broken_links() > 0 ? 1 : 0;
 }
 
+// The whole program, crawl or demo, with a task dump on SIGQUIT: a hung crawl
+// can be asked what it waits for, and goes on.
+Task<int> with_task_dump_on_sigquit(Task<int> program) {
+  corolab::TaskGroup dump;
+  dump.spawn(corolab::dump_tasks_on(SIGQUIT), "task dump (SIGQUIT)");
+  const int code = co_await std::move(program);
+  dump.cancel();
+  co_await dump.join();
+  co_return code;
+}
+
 // Each connection is a file descriptor: allow as many as the system does.
 void raise_file_limit() {
   rlimit limit{};
@@ -373,8 +389,11 @@ int main(int argc, char** argv) {
   }
   raise_file_limit();
   try {
-    if (settings.demo) return corolab::sync_wait(crawler::run_demo(settings.demo_options));
-    return corolab::sync_wait(crawl(settings, std::move(resumed)));
+    if (settings.demo) {
+      return corolab::sync_wait(
+          with_task_dump_on_sigquit(crawler::run_demo(settings.demo_options)));
+    }
+    return corolab::sync_wait(with_task_dump_on_sigquit(crawl(settings, std::move(resumed))));
   } catch (const std::exception& error) {
     fmt::print(stderr, "corolab-crawl: {}\n", error.what());
     return 1;

@@ -7,10 +7,20 @@ namespace corolab::detail {
 
 namespace {
 
-// The driver: await the task; the promise records how it ended.
-DetachedDriver drive(Task<void> task) { co_await std::move(task); }
+// The driver: await the task; the promise records how it ended. The task
+// is moved into a local so that, if the driver is destroyed mid-wait, the
+// task's frames go before the promise (a local dies before the promise, a
+// parameter after it): their waiters still find the TaskRecord to tidy up.
+DetachedDriver drive(Task<void> task) {
+  Task<void> body = std::move(task);
+  co_await std::move(body);
+}
 
 }  // namespace
+
+DetachedPromise::~DetachedPromise() {
+  if (EventLoop* loop = EventLoop::current_or_null()) loop->live_task_ending(*this);
+}
 
 void DetachedTaskList::start(Task<void> task, TaskOwner& owner, std::stop_token token,
                              std::string name) {
@@ -26,7 +36,9 @@ void DetachedTaskList::start(Task<void> task, TaskOwner& owner, std::stop_token 
   running_.push_back(promise.entry);
   // Like asyncio.create_task: the task starts on the loop's next tick, not now.
   promise.start.handle = driver.handle;
+  promise.start.task = &promise;
   EventLoop& loop = EventLoop::current();
+  loop.add_live_task(promise);
   if (Tracer* tracer = loop.tracer()) [[unlikely]]
     tracer->task_started(driver.handle, promise.name);
   loop.schedule(promise.start);

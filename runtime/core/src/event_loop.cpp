@@ -48,6 +48,7 @@ EventLoop::EventLoop(LoopOptions options) : reactor_(make_reactor(options.reacto
   }
   if (options.time == TimeSource::virtual_) virtual_now_ = virtual_epoch;
   if (options.schedule_seed) shuffler_.emplace(*options.schedule_seed);
+  slow_step_ = options.slow_step_warning;
   if (!options.trace_file.empty()) {
     if (tracing_compiled_in) {
       tracer_ = std::make_unique<detail::Tracer>(options.trace_file);
@@ -241,17 +242,16 @@ void EventLoop::advance(Duration duration) {
 void EventLoop::run_ready_coroutines() {
   // Only the coroutines that were ready when the tick began: those they make
   // ready wait for the next tick, so the reactor and timers get their turn.
-  detail::IntrusiveList<detail::Resumable> batch;
-  batch.splice_back(ready_);
-  if (shuffler_) shuffle(batch);
-  const bool tracing = this->tracing();  // COROLAB_TRACE; read once, kept in a register
-  while (!batch.empty()) {
-    std::coroutine_handle<> next = batch.pop_front().handle;
-    if (tracing) [[unlikely]]
-      tracer_->resuming(next);
-    next.resume();
-    if (tracing) [[unlikely]]
-      tracer_->resumed();
+  batch_.splice_back(ready_);
+  if (shuffler_) shuffle(batch_);
+  MarkRunning stepping(stepping_);
+  const bool observed = this->observed();  // trace or watchdog? read once
+  while (!batch_.empty()) {
+    detail::Resumable& next = batch_.pop_front();
+    if (observed) [[unlikely]]
+      resume_observed(next);
+    else
+      next.handle.resume();
   }
 }
 

@@ -41,4 +41,14 @@ void TaskGroup::on_task_finished(const std::string& name, std::exception_ptr err
   if (running_ == 0) detail::wake_all(joiners_);
 }
 
+// For dump_tasks: the children are awaited by whoever awaits join().
+const detail::TaskRecord* TaskGroup::awaited_by() const noexcept {
+  const detail::TaskRecord* joiner = nullptr;
+  joiners_.for_each([&](const detail::Waiter& waiter) {
+    joiner = waiter.task;
+    return false;  // the first will do
+  });
+  return joiner;
+}
+
 }  // namespace corolab

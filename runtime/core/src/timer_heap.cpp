@@ -1,12 +1,28 @@
 #include "corolab/detail/timer_heap.hpp"
 
+#include <fmt/core.h>
+
 #include <cassert>
+#include <chrono>
 #include <utility>
+
+#include "corolab/event_loop.hpp"
 
 namespace corolab::detail {
 
 void TimerNode::detach() noexcept {
   if (heap_ != nullptr) heap_->remove(*this);
+}
+
+std::string TimerNode::describe() const { return describe_deadline(kind() ? kind() : "timer"); }
+
+// For dump_tasks: the deadline as seen from now on the loop's clock, so that
+// a test on virtual time reads exact numbers ("sleep until +120.0 ms").
+std::string TimerNode::describe_deadline(std::string_view what) const {
+  if (heap_ == nullptr) return fmt::format("{} (due)", what);
+  const Duration left = heap_->deadline_of(*this) - EventLoop::current().now();
+  return fmt::format("{} until {:+.1f} ms", what,
+                     std::chrono::duration<double, std::milli>(left).count());
 }
 
 void TimerHeap::insert(TimerNode& node, TimePoint deadline) {

@@ -25,6 +25,19 @@ std::string default_trace_file() {
 
 namespace corolab::detail {
 
+std::string readable_type_name(const std::type_info& type) {
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> demangled(
+      abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
+  std::string name = status == 0 ? demangled.get() : type.name();
+  for (std::string_view prefix : {"corolab::detail::", "corolab::"}) {
+    for (auto at = name.find(prefix); at != std::string::npos; at = name.find(prefix)) {
+      name.erase(at, prefix.size());
+    }
+  }
+  return name;
+}
+
 namespace {
 
 constexpr int pid = 1;  // one loop, one "process"
@@ -43,20 +56,6 @@ std::string quoted(std::string_view text) {
     }
   }
   return out + '"';
-}
-
-// "corolab::Event::WaitAwaiter" -> "Event::WaitAwaiter".
-std::string readable_type_name(const std::type_info& type) {
-  int status = 0;
-  std::unique_ptr<char, void (*)(void*)> demangled(
-      abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
-  std::string name = status == 0 ? demangled.get() : type.name();
-  for (std::string_view prefix : {"corolab::detail::", "corolab::"}) {
-    for (auto at = name.find(prefix); at != std::string::npos; at = name.find(prefix)) {
-      name.erase(at, prefix.size());
-    }
-  }
-  return name;
 }
 
 std::string address(std::coroutine_handle<> handle) { return fmt::format("{}", handle.address()); }

@@ -92,4 +92,10 @@ void Waiter::finish_waiting() {
   // #endexercise
 }
 
+// Every kind of waiter says what it waits for; this is for those that do not.
+std::string Waiter::describe() const {
+  const char* name = kind();
+  return name != nullptr ? std::string(name) : readable_type_name(typeid(*this));
+}
+
 }  // namespace corolab::detail

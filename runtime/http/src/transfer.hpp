@@ -35,6 +35,9 @@ class Transfer final : public detail::Waiter {
   }
   void await_resume() { finish_waiting(); }
 
+  const char* kind() const noexcept override { return "HTTP transfer"; }
+  std::string describe() const override { return "HTTP transfer " + url_; }
+
   // The response, or HttpError describing why there is none.
   ClientResponse take_response();
 

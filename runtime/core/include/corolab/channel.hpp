@@ -17,6 +17,7 @@
 #include <deque>
 #include <optional>
 #include <stdexcept>
+#include <string>
 #include <utility>
 
 #include "corolab/cancellation.hpp"
@@ -63,6 +64,9 @@ class Channel {
       if (!delivered_) throw ChannelClosed();
     }
 
+    const char* kind() const noexcept override { return "Channel send"; }
+    std::string describe() const override { return channel_.queue_place(channel_.senders_, *this); }
+
    private:
     friend class Channel;
     Channel& channel_;
@@ -94,6 +98,11 @@ class Channel {
     std::optional<T> await_resume() {
       finish_waiting();
       return std::move(item_);
+    }
+
+    const char* kind() const noexcept override { return "Channel receive"; }
+    std::string describe() const override {
+      return channel_.queue_place(channel_.receivers_, *this);
     }
 
    private:
@@ -176,6 +185,18 @@ class Channel {
       return;
     }
     buffer_.push_front(std::move(item));
+  }
+
+  // For dump_tasks: "Channel receive (2 ahead)".
+  template <typename Awaiter>
+  static std::string queue_place(const detail::IntrusiveList<Awaiter>& queue, const Awaiter& me) {
+    std::size_t ahead = 0;
+    queue.for_each([&](const Awaiter& waiter) {
+      if (&waiter == &me) return false;
+      ++ahead;
+      return true;
+    });
+    return std::string(me.kind()) + " (" + std::to_string(ahead) + " ahead)";
   }
 
   std::size_t capacity_;

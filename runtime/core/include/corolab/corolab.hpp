@@ -19,6 +19,7 @@
 #include "corolab/socket_address.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task.hpp"
+#include "corolab/task_dump.hpp"
 #include "corolab/task_group.hpp"
 #include "corolab/tcp_listener.hpp"
 #include "corolab/tcp_stream.hpp"

@@ -29,6 +29,7 @@ class Event {
    public:
     explicit WaitAwaiter(Event& event) noexcept : QueuedWait(event.waiters_), event_(event) {}
     bool await_ready() const noexcept { return event_.set_; }
+    const char* kind() const noexcept override { return "Event"; }
 
    private:
     Event& event_;

@@ -14,7 +14,9 @@
 //
 // For tests, a loop can run on virtual time (TimeSource).
 //
-// COROLAB_TRACE=trace.json records each coroutine's runs and waits (detail/tracer.hpp).
+// COROLAB_TRACE=trace.json records each coroutine's runs and waits (detail/tracer.hpp);
+// COROLAB_SLOW_STEP_MS=50 names any task that holds the loop longer (LoopOptions);
+// corolab::dump_tasks() lists the live tasks and what they wait for (task_dump.hpp).
 
 #include <atomic>
 #include <cstdint>
@@ -51,6 +53,8 @@ class Tracer;
 
 // COROLAB_TRACE if set, else empty (no trace).
 std::string default_trace_file();
+// COROLAB_SLOW_STEP_MS if set (milliseconds, decimals allowed), else none.
+std::optional<Duration> default_slow_step_warning();
 
 // For tests, a loop can run on *virtual time* (LoopOptions): its clock
 // stands still while there is work to do, and when nothing is left but
@@ -72,6 +76,11 @@ struct LoopOptions {
   std::optional<std::uint64_t> schedule_seed;
   // When not empty, the loop records a trace to this file (detail/tracer.hpp).
   std::string trace_file = default_trace_file();
+  // The slow-step watchdog, asyncio's debug mode in one line: when set, any
+  // step (one resume of one task, until it suspends again) that holds the
+  // loop longer than this, on the real clock, is reported on stderr with the
+  // task's name: "corolab: task 'worker 3' held the loop for 120.4 ms".
+  std::optional<Duration> slow_step_warning = default_slow_step_warning();
 
   // For tests: `EventLoop loop(LoopOptions::virtual_time());`
   static LoopOptions virtual_time(std::optional<std::uint64_t> schedule_seed = std::nullopt) {
@@ -140,6 +149,27 @@ class EventLoop final : private detail::TaskOwner {
     if (tracing()) [[unlikely]]
       trace_timer(timer, deadline);
   }
+  // --- For dump_tasks() (task_dump.hpp) ------------------------------------
+  // A spawned task, TaskGroup child or sync_wait root starts (its record
+  // leaves the list by itself when it ends), and ends.
+  void add_live_task(detail::TaskRecord& task) noexcept { live_tasks_.push_back(task); }
+  void live_task_ending(const detail::TaskRecord& task) noexcept {
+    if (&task == step_task_) [[unlikely]]
+      step_task_ending();
+  }
+  const detail::IntrusiveList<detail::TaskRecord>& live_tasks() const noexcept {
+    return live_tasks_;
+  }
+  // fn(resumable) for each coroutine queued to run: this tick's rest, then the next tick's.
+  template <typename Fn>
+  void for_each_queued(Fn fn) const {
+    batch_.for_each(fn);
+    ready_.for_each(fn);
+  }
+  // True while the loop resumes this tick's coroutines: whoever calls then
+  // runs in one of them.
+  bool in_step() const noexcept { return stepping_; }
+
   // Null unless the loop records a trace (COROLAB_TRACE).
   detail::Tracer* tracer() const noexcept { return tracing() ? tracer_.get() : nullptr; }
   bool tracing() const noexcept { return tracing_compiled_in && tracer_ != nullptr; }
@@ -158,6 +188,12 @@ class EventLoop final : private detail::TaskOwner {
   // A tick is these two steps. run() checks stop() between them, so a stop
   // takes effect without first blocking in the reactor.
   void run_ready_coroutines();
+  // COROLAB_TRACE or the watchdog: one flag, so that with both off a resume
+  // costs one predictable branch, as it did with tracing alone.
+  bool observed() const noexcept { return tracing() || slow_step_.has_value(); }
+  void resume_observed(detail::Resumable& next);  // the slow path, out of line
+  void report_slow_step(Duration took, const char* resumed_from) const;
+  void step_task_ending() noexcept;
   void shuffle(detail::IntrusiveList<detail::Resumable>& batch);
   bool wait_for_events();  // false when idle: nothing could ever wake anyone
   std::optional<std::chrono::nanoseconds> poll_timeout(bool has_posted) const;
@@ -173,6 +209,9 @@ class EventLoop final : private detail::TaskOwner {
 
   std::unique_ptr<Reactor> reactor_;
   detail::IntrusiveList<detail::Resumable> ready_;
+  detail::IntrusiveList<detail::Resumable> batch_;  // this tick's, being resumed
+  bool stepping_ = false;                           // resuming batch_
+  detail::IntrusiveList<detail::TaskRecord> live_tasks_;
   detail::TimerHeap timers_;
   detail::DetachedTaskList spawned_;
   std::size_t spawned_count_ = 0;
@@ -190,6 +229,12 @@ class EventLoop final : private detail::TaskOwner {
   std::optional<TimePoint> virtual_now_;     // set: the loop runs on virtual time
   std::optional<std::mt19937_64> shuffler_;  // set: a schedule seed was given
   std::unique_ptr<detail::Tracer> tracer_;   // set: COROLAB_TRACE (or LoopOptions::trace_file)
+  // The slow-step watchdog (LoopOptions::slow_step_warning), and the task
+  // of the step it times: the task may end during the step, so its name is
+  // kept then (step_task_ending).
+  std::optional<Duration> slow_step_;
+  const detail::TaskRecord* step_task_ = nullptr;
+  std::string ended_step_task_;
 };
 
 }  // namespace corolab

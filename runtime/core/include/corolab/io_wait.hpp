@@ -6,6 +6,7 @@
 // fd is ready, then try again. TcpStream and TcpListener are built this way.
 
 #include <coroutine>
+#include <string>
 #include <utility>
 
 #include "corolab/cancellation.hpp"
@@ -44,6 +45,12 @@ class [[nodiscard]] IoWait final : public detail::Waiter, private IoCallback {
   }
 
   void await_resume() { finish_waiting(); }
+
+  const char* kind() const noexcept override { return "fd wait"; }
+  std::string describe() const override {
+    return "fd " + std::to_string(fd_) +
+           (direction_ == IoDirection::read ? " readable" : " writable");
+  }
 
  private:
   // The reactor forgets a watch when it fires.

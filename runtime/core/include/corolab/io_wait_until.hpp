@@ -16,6 +16,7 @@
 // uses it to close idle connections at once.
 
 #include <coroutine>
+#include <string>
 #include <utility>
 
 #include "corolab/cancellation.hpp"
@@ -57,6 +58,12 @@ class [[nodiscard]] IoWaitUntil final : public detail::TimerNode, private IoCall
   Outcome await_resume() {
     finish_waiting();
     return outcome_;
+  }
+
+  const char* kind() const noexcept override { return "fd wait with a deadline"; }
+  std::string describe() const override {
+    return describe_deadline("fd " + std::to_string(fd_) +
+                             (direction_ == IoDirection::read ? " readable" : " writable"));
   }
 
   void interrupt() noexcept {

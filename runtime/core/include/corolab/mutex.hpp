@@ -24,6 +24,7 @@ class Mutex {
       AcquireAwaiter::await_resume();
       return Guard{mutex_.permit_};
     }
+    const char* kind() const noexcept override { return "Mutex"; }
 
    private:
     Mutex& mutex_;

@@ -14,6 +14,7 @@
 // newcomer can never overtake a coroutine that is already queued.
 
 #include <cstddef>
+#include <string>
 #include <utility>
 
 #include "corolab/detail/queued_wait.hpp"
@@ -67,6 +68,11 @@ class Semaphore {
       if (is_woken()) semaphore_.release();
     }
     bool await_ready() noexcept { return semaphore_.try_acquire(); }
+    const char* kind() const noexcept override { return "Semaphore"; }
+    // Fair: the permits go in this order, so the place in the queue matters.
+    std::string describe() const override {
+      return std::string(kind()) + " (" + std::to_string(ahead()) + " ahead)";
+    }
 
    private:
     Semaphore& semaphore_;

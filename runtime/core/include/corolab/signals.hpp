@@ -9,8 +9,11 @@
 // while the wait lasts and the previous ones restored after, so the default
 // Ctrl-C behaviour returns when nobody is listening.
 //
-// One wait_for_signal at a time per process (signals are process-wide).
+// Several waits may be on at once, for different signals (signals are
+// process-wide: two waits for the same signal both get it, and the handler
+// put back is whichever the last one to end found).
 
+#include <functional>
 #include <vector>
 
 #include "corolab/task.hpp"
@@ -19,5 +22,11 @@ namespace corolab {
 
 // Returns the number of the first of `signals` to arrive. Cancellable.
 Task<int> wait_for_signal(std::vector<int> signals);
+
+// Calls `handle(signal)` on the loop thread each time one of `signals`
+// arrives, until cancelled. The handlers stay installed all along, so a
+// signal that arrives while `handle` runs is not missed (nor does it get the
+// default action).
+Task<void> on_each_signal(std::vector<int> signals, std::function<void(int)> handle);
 
 }  // namespace corolab

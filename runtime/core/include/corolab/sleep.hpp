@@ -36,6 +36,8 @@ class [[nodiscard]] SleepAwaiter final : public detail::TimerNode {
 
   void await_resume() { finish_waiting(); }
 
+  const char* kind() const noexcept override { return "sleep"; }
+
  private:
   SleepAwaiter(TimePoint when, bool relative) noexcept : when_(when), relative_(relative) {}
 

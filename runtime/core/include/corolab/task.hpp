@@ -27,6 +27,7 @@
 
 #include "corolab/cancellation.hpp"
 #include "corolab/detail/frame_allocator.hpp"
+#include "corolab/detail/task_record.hpp"
 
 namespace corolab {
 
@@ -39,8 +40,9 @@ std::ptrdiff_t task_frames_alive() noexcept;
 
 namespace detail {
 
-// Shared by every Task promise: laziness, the continuation, cancellation.
-class TaskPromiseBase : public StopTokenHolder {
+// Shared by every Task promise: laziness, the continuation, cancellation,
+// and (AsyncFrame) a link to the awaiting frame, for dump_tasks().
+class TaskPromiseBase : public StopTokenHolder, public AsyncFrame {
  public:
   std::suspend_always initial_suspend() noexcept { return {}; }
 
@@ -63,9 +65,15 @@ class TaskPromiseBase : public StopTokenHolder {
   };
   FinalAwaiter final_suspend() noexcept { return {}; }
 
-  void set_continuation(std::coroutine_handle<> continuation) noexcept {
+  // Given the awaiter's typed handle, it also links the async stack
+  // (AsyncFrame, for dump_tasks: detail/task_record.hpp): one pointer, no load.
+  template <typename Promise>
+  void set_continuation(std::coroutine_handle<Promise> continuation) noexcept {
     continuation_ = continuation;
+    if constexpr (!std::is_void_v<Promise>) set_awaiter(frame_of(continuation.promise()));
   }
+  // Who awaits this task (dump_tasks walks the chain with it).
+  std::coroutine_handle<> continuation() const noexcept { return continuation_; }
 
   // Every task frame is counted (per thread), so that a test can prove that
   // none leaked: see task_frames_alive(). The memory comes from the

@@ -60,6 +60,10 @@ class TaskGroup final : private detail::TaskOwner {
     explicit JoinAwaiter(TaskGroup& group) noexcept : QueuedWait(group.joiners_), group_(group) {}
 
     bool await_ready() const noexcept { return group_.running_ == 0; }
+    const char* kind() const noexcept override { return "TaskGroup join"; }
+    std::string describe() const override {
+      return "TaskGroup join (" + std::to_string(group_.running_) + " running)";
+    }
 
     template <typename Promise>
     bool await_suspend(std::coroutine_handle<Promise> suspended) {
@@ -67,7 +71,7 @@ class TaskGroup final : private detail::TaskOwner {
       // the children, and we keep waiting until they have all ended.
       parent_token_ = detail::stop_token_of(suspended);
       if (parent_token_.stop_possible()) forward_stop_.emplace(parent_token_, ForwardStop{&group_});
-      return QueuedWait::await_suspend(std::coroutine_handle<>(suspended));
+      return wait_in_queue(suspended, detail::no_stop_token);
     }
 
     void await_resume() {
@@ -92,6 +96,7 @@ class TaskGroup final : private detail::TaskOwner {
 
  private:
   void on_task_finished(const std::string& name, std::exception_ptr error) noexcept override;
+  const detail::TaskRecord* awaited_by() const noexcept override;  // the joiner (dump_tasks)
 
   std::stop_source stop_;
   std::size_t running_ = 0;

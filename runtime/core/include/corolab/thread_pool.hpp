@@ -69,7 +69,8 @@ class BlockingCall final : public Waiter {
 
   bool await_ready() const noexcept { return false; }
 
-  bool await_suspend(std::coroutine_handle<> suspended) {
+  template <typename Promise>
+  bool await_suspend(std::coroutine_handle<Promise> suspended) {
     start_waiting(suspended, {});
     EventLoop& loop = EventLoop::current();
     job_->waiter = this;
@@ -87,6 +88,8 @@ class BlockingCall final : public Waiter {
     });
     return true;
   }
+
+  const char* kind() const noexcept override { return "run_blocking"; }
 
   Result await_resume() {
     finish_waiting();

@@ -32,6 +32,7 @@ class WaitGroup {
    public:
     explicit WaitAwaiter(WaitGroup& group) noexcept : QueuedWait(group.waiters_), group_(group) {}
     bool await_ready() const noexcept { return group_.count_ == 0; }
+    const char* kind() const noexcept override { return "WaitGroup"; }
 
    private:
     WaitGroup& group_;

@@ -15,8 +15,13 @@ namespace corolab {
 class [[nodiscard]] YieldAwaiter {
  public:
   bool await_ready() const noexcept { return false; }
-  void await_suspend(std::coroutine_handle<> suspended) noexcept {
+  template <typename Promise>
+  void await_suspend(std::coroutine_handle<Promise> suspended) noexcept {
     node_.handle = suspended;
+    // For dump_tasks (detail/task_record.hpp): which task is queued, from where.
+    detail::AsyncFrame* frame = detail::frame_of(suspended.promise());
+    node_.task = frame->task();
+    if (node_.task != nullptr) node_.task->innermost = frame;
     EventLoop::current().schedule(node_);
   }
   void await_resume() const noexcept {}

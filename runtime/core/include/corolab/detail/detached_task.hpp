@@ -15,6 +15,7 @@
 
 #include "corolab/detail/intrusive_list.hpp"
 #include "corolab/detail/resumable.hpp"
+#include "corolab/detail/task_record.hpp"
 #include "corolab/task.hpp"
 
 namespace corolab::detail {
@@ -26,6 +27,9 @@ class TaskOwner {
  public:
   // `error` is empty when the task returned normally.
   virtual void on_task_finished(const std::string& name, std::exception_ptr error) noexcept = 0;
+  // For dump_tasks: the task that waits for this owner's tasks to end (a
+  // TaskGroup's joiner), if any.
+  virtual const TaskRecord* awaited_by() const noexcept { return nullptr; }
 
  protected:
   ~TaskOwner() = default;
@@ -38,8 +42,12 @@ struct DetachedEntry : ListHook {
 
 class DetachedDriver;
 
-class DetachedPromise : public StopTokenHolder {
+// The driver's promise is the task's TaskRecord (detail/task_record.hpp):
+// its name, and where it waits, for dump_tasks().
+class DetachedPromise : public StopTokenHolder, public TaskRecord {
  public:
+  DetachedPromise() = default;
+  ~DetachedPromise();  // tells the loop (a step's task may end mid-step)
   DetachedDriver get_return_object() noexcept;
 
   std::suspend_always initial_suspend() noexcept { return {}; }
@@ -60,11 +68,15 @@ class DetachedPromise : public StopTokenHolder {
   void unhandled_exception() noexcept { error = std::current_exception(); }
 
   TaskOwner* owner = nullptr;
-  std::string name;
   std::exception_ptr error;
   DetachedEntry entry;
   Resumable start;  // queued on the loop to run the driver's first step
 };
+
+// Is `node` the first step of its task (queued by DetachedTaskList::start)?
+inline bool is_start_of(const Resumable& node) noexcept {
+  return node.task != nullptr && &static_cast<const DetachedPromise*>(node.task)->start == &node;
+}
 
 class DetachedDriver {
  public:

@@ -78,6 +78,17 @@ class IntrusiveList {
     head_.prev_ = last;
   }
 
+  // Calls fn(node) for each node, front to back; fn returns false to stop
+  // early. fn must not link or unlink nodes. (For dump_tasks, which reads.)
+  template <typename Fn>
+  void for_each(Fn fn) const {
+    for (const ListHook* at = head_.next_; at != &head_;) {
+      const ListHook* next = at->next_;
+      if (!fn(static_cast<T&>(const_cast<ListHook&>(*at)))) return;
+      at = next;
+    }
+  }
+
   // Unlinks every node (the nodes themselves are not touched otherwise).
   void clear() noexcept {
     while (!empty()) head_.next_->unlink();

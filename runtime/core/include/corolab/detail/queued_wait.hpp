@@ -3,6 +3,7 @@
 // park the coroutine at the back of a FIFO queue until someone wakes it.
 
 #include <coroutine>
+#include <cstddef>
 
 #include "corolab/cancellation.hpp"
 #include "corolab/detail/intrusive_list.hpp"
@@ -16,12 +17,30 @@ class QueuedWait : public Waiter {
 
   template <typename Promise>
   bool await_suspend(std::coroutine_handle<Promise> suspended) {
-    if (!start_waiting(suspended, stop_token_of(suspended))) return false;
+    return wait_in_queue(suspended, stop_token_of(suspended));
+  }
+
+  void await_resume() { finish_waiting(); }
+
+ protected:
+  // A wait that `token` can stop (no_stop_token: one nothing stops).
+  template <typename Promise>
+  bool wait_in_queue(std::coroutine_handle<Promise> suspended, const std::stop_token& token) {
+    if (!start_waiting(suspended, token)) return false;
     queue_.push_back(*this);
     return true;
   }
 
-  void await_resume() { finish_waiting(); }
+  // How many wait in the queue before this one (for dump_tasks).
+  std::size_t ahead() const {
+    std::size_t count = 0;
+    queue_.for_each([&](const Waiter& waiter) {
+      if (&waiter == this) return false;
+      ++count;
+      return true;
+    });
+    return count;
+  }
 
  private:
   IntrusiveList<Waiter>& queue_;

@@ -16,6 +16,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "corolab/clock.hpp"
@@ -34,7 +36,12 @@ class TimerNode : public Waiter {
   // also waits elsewhere (IoWaitUntil) leaves that place too.
   virtual void on_timer_fired() noexcept { wake(); }
 
+  std::string describe() const override;  // "sleep until +120.0 ms" (dump_tasks)
+
  protected:
+  // "<what> until +120.0 ms": the deadline, from now.
+  std::string describe_deadline(std::string_view what) const;
+
   TimerNode() = default;
   ~TimerNode() { detach(); }  // a destroyed sleeper leaves the heap
 
@@ -54,6 +61,9 @@ class TimerHeap {
   bool empty() const noexcept { return entries_.empty(); }
   std::size_t size() const noexcept { return entries_.size(); }
   TimePoint next_deadline() const noexcept { return entries_.front().deadline; }
+  TimePoint deadline_of(const TimerNode& node) const noexcept {
+    return entries_[node.index_].deadline;
+  }
 
   void insert(TimerNode& node, TimePoint deadline);
   void remove(TimerNode& node) noexcept;

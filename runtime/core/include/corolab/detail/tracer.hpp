@@ -30,6 +30,10 @@
 
 namespace corolab::detail {
 
+// "corolab::Event::WaitAwaiter" -> "Event::WaitAwaiter": a type's name as
+// the trace and dump_tasks() show it.
+std::string readable_type_name(const std::type_info& type);
+
 class Tracer {
  public:
   // Starts the file at `path`; throws std::system_error if it cannot. The

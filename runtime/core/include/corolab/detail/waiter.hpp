@@ -14,9 +14,12 @@
 
 #include <coroutine>
 #include <stop_token>
+#include <string>
+#include <type_traits>
 
 #include "corolab/cancellation.hpp"
 #include "corolab/detail/resumable.hpp"
+#include "corolab/detail/task_record.hpp"
 
 namespace corolab {
 class EventLoop;
@@ -31,6 +34,24 @@ class Waiter : public Resumable {
   // From await_suspend. Returns false (do not suspend) when a stop was
   // already requested; finish_waiting() will then throw OperationCancelled.
   bool start_waiting(std::coroutine_handle<> suspended, const std::stop_token& token);
+
+  // What awaiters call: for a typed handle the compiler prefers this
+  // template to the function above, which it calls. It also notes which task
+  // waits here, and in which frame (detail/task_record.hpp), for
+  // dump_tasks() and the slow-step watchdog: a walk up the awaiter chain
+  // (a few frames) and three stores per wait.
+  template <typename Promise>
+  requires(!std::is_void_v<Promise>) bool start_waiting(std::coroutine_handle<Promise> suspended,
+                                                        const std::stop_token& token) {
+    if (!start_waiting(std::coroutine_handle<>(suspended), token)) return false;
+    AsyncFrame* frame = frame_of(suspended.promise());
+    task = frame->task();
+    if (task != nullptr) {
+      task->waiter = this;
+      task->innermost = frame;
+    }
+    return true;
+  }
 
   // The thing waited for is ready: queue the coroutine for resumption.
   void wake() noexcept;
@@ -55,8 +76,21 @@ class Waiter : public Resumable {
   // A stop callback is registered: only during a wait whose token can be stopped.
   bool listens_for_stop() const noexcept { return on_stop_ != nullptr; }
 
+  // What this waits for, in a few words, for dump_tasks(): "Event",
+  // "sleep until +120.0 ms", "fd 7 readable", "Semaphore (3 ahead)". Each
+  // kind of waiter says it; the default is kind(), else the type's name.
+  virtual std::string describe() const;
+  // Its kind alone ("sleep", "Event"), or null: what the slow-step watchdog
+  // says a step resumed from. A static string, so reading it costs nothing.
+  virtual const char* kind() const noexcept { return nullptr; }
+
  protected:
-  ~Waiter() { stop_listening(); }  // a frame destroyed mid-wait leaves no callback behind
+  // A frame destroyed mid-wait leaves no callback behind, and its task no
+  // pointer to a dead waiter.
+  ~Waiter() {
+    stop_listening();
+    if (task != nullptr && task->waiter == this) task->waiter = nullptr;
+  }
 
   // Leave the wait structure. The default suits waiters kept in an
   // IntrusiveList; the timer and I/O waiters override it.
