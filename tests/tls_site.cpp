@@ -1,14 +1,7 @@
 // A TLS site on loopback: see tls_site.hpp.
 #include "tls_site.hpp"
 
-#include <arpa/inet.h>
-#include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -16,22 +9,14 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
-#include <system_error>
 #include <thread>
 
-extern char** environ;
+#include "child_process.hpp"
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 namespace {
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
 
 void write_text(const fs::path& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -39,32 +24,9 @@ void write_text(const fs::path& path, const std::string& text) {
   if (!out) throw std::runtime_error("TlsSite: cannot write " + path.string());
 }
 
-// Starts `args` (looked up on PATH) with standard output and error going to
-// `log`, and no other file descriptor of ours. Throws if it is not installed.
-pid_t spawn(const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<char*> argv;
-  for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addclosefrom_np(&actions, 3);
-  pid_t pid = -1;
-  const int error = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (error == ENOENT) {
-    throw std::runtime_error("TlsSite: '" + args[0] + "' is not installed (Debian package " +
-                             args[0] + "; ./corolab test installs it)");
-  }
-  if (error != 0) throw std::system_error(error, std::generic_category(), "TlsSite: " + args[0]);
-  return pid;
-}
-
 // Runs `args` to its end; throws with its output if it fails.
 void run(const std::vector<std::string>& args, const fs::path& log) {
-  const pid_t pid = spawn(args, log);
+  const pid_t pid = spawn_logged(args, log);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
@@ -87,43 +49,6 @@ long nginx_version(const fs::path& folder) {
     throw std::runtime_error("TlsSite: cannot read nginx's version from: " + text);
   }
   return major * 1'000'000L + minor * 1'000L + patch;
-}
-
-sockaddr_in loopback(std::uint16_t port) {
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = htons(port);
-  return address;
-}
-
-// Ports the kernel has free now. They are held together while picked, so
-// they differ; nginx binds them a moment later (or finds one taken).
-std::vector<std::uint16_t> free_ports(int count) {
-  std::vector<int> sockets;
-  std::vector<std::uint16_t> ports;
-  for (int i = 0; i < count; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address = loopback(0);
-    socklen_t length = sizeof address;
-    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
-      throw std::runtime_error("TlsSite: cannot bind a loopback port");
-    }
-    sockets.push_back(fd);
-    ports.push_back(ntohs(address.sin_port));
-  }
-  for (const int fd : sockets) ::close(fd);
-  return ports;
-}
-
-bool accepts_connections(std::uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  const sockaddr_in address = loopback(port);
-  const bool connected =
-      fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
-  if (fd >= 0) ::close(fd);
-  return connected;
 }
 
 void replace_all(std::string& text, std::string_view placeholder, const std::string& value) {
@@ -225,7 +150,7 @@ http {
 
 bool TlsSite::start_nginx(const TlsSiteOptions& options) {
   const fs::path& dir = folder_.path;
-  const std::vector<std::uint16_t> ports = free_ports(2);
+  const std::vector<std::uint16_t> ports = free_loopback_ports(2);
   https_port_ = ports[0];
   http_port_ = ports[1];
   // nginx 1.25.1 moved "http2" from the listen line to a directive of its own.
@@ -245,13 +170,12 @@ bool TlsSite::start_nginx(const TlsSiteOptions& options) {
   write_text(dir / "access.log", "");
   write_text(dir / "nginx.conf", conf);
   const std::string d = dir.string() + "/";
-  nginx_ =
-      spawn({"nginx", "-e", d + "error.log", "-p", d, "-c", d + "nginx.conf"}, dir / "nginx.out");
+  nginx_ = spawn_logged({"nginx", "-e", d + "error.log", "-p", d, "-c", d + "nginx.conf"},
+                        dir / "nginx.out");
 
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (!accepts_connections(https_port_) || !accepts_connections(http_port_)) {
-    int status = 0;
-    if (::waitpid(nginx_, &status, WNOHANG) == nginx_) {
+    if (has_exited(nginx_)) {
       nginx_ = -1;
       const std::string log = error_log();
       if (log.find("Address already in use") != std::string::npos) return false;
@@ -267,18 +191,7 @@ bool TlsSite::start_nginx(const TlsSiteOptions& options) {
 }
 
 void TlsSite::stop_nginx() noexcept {
-  if (nginx_ < 0) return;
-  ::kill(nginx_, SIGTERM);  // nginx's fast shutdown
-  const auto deadline = std::chrono::steady_clock::now() + 5s;
-  int status = 0;
-  while (::waitpid(nginx_, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ::kill(nginx_, SIGKILL);
-      ::waitpid(nginx_, &status, 0);
-      break;
-    }
-    std::this_thread::sleep_for(10ms);
-  }
+  stop_process(nginx_);  // SIGTERM: nginx's fast shutdown
   nginx_ = -1;
 }
 
