@@ -4,7 +4,8 @@
 # running test; a failing check says what to write first and stays short;
 # `check` without a number takes the lesson started last; `watch` leaves no
 # temporary files and says it is checking; `trace` writes under the build
-# folder; a workspace of the old numbering is migrated, losing nothing. Usage: check_runner.sh FIXTURE_PROGRAM BUILD_DIR
+# folder; a workspace of the old numbering is migrated, losing nothing.
+# Usage: check_runner.sh FIXTURE_PROGRAM BUILD_DIR
 set -euo pipefail
 fixture=$1
 build=$(cd "$2" && pwd)
