@@ -35,24 +35,6 @@ class Waiter : public Resumable {
   // already requested; finish_waiting() will then throw OperationCancelled.
   bool start_waiting(std::coroutine_handle<> suspended, const std::stop_token& token);
 
-  // What awaiters call: for a typed handle the compiler prefers this
-  // template to the function above, which it calls. It also notes which task
-  // waits here, and in which frame (detail/task_record.hpp), for
-  // dump_tasks() and the slow-step watchdog: a walk up the awaiter chain
-  // (a few frames) and three stores per wait.
-  template <typename Promise>
-  requires(!std::is_void_v<Promise>) bool start_waiting(std::coroutine_handle<Promise> suspended,
-                                                        const std::stop_token& token) {
-    if (!start_waiting(std::coroutine_handle<>(suspended), token)) return false;
-    AsyncFrame* frame = frame_of(suspended.promise());
-    task = frame->task();
-    if (task != nullptr) {
-      task->waiter = this;
-      task->innermost = frame;
-    }
-    return true;
-  }
-
   // The thing waited for is ready: queue the coroutine for resumption.
   void wake() noexcept;
 
@@ -75,6 +57,28 @@ class Waiter : public Resumable {
   bool is_woken() const noexcept { return state_ == State::woken; }
   // A stop callback is registered: only during a wait whose token can be stopped.
   bool listens_for_stop() const noexcept { return on_stop_ != nullptr; }
+
+  // --- For dump_tasks() and the slow-step watchdog (task_dump.hpp) --------
+  // Nothing above needs what follows: it lets the loop say which task waits
+  // where, and for what.
+
+  // What awaiters call: for a typed handle the compiler prefers this
+  // template to the function above, which it calls. It also notes which task
+  // waits here, and in which frame (detail/task_record.hpp), for
+  // dump_tasks() and the slow-step watchdog: a walk up the awaiter chain
+  // (a few frames) and three stores per wait.
+  template <typename Promise>
+  requires(!std::is_void_v<Promise>) bool start_waiting(std::coroutine_handle<Promise> suspended,
+                                                        const std::stop_token& token) {
+    if (!start_waiting(std::coroutine_handle<>(suspended), token)) return false;
+    AsyncFrame* frame = frame_of(suspended.promise());
+    task = frame->task();
+    if (task != nullptr) {
+      task->waiter = this;
+      task->innermost = frame;
+    }
+    return true;
+  }
 
   // What this waits for, in a few words, for dump_tasks(): "Event",
   // "sleep until +120.0 ms", "fd 7 readable", "Semaphore (3 ahead)". Each
