@@ -1,8 +1,9 @@
 // with_timeout / with_deadline: a task that finishes in time, one that does
 // not (it is cancelled and destroyed; TimeoutError is thrown at the
-// timeout), a deadline in the past, nested timeouts, and a timeout on a task
-// stuck in a channel receive. On virtual time: a timeout fires exactly when
-// it is due, and no test waits for real.
+// timeout, or later if the task is slow to stop), a deadline in the past,
+// nested timeouts, and a timeout on a task stuck in a channel receive. On
+// virtual time: a timeout fires exactly when it is due, and no test waits
+// for real.
 #include "corolab/timeout.hpp"
 
 #include <catch2/catch.hpp>
@@ -12,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "async_test_helpers.hpp"
 #include "corolab/channel.hpp"
 #include "corolab/event.hpp"
 #include "corolab/event_loop.hpp"
@@ -34,6 +36,8 @@ using corolab::with_deadline;
 using corolab::with_timeout;
 using Log = std::vector<std::string>;
 using namespace std::chrono_literals;
+
+using test_helpers::slow_to_stop;
 
 namespace {
 
@@ -74,6 +78,16 @@ Task<void> time_out_a_sleeper(Log* log, Duration timeout) {
     co_await std::move(guarded);
   } catch (const TimeoutError&) {
     log->push_back("timed out, alive " + std::to_string(LifetimeCounter::alive));
+    throw;
+  }
+}
+
+Task<void> time_out_a_slow_stopper(Log* log) {
+  Task<int> guarded = with_timeout(10ms, slow_to_stop(log, "task", 30ms));
+  try {
+    co_await std::move(guarded);
+  } catch (const TimeoutError&) {
+    log->push_back("timed out");
     throw;
   }
 }
@@ -175,6 +189,17 @@ TEST_CASE("a task that takes too long is cancelled and TimeoutError is thrown") 
   CHECK_THROWS_WITH(sync_wait(time_out_a_sleeper(&log, 50ms)), "operation timed out");
   CHECK(loop.now() - start == 50ms);
   CHECK(log == Log{"task cancelled", "timed out, alive " + std::to_string(alive_before)});
+}
+
+// The timeout is when the task is asked to stop; TimeoutError comes when it
+// has stopped: 30 ms of tidying up later.
+TEST_CASE("a task slow to stop delays TimeoutError until it has ended") {
+  EventLoop loop(LoopOptions::virtual_time());
+  Log log;
+  const auto start = loop.now();
+  CHECK_THROWS_AS(sync_wait(time_out_a_slow_stopper(&log)), TimeoutError);
+  CHECK(loop.now() - start == 10ms + 30ms);
+  CHECK(log == Log{"task tidying up", "task tidied up", "timed out"});
 }
 
 // A deadline already past still lets the task start, then times it out.

@@ -121,7 +121,6 @@ class Channel {
   }
 
   std::optional<T> try_receive() {
-    // #exercise try_receive: take the oldest item; a waiting sender refills (or hands over) a slot
     if (!buffer_.empty()) {
       std::optional<T> item{std::move(buffer_.front())};
       buffer_.pop_front();
@@ -141,9 +140,6 @@ class Channel {
       return std::move(sender.value_);
     }
     return std::nullopt;
-    // #starter
-    // throw std::logic_error("lesson 11: write Channel::try_receive");
-    // #endexercise
   }
 
   void close() noexcept {
@@ -157,7 +153,6 @@ class Channel {
  private:
   // Hands `value` to a waiting receiver, or buffers it if there is room.
   bool try_send_from(T& value) {
-    // #exercise try_send_from: to a waiting receiver, else into the buffer if room, else false
     if (!receivers_.empty()) {
       ReceiveAwaiter& receiver = receivers_.pop_front();
       receiver.item_.emplace(std::move(value));
@@ -169,10 +164,6 @@ class Channel {
       return true;
     }
     return false;
-    // #starter
-    // (void)value;
-    // throw std::logic_error("lesson 11: write Channel::try_send_from");
-    // #endexercise
   }
 
   // An undelivered item returns to the head of the line (to a waiting

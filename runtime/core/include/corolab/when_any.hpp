@@ -1,13 +1,15 @@
 #pragma once
-// when_any: race tasks; the first to finish wins, the rest are cancelled.
+// when_any: race tasks; the first to end wins, the others are cancelled.
 //
-//   std::variant<Page, std::monostate> first =
-//       co_await corolab::when_any(fetch(url), corolab_sleep_task(5s));
+//   std::variant<Page, Page> first =
+//       co_await corolab::when_any(fetch(mirror_a), fetch(mirror_b));
+//   // first.index() says which mirror answered first
 //
 // The first task to *end* decides: its value is returned, or its exception
 // rethrown. The losers are cancelled and awaited before when_any returns, so
 // nothing keeps running in the background; whatever they return or throw
-// after losing is dropped.
+// after losing is dropped. Over a vector of tasks, the result is a
+// WhenAnyResult: the winner's index and value.
 
 #include <cstddef>
 #include <exception>
@@ -41,15 +43,19 @@ struct Race {
   bool decided() const noexcept { return winner.has_value() || winner_error != nullptr; }
 };
 
-// Runs one racer; if it is first to end, records the outcome and stops the others.
+// Runs one racer. The first racer to end, by returning or by throwing,
+// decides the race: it records its outcome (make_result turns its value into
+// a Result) and asks the others to stop. A racer that ends after that has
+// lost, whatever it returns or throws, and must not change the outcome.
 template <typename T, typename Result, typename MakeResult>
 Task<void> run_racer(Task<T> task, Race<Result>* race, MakeResult make_result) {
+  // #exercise run_racer: await the task; the first to end records its outcome and stops the rest
   std::optional<Stored<T>> slot;
   std::exception_ptr error;
   try {
     co_await store_result(std::move(task), &slot);
   } catch (...) {
-    error = std::current_exception();
+    error = std::current_exception();  // a racer's error is an outcome, not a group failure
   }
   if (race->decided()) co_return;  // lost the race
   if (error) {
@@ -58,8 +64,16 @@ Task<void> run_racer(Task<T> task, Race<Result>* race, MakeResult make_result) {
     race->winner.emplace(make_result(std::move(*slot)));
   }
   race->group.cancel();
+  // #starter
+  // (void)task;
+  // (void)race;
+  // (void)make_result;
+  // throw std::logic_error("lesson 11: write run_racer");
+  // #endexercise
 }
 
+// The variadic form's make_result: the value goes into the variant at the
+// racer's own index, so that the caller can tell which task won.
 template <typename Variant, std::size_t I>
 struct PutInVariant {
   template <typename V>
@@ -68,6 +82,7 @@ struct PutInVariant {
   }
 };
 
+// A racer per task, in the race's group, named after its position.
 template <typename Variant, typename... Ts, std::size_t... I>
 void spawn_racers(Race<Variant>& race, std::index_sequence<I...>, Task<Ts>... tasks) {
   (race.group.spawn(run_racer(std::move(tasks), &race, PutInVariant<Variant, I>{}),
@@ -75,10 +90,17 @@ void spawn_racers(Race<Variant>& race, std::index_sequence<I...>, Task<Ts>... ta
    ...);
 }
 
+// What when_any gives its caller once the race is over: the winner's value,
+// or the winner's error, rethrown.
 template <typename Result>
 Result race_outcome(Race<Result>& race) {
+  // #exercise race_outcome: the winner's error rethrown, or its value returned
   if (race.winner_error) std::rethrow_exception(race.winner_error);
   return std::move(*race.winner);
+  // #starter
+  // (void)race;
+  // throw std::logic_error("lesson 11: write race_outcome");
+  // #endexercise
 }
 
 }  // namespace detail
@@ -89,14 +111,19 @@ Task<std::variant<detail::Stored<Ts>...>> when_any(Task<Ts>... tasks) {
   using Result = std::variant<detail::Stored<Ts>...>;
   detail::Race<Result> race;
   detail::spawn_racers(race, std::index_sequence_for<Ts...>{}, std::move(tasks)...);
+  // #exercise end_of_race: when is the race over? Then give its outcome
   co_await race.group.join();
   co_return detail::race_outcome(race);
+  // #starter
+  // throw std::logic_error("lesson 11: write when_any: the end of the race");
+  // #endexercise
 }
 
 template <typename T>
 Task<WhenAnyResult<T>> when_any(std::vector<Task<T>> tasks) {
   if (tasks.empty()) throw std::invalid_argument("when_any needs at least one task");
   detail::Race<WhenAnyResult<T>> race;
+  // #exercise when_any_vector: a racer per task, its result tagged with its index; then the end
   for (std::size_t i = 0; i < tasks.size(); ++i) {
     auto tag_with_index = [i](detail::Stored<T>&& value) {
       return WhenAnyResult<T>{i, std::move(value)};
@@ -106,6 +133,9 @@ Task<WhenAnyResult<T>> when_any(std::vector<Task<T>> tasks) {
   }
   co_await race.group.join();
   co_return detail::race_outcome(race);
+  // #starter
+  // throw std::logic_error("lesson 11: write when_any over a vector");
+  // #endexercise
 }
 
 }  // namespace corolab
