@@ -70,21 +70,21 @@ saved_progress=$PROGRESS_FILE
 PROGRESS_FILE=$scratch/old-arc/progress
 output=$(lesson_name 2>&1)
 expect_in "$output" "14-testing" "the last started lesson, under its new number"
-[[ $(lesson_name 09 2>/dev/null) == 09-reactor ]] || fail "09 is the reactor"
-[[ $(lesson_status 09-reactor) == started ]] || fail "the reactor's progress moved to 09"
+[[ $(lesson_name 10 2>/dev/null) == 10-reactor ]] || fail "10 is the reactor"
+[[ $(lesson_status 10-reactor) == started ]] || fail "the reactor's progress moved to 10"
 [[ $(lesson_status 07-timers) == passed ]] || fail "lessons before 08 keep their progress"
-[[ $(hints_seen 09-reactor) == 2 ]] || fail "the hints seen moved to 09"
-[[ $(cat "$scratch/old-arc/09-reactor/reactor_poll.cpp") == "my reactor" ]] ||
-  fail "the attendee's reactor moved to workspace/09-reactor"
+[[ $(hints_seen 10-reactor) == 2 ]] || fail "the hints seen moved to 10"
+[[ $(cat "$scratch/old-arc/10-reactor/reactor_poll.cpp") == "my reactor" ]] ||
+  fail "the attendee's reactor moved to workspace/10-reactor"
 [[ $(cat "$scratch/old-arc/old/10-combinators/corolab/channel.hpp") == "my channel" ]] ||
   fail "the retired channel exercise is kept under old/"
 [[ -d $scratch/old-arc/14-testing && ! -e $scratch/old-arc/13-testing ]] ||
   fail "13-testing became 14-testing"
 before=$(cat "$PROGRESS_FILE")
-lesson_name 09 >/dev/null 2>&1
+lesson_name 10 >/dev/null 2>&1
 [[ $(cat "$PROGRESS_FILE") == "$before" ]] || fail "a migrated workspace is migrated once"
-record_progress "09-reactor passed"
-[[ $(lesson_status 09-reactor) == passed ]] || fail "progress records after the migration"
+record_progress "10-reactor passed"
+[[ $(lesson_status 10-reactor) == passed ]] || fail "progress records after the migration"
 PROGRESS_FILE=$saved_progress
 
 echo "--- a failing check: what to write first, then one report, then names"

@@ -1,5 +1,5 @@
 // A wrong interest list or a lost wake-up does not fail a reactor test: it
-// makes it wait forever, and `./corolab check 09` would just hang. So each
+// makes it wait forever, and `./corolab check 10` would just hang. So each
 // test case gets 30 seconds; then this stops the program and names the test,
 // in the shape of a Catch2 report (the lines of - and = are what
 // `./corolab check` shows of the output).
@@ -31,7 +31,7 @@ extern "C" void report_stuck_test(int) {
   write_text(std::string_view(running_test, running_test_length));
   write_text(
       "\n-------------------------------------------------------------------------------\n"
-      "lesson 09: this test waited 30 s for a readiness event that never came, and was stopped.\n"
+      "lesson 10: this test waited 30 s for a readiness event that never came, and was stopped.\n"
       "  Is a watched fd missing from the interest list (step 1), or is a ready fd\n"
       "  not told to its reader or writer (step 3: errors and hang-ups too)?\n"
       "===============================================================================\n");

@@ -1,4 +1,4 @@
-// Lesson 11 stage: a coffee shop, on one thread.
+// Lesson 09 stage: a coffee shop, on one thread.
 //
 // One cashier takes an order every 50 ms and puts it on the counter, a
 // Channel with room for two orders. Two baristas take orders from the

@@ -1,4 +1,4 @@
-// Lesson 09 stage: a socketpair watched by the reactor, each readiness
+// Lesson 10 stage: a socketpair watched by the reactor, each readiness
 // event printed as the coroutine that waited for it sees it.
 //
 //   1. Readable. A writer sends "hello, reactor" in two pieces 30 ms apart,

@@ -1,4 +1,4 @@
-// Lesson 10 stage: sockets as awaitables, on one thread.
+// Lesson 11 stage: sockets as awaitables, on one thread.
 //
 //   1. An echo server and 2,000 clients (fewer if the file descriptor limit
 //      is too low), 10 messages each, all on one thread: how many were open
