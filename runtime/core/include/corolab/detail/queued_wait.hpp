@@ -11,6 +11,17 @@
 
 namespace corolab::detail {
 
+// How many waiters stand in `queue` before `waiter`.
+inline std::size_t count_before(const IntrusiveList<Waiter>& queue, const Waiter& waiter) {
+  std::size_t count = 0;
+  queue.for_each([&](const Waiter& other) {
+    if (&other == &waiter) return false;
+    ++count;
+    return true;
+  });
+  return count;
+}
+
 class QueuedWait : public Waiter {
  public:
   explicit QueuedWait(IntrusiveList<Waiter>& queue) noexcept : queue_(queue) {}
@@ -32,15 +43,7 @@ class QueuedWait : public Waiter {
   }
 
   // How many wait in the queue before this one (for dump_tasks).
-  std::size_t ahead() const {
-    std::size_t count = 0;
-    queue_.for_each([&](const Waiter& waiter) {
-      if (&waiter == this) return false;
-      ++count;
-      return true;
-    });
-    return count;
-  }
+  std::size_t ahead() const { return count_before(queue_, *this); }
 
  private:
   IntrusiveList<Waiter>& queue_;
