@@ -1,6 +1,7 @@
 #include "corolab/detail/detached_task.hpp"
 
 #include "corolab/detail/tracer.hpp"
+#include "corolab/detail/waiter.hpp"
 #include "corolab/event_loop.hpp"
 
 namespace corolab::detail {
@@ -19,6 +20,9 @@ DetachedDriver drive(Task<void> task) {
 }  // namespace
 
 DetachedPromise::~DetachedPromise() {
+  // A waiter can outlive its task: sync_wait(sleep_for(1s)) awaits a temporary of the
+  // caller's, destroyed after the sync_wait root. It must not find this record then.
+  if (waiter != nullptr) waiter->task = nullptr;
   if (EventLoop* loop = EventLoop::current_or_null()) loop->live_task_ending(*this);
 }
 

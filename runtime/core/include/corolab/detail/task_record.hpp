@@ -59,7 +59,8 @@ class TaskRecord : public AsyncFrame, public ListHook {  // ListHook: the loop's
   // Where the task waits now, if in a Waiter (its state says whether it is
   // still waiting or already woken and queued), and the innermost frame of
   // that wait or of the last yield. Both are set as the task suspends; a
-  // Waiter clears `waiter` when it is destroyed.
+  // Waiter clears `waiter` when it is destroyed; a record that goes first
+  // (DetachedPromise's destructor) clears the waiter's `task`.
   Waiter* waiter = nullptr;
   AsyncFrame* innermost = nullptr;
 };
