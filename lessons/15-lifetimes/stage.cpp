@@ -41,7 +41,7 @@ void say(const char* what) { fmt::print("  {}\n", what); }
 
 // --- 1. a reference parameter, a value parameter ------------------------------
 
-// #region by_reference
+// #region two_parameters
 Task<void> by_reference(const Loud& letter) {
   say("by_reference's body starts: `letter` refers to the temporary, dead above");
   (void)letter;  // reading it here would be lesson 15's first bug
@@ -53,7 +53,7 @@ Task<void> by_value(Loud letter) {
   fmt::print("      \"{}\"\n", letter.text());
   co_return;
 }
-// #endregion by_reference
+// #endregion two_parameters
 
 Task<void> parameters() {
   say("Task t = by_reference(Loud{\"Dear Ada\"});");

@@ -16,6 +16,7 @@ using corolab::Task;
 
 // --- 1. A task made now, awaited later --------------------------------------
 
+// #region scenario_1
 // #exercise count_words: the task outlives the text it was made with; make it keep its own
 Task<std::size_t> count_words(std::string text) { co_return words_in(text); }
 // #starter
@@ -27,9 +28,11 @@ Task<std::size_t> words_in_welcome(std::string guest) {
       count_words("Dear " + guest + ", welcome to the coroutine workshop.");
   co_return co_await std::move(counting);
 }
+// #endregion scenario_1
 
 // --- 2. A task per guest, on the loop ---------------------------------------
 
+// #region scenario_2
 // #exercise welcome: each welcome reads a guest's name after welcome_all is gone; fix it
 Task<void> welcome(std::string guest, Guestbook* book) {
   book->push_back("Welcome, " + guest + "!");
@@ -46,9 +49,11 @@ Task<void> welcome_all(std::vector<std::string> guests, Guestbook* book) {
   for (const std::string& guest : guests) corolab::EventLoop::current().spawn(welcome(guest, book));
   co_return;  // the welcomes run after this task has ended
 }
+// #endregion scenario_2
 
 // --- 3. Jobs that make tasks ------------------------------------------------
 
+// #region scenario_3
 // #exercise counting_jobs: the tasks read what their lambdas captured after the jobs are gone
 // The task of one job. Its parameters are copies in its frame.
 Task<void> count_line(std::string line, std::size_t* total) {
@@ -79,6 +84,7 @@ std::vector<Job> counting_jobs(std::vector<std::string> lines, std::size_t* tota
 void start_jobs(std::vector<Job> jobs) {
   for (Job& job : jobs) corolab::EventLoop::current().spawn(job(), "job");
 }  // the jobs are destroyed here, before any of their tasks has run
+// #endregion scenario_3
 
 // --- 4. An awaiter that hands over a letter ----------------------------------
 
