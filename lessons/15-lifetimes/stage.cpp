@@ -44,7 +44,7 @@ void say(const char* what) { fmt::print("  {}\n", what); }
 // #region two_parameters
 Task<void> by_reference(const Loud& letter) {
   say("by_reference's body starts: `letter` refers to the temporary, dead above");
-  (void)letter;  // reading it here would be lesson 15's first bug
+  (void)letter;  // reading it here would be the lab's first bug
   co_return;
 }
 
