@@ -8,6 +8,8 @@
 #   [TRACED]               the stage runs coroutines on a loop that records a
 #                          trace under COROLAB_TRACE: a test draws it
 #   [COMPILE_OPTIONS <option>...]  for every program of the lesson
+#   [LINK_OPTIONS <option>...]     for every program of the lesson (lesson
+#                                  15 links AddressSanitizer in every preset)
 #   [TESTED_CODE <file>            a lesson whose exercise is *tests*: see below
 #    MUTANTS <file>])
 #
@@ -39,7 +41,7 @@
 # ones the program uses.
 function(corolab_add_lesson lesson)
   cmake_parse_arguments(ARG "TRACED" "ROOT;TESTED_CODE;MUTANTS"
-    "EXERCISE;TESTS;SOURCES;LIBS;STAGE;COMPILE_OPTIONS" ${ARGN})
+    "EXERCISE;TESTS;SOURCES;LIBS;STAGE;COMPILE_OPTIONS;LINK_OPTIONS" ${ARGN})
   string(REGEX MATCH "^[0-9]+" number "${lesson}")
   set(starter_dir ${PROJECT_BINARY_DIR}/lessons/${lesson}/starter)
   set(workspace_dir ${PROJECT_SOURCE_DIR}/workspace/${lesson})
@@ -69,6 +71,11 @@ function(corolab_add_lesson lesson)
     _corolab_make_mutants(${lesson})
   endif()
 
+  if(ARG_COMPILE_OPTIONS MATCHES "-fsanitize")
+    add_library(lesson_${number}_catch_main OBJECT ${PROJECT_SOURCE_DIR}/tests/catch_main.cpp)
+    target_link_libraries(lesson_${number}_catch_main PUBLIC Catch2::Catch2)
+    target_compile_options(lesson_${number}_catch_main PRIVATE ${ARG_COMPILE_OPTIONS})
+  endif()
   _corolab_lesson_program(lesson_${number}_solution
     ${ARG_ROOT} "${solution_sources}" "${ARG_TESTS}")
   _corolab_lesson_program(lesson_${number}_starter
@@ -125,8 +132,8 @@ function(corolab_add_trace_test name program trace)
 endfunction()
 
 # One program of a lesson (its tests, or its stage), with `dir` first on
-# the include path. (Uses ARG_ROOT, ARG_SOURCES, ARG_LIBS and
-# ARG_COMPILE_OPTIONS from the caller.)
+# the include path. (Uses ARG_ROOT, ARG_SOURCES, ARG_LIBS, ARG_COMPILE_OPTIONS
+# and ARG_LINK_OPTIONS from the caller.)
 function(_corolab_lesson_program target dir exercise_sources main_sources)
   list(TRANSFORM exercise_sources PREPEND ${dir}/)
   add_executable(${target} ${main_sources} ${ARG_SOURCES} ${exercise_sources})
@@ -137,11 +144,21 @@ function(_corolab_lesson_program target dir exercise_sources main_sources)
     ${ARG_ROOT} ${PROJECT_SOURCE_DIR}/tests ${CMAKE_CURRENT_SOURCE_DIR})
   target_link_libraries(${target} PRIVATE corolab::runtime fmt::fmt ${ARG_LIBS})
   if(NOT target MATCHES "stage$")
-    target_link_libraries(${target} PRIVATE corolab_catch_main Catch2::Catch2)
-    target_precompile_headers(${target} REUSE_FROM corolab_test_pch)
+    if(ARG_COMPILE_OPTIONS MATCHES "-fsanitize")
+      # A lesson that adds a sanitizer (lesson 15) gets a Catch2 main built
+      # with it: the shared one comes first on the link line, so its copies
+      # of inline library code (std::string's) would be the ones used, and
+      # reads through them would go unchecked. Nor can it reuse the shared
+      # precompiled header: g++ refuses one built with other options.
+      target_link_libraries(${target} PRIVATE lesson_${number}_catch_main Catch2::Catch2)
+    else()
+      target_link_libraries(${target} PRIVATE corolab_catch_main Catch2::Catch2)
+      target_precompile_headers(${target} REUSE_FROM corolab_test_pch)
+    endif()
   endif()
   corolab_set_warnings(${target})
   target_compile_options(${target} PRIVATE ${ARG_COMPILE_OPTIONS})
+  target_link_options(${target} PRIVATE ${ARG_LINK_OPTIONS})
 endfunction()
 
 # --- lessons whose exercise is tests (TESTED_CODE, MUTANTS) ------------------
