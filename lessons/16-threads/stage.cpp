@@ -8,23 +8,16 @@
 //      have started the lesson): the heartbeat keeps its beat. Halfway, the
 //      stage sends itself SIGQUIT, as `kill -QUIT <pid>` would, and a task
 //      dump says what every task waits for.
-//   3. Every failure. Three config files read on the pool, two of them
-//      missing: join() throws the first failure, failures() keeps both.
 #include <fmt/core.h>
 
 #include <chrono>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
-#include <exception>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <thread>
 #include <vector>
 
 #include "blocking_call.hpp"
@@ -157,53 +150,10 @@ Task<void> part_2(std::FILE* file) {
   co_await helpers.join();
 }
 
-// --- 3: several failures ---------------------------------------------------
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path.filename().string());
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-Task<void> read_config(std::filesystem::path path) {
-  std::string text = co_await lesson16::run_blocking([path] { return read_file(path); });
-  say("reader", fmt::format("{}: {} bytes", path.filename().string(), text.size()));
-}
-
-std::string message_of(const std::exception_ptr& error) {
-  try {
-    std::rethrow_exception(error);
-  } catch (const std::exception& e) {
-    return e.what();
-  } catch (...) {
-    return "a non-standard exception";
-  }
-}
-
-// #region several_failures
-Task<void> part_3(std::filesystem::path folder) {
-  TaskGroup group;
-  for (const char* name : {"a.conf", "b.conf", "c.conf"})
-    group.spawn(read_config(folder / name), fmt::format("read {}", name));
-  try {
-    co_await group.join();
-  } catch (const std::exception& e) {
-    say("stage", fmt::format("join() threw the first failure: {}", e.what()));
-  }
-  for (const TaskGroup::Failure& failure : group.failures())
-    say("stage", fmt::format("failures(): '{}': {}", failure.child, message_of(failure.error)));
-}
-// #endregion several_failures
-
 }  // namespace
 
 int main() {
   const auto file = make_file(48);
-  const std::filesystem::path folder = std::filesystem::temp_directory_path() / "corolab-stage-16";
-  std::filesystem::create_directories(folder);
-  std::ofstream(folder / "a.conf") << "threads = 4\n";
-  std::filesystem::remove(folder / "b.conf");
-  std::filesystem::remove(folder / "c.conf");
 
   corolab::LoopOptions options;
   options.slow_step_warning = 50ms;  // as COROLAB_SLOW_STEP_MS=50 would
@@ -216,9 +166,4 @@ int main() {
   fmt::print("\n2. On the pool, through run_blocking; SIGQUIT halfway\n");
   start = loop.now();
   corolab::sync_wait(part_2(file.get()));
-
-  fmt::print("\n3. Three config files read on the pool, two of them missing\n");
-  start = loop.now();
-  corolab::sync_wait(part_3(folder));
-  std::filesystem::remove_all(folder);
 }
