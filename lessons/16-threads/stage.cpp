@@ -94,7 +94,6 @@ Task<void> heartbeat(Heartbeat* beat) {
   }
 }
 
-// #region checksum_on_the_loop
 Task<void> checksum_on_the_loop(std::FILE* file, Heartbeat* beat) {
   co_await corolab::sleep_for(30ms);  // the file "arrives"
   const TimePoint began = EventLoop::current().now();
@@ -103,9 +102,7 @@ Task<void> checksum_on_the_loop(std::FILE* file, Heartbeat* beat) {
                               ms(EventLoop::current().now() - began)));
   beat->work_done = true;
 }
-// #endregion checksum_on_the_loop
 
-// #region checksum_on_the_pool
 Task<void> checksum_on_the_pool(std::FILE* file, Heartbeat* beat) {
   co_await corolab::sleep_for(30ms);
   const TimePoint began = EventLoop::current().now();
@@ -114,7 +111,6 @@ Task<void> checksum_on_the_pool(std::FILE* file, Heartbeat* beat) {
                               ms(EventLoop::current().now() - began)));
   beat->work_done = true;
 }
-// #endregion checksum_on_the_pool
 
 void report(const Heartbeat& beat) {
   say("heartbeat", fmt::format("{} ticks; the longest gap between two: {:.1f} ms", beat.ticks,
