@@ -53,7 +53,7 @@ class BlockingCall final : public corolab::detail::Waiter {
     corolab::EventLoop& loop = corolab::EventLoop::current();
     job_->waiter = this;
     loop.begin_external_work();  // run() must not end while the job is out
-    loop.thread_pool().submit([job = job_, &loop] {
+    loop.thread_pool().submit([job = job_, &loop]() mutable {
       // On a pool thread: touch the job only, never the awaiter, which lives
       // in the coroutine's frame and may be gone.
       try {
@@ -62,8 +62,9 @@ class BlockingCall final : public corolab::detail::Waiter {
         job->error = std::current_exception();
       }
       // The loop thread wakes the coroutine, between two steps: after this
-      // await_suspend has returned, whoever finishes first.
-      loop.post_from_any_thread([job, &loop] {
+      // await_suspend has returned, whoever finishes first. The job goes
+      // back whole (moved): its end is on the loop thread too.
+      loop.post_from_any_thread([job = std::move(job), &loop] {
         loop.end_external_work();
         if (job->waiter != nullptr) job->waiter->wake();
       });
