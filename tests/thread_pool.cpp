@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "corolab/event_loop.hpp"
 #include "corolab/sync_wait.hpp"
@@ -184,4 +185,35 @@ TEST_CASE("destroying a task suspended in run_blocking is safe: the job's result
     CHECK(job.finished);
   }
   CHECK_FALSE(resumed);
+}
+
+// The one door into the loop from other threads: four threads post 250
+// functions each, while the loop waits for them as external work. Every
+// function runs once, on the loop thread. (The tsan preset runs this under
+// ThreadSanitizer: the loop-thread-only counters below are its proof.)
+TEST_CASE(
+    "post_from_any_thread: every function posted from other threads runs on the loop thread") {
+  EventLoop loop;
+  constexpr int threads = 4;
+  constexpr int posts_per_thread = 250;
+  int ran = 0;  // the loop thread's only
+  int ran_elsewhere = 0;
+  const std::thread::id loop_thread = std::this_thread::get_id();
+  loop.begin_external_work();  // run() must wait for the last post
+  std::atomic<int> posters_left{threads};
+  std::vector<std::jthread> posters;
+  for (int t = 0; t < threads; ++t) {
+    posters.emplace_back([&] {
+      for (int i = 0; i < posts_per_thread; ++i) {
+        loop.post_from_any_thread([&] {
+          ++ran;
+          if (std::this_thread::get_id() != loop_thread) ++ran_elsewhere;
+        });
+      }
+      if (--posters_left == 0) loop.post_from_any_thread([&loop] { loop.end_external_work(); });
+    });
+  }
+  loop.run();
+  CHECK(ran == threads * posts_per_thread);
+  CHECK(ran_elsewhere == 0);
 }

@@ -75,13 +75,15 @@ class BlockingCall final : public Waiter {
     EventLoop& loop = EventLoop::current();
     job_->waiter = this;
     loop.begin_external_work();
-    loop.thread_pool().submit([job = job_, &loop] {
+    loop.thread_pool().submit([job = job_, &loop]() mutable {
       try {
         job->result.emplace(invoke_for_slot<Result>(job->fn));
       } catch (...) {
         job->error = std::current_exception();
       }
-      loop.post_from_any_thread([job, &loop] {
+      // The job goes back whole: its last owner, and so its end (the
+      // function, the result, the exception), is on the loop thread.
+      loop.post_from_any_thread([job = std::move(job), &loop] {
         loop.end_external_work();
         if (job->waiter != nullptr) job->waiter->wake();
       });
