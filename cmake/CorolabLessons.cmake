@@ -24,7 +24,7 @@
 # built from the solution, and again from the workspace
 # (lesson_<NN>_workspace_stage), so that an attendee's experiments show.
 #
-# A lesson whose exercise is writing tests (lesson 14) names the code those
+# A lesson whose exercise is writing tests (lesson 16) names the code those
 # tests are for (TESTED_CODE, a source file) and a CMake file of mutants:
 # broken copies of that code, each made by corolab_mutant(<name> <what is
 # wrong> <text> <replacement> [<text> <replacement>...]) at configure time.
@@ -145,7 +145,7 @@ function(_corolab_lesson_program target dir exercise_sources main_sources)
   target_link_libraries(${target} PRIVATE corolab::runtime fmt::fmt ${ARG_LIBS})
   if(NOT target MATCHES "stage$")
     if(ARG_COMPILE_OPTIONS MATCHES "-fsanitize")
-      # A lesson that adds a sanitizer (lesson 15) gets a Catch2 main built
+      # A lesson that adds a sanitizer (lesson 07) gets a Catch2 main built
       # with it: the shared one comes first on the link line, so its copies
       # of inline library code (std::string's) would be the ones used, and
       # reads through them would go unchecked. Nor can it reuse the shared

@@ -1,4 +1,4 @@
-// Cancellation (lesson 08): stop tokens reaching a wait, the Waiter's rule
+// Cancellation (lesson 09): stop tokens reaching a wait, the Waiter's rule
 // "one wake, the first one wins" in both orders, OperationCancelled unwinding
 // a chain of tasks, a CPU-bound loop that looks at its token, and what a
 // cancelled or destroyed wait leaves behind: nothing in the timer heap, no
@@ -441,7 +441,7 @@ Task<void> wait_and_check_callback(WaitingRoom* room, CallbackRecord* record) {
 }  // namespace
 
 // Idle matters too: a primitive that hands something to a woken waiter (a
-// semaphore's permit, lesson 09) takes it back if the waiter's frame is
+// semaphore's permit, lesson 10) takes it back if the waiter's frame is
 // destroyed while is_woken(), before it ran; once it has run, it must not.
 TEST_CASE("once a wait has ended, its stop callback is gone and the waiter is idle again") {
   EventLoop loop(LoopOptions::virtual_time());

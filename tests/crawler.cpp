@@ -160,7 +160,7 @@ Task<CrawlSummary> crawl_scripted(ScriptedServer* server, CrawlOptions options,
   co_return summary;
 }
 
-#ifdef COROLAB_CRAWL_PATH  // (lesson 13 builds these tests without the program)
+#ifdef COROLAB_CRAWL_PATH  // (lesson 15 builds these tests without the program)
 int run_crawl_program(const std::string& arguments) {
   const std::string command =
       std::string(COROLAB_CRAWL_PATH) + " " + arguments + " >/dev/null 2>&1";

@@ -1,7 +1,7 @@
 #pragma once
 // The lost update: a race that only some interleavings show. Used by
 // tests/virtual_time.cpp (exploring schedule seeds finds it, a seed replays
-// it) and by lesson 14's stage program.
+// it) and by lesson 16's stage program.
 
 #include "corolab/event_loop.hpp"
 #include "corolab/sleep.hpp"

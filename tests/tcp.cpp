@@ -193,7 +193,7 @@ Task<std::vector<corolab::SocketAddress>> resolve_nothing() {
   co_return addresses;
 }
 
-// --- Lesson 11: try first, partial writes, resets --------------------------
+// --- Lesson 12: try first, partial writes, resets --------------------------
 
 // One increment per tick of the loop, until *stop: a coroutine that waits
 // for the loop (instead of finishing at once) lets this count grow.

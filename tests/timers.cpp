@@ -1,6 +1,6 @@
 // Timers: sleep ordering and duration, destroying sleepers, a million
 // sleepers, and the TimerHeap (a random walk against a model, then small
-// cases one property at a time). (Cancelling a sleep is lesson 08's:
+// cases one property at a time). (Cancelling a sleep is lesson 09's:
 // tests/cancellation.cpp.)
 // They run on virtual time (LoopOptions::virtual_time()): a sleep takes no
 // real time and lasts exactly its duration on the loop's clock. One test

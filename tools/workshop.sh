@@ -14,7 +14,7 @@ WORKSHOP_PRESET=debug
 WORKSHOP_BUILD=${COROLAB_WORKSHOP_BUILD:-build/$WORKSHOP_PRESET}
 PROGRESS_FILE=workspace/progress
 # Bumped when lessons are renumbered; migrate_workspace() knows every older one.
-PROGRESS_HEADER="# corolab progress, arc 2 (08 cancellation, 09 combinators, 14 testing)"
+PROGRESS_HEADER="# corolab progress, arc 3 (07 lifetimes, 09 cancellation, 13 threads, 16 testing)"
 
 # "3", "03" or "03-generators" -> "03-generators"; no argument: the lesson
 # started last (an attendee in the middle of one types `./corolab check`).
@@ -44,12 +44,13 @@ lesson_name() {
 
 lesson_number() { echo "${1%%-*}"; }
 
-# A workspace made before the arc got lesson 08 (cancellation) names the old
-# numbers: the reactor was 08 (now 10), sockets 09 (now 11), libcurl, the
-# crawler and testing 11-13 (now 12-14). Rename its folders and progress
-# lines once, so a returning attendee loses nothing. The old lesson 10's
-# exercise (the channel) is no exercise any more (09-combinators has
-# when_any): its folder is kept under old/, its progress lines as comments.
+# A workspace made before the arc got lessons 07 (lifetimes), 09
+# (cancellation) and 13 (threads) names the old numbers: timers were 07 (now
+# 08), the reactor 08 (now 11), sockets 09 (now 12), libcurl, the crawler and
+# testing 11-13 (now 14-16). Rename its folders and progress lines once, so a
+# returning attendee loses nothing. The old lesson 10's exercise (the
+# channel) is no exercise any more (10-combinators has when_any): its folder
+# is kept under old/, its progress lines as comments.
 migrate_workspace() {
   [[ -f $PROGRESS_FILE ]] || return 0
   [[ $(head -n 1 "$PROGRESS_FILE") == "$PROGRESS_HEADER" ]] && return 0
@@ -59,25 +60,26 @@ migrate_workspace() {
   {
     echo "$PROGRESS_HEADER"
     sed -e 's/^10-combinators /# retired (the channel exercise): 10-combinators /' \
-      -e 's/^13-testing /14-testing /' -e 's/^12-crawler /13-crawler /' \
-      -e 's/^11-libcurl /12-libcurl /' -e 's/^09-sockets /11-sockets /' \
-      -e 's/^08-reactor /10-reactor /' "$PROGRESS_FILE"
+      -e 's/^13-testing /16-testing /' -e 's/^12-crawler /15-crawler /' \
+      -e 's/^11-libcurl /14-libcurl /' -e 's/^09-sockets /12-sockets /' \
+      -e 's/^08-reactor /11-reactor /' -e 's/^07-timers /08-timers /' "$PROGRESS_FILE"
   } >"$renamed"
   if [[ -d $workspace/10-combinators ]]; then
     mkdir -p "$workspace/old"
     mv "$workspace/10-combinators" "$workspace/old/10-combinators"
     echo "corolab: your channel exercise (old lesson 10) is kept in $workspace/old/" >&2
   fi
-  # (in this order: each folder moves to a name that is free by then)
-  for rename in 13-testing=14-testing 12-crawler=13-crawler 11-libcurl=12-libcurl \
-    09-sockets=11-sockets 08-reactor=10-reactor; do
+  # (in this order: each folder moves to a number that is free by then)
+  for rename in 13-testing=16-testing 12-crawler=15-crawler 11-libcurl=14-libcurl \
+    09-sockets=12-sockets 08-reactor=11-reactor 07-timers=08-timers; do
     old=${rename%=*}
     new=${rename#*=}
     [[ -d $workspace/$old && ! -e $workspace/$new ]] && mv "$workspace/$old" "$workspace/$new"
   done
   mv "$renamed" "$PROGRESS_FILE"
-  echo "corolab: lessons were renumbered (08 cancellation, 09 combinators, 10 reactor," \
-    "11 sockets, ..., 14 testing); your workspace follows" >&2
+  echo "corolab: lessons were renumbered (07 lifetimes, 08 timers, 09 cancellation," \
+    "10 combinators, 11 reactor, 12 sockets, 13 threads, ..., 16 testing);" \
+    "your workspace follows" >&2
 }
 
 # The lesson of the newest "started" line of the progress file, if any.

@@ -86,7 +86,7 @@ Task<CrawlSummary> Crawler::run() {
     workers.spawn(worker(), "worker " + std::to_string(i));  // (the name: its row in a trace)
   }
   // #starter
-  // throw std::logic_error("lesson 13: start the workers, in Crawler::run");
+  // throw std::logic_error("lesson 15: start the workers, in Crawler::run");
   // #endexercise
   workers_ = &workers;
   co_await workers.join();
@@ -116,7 +116,7 @@ Task<void> Crawler::worker() {
     finish_one();
   }
   // #starter
-  // throw std::logic_error("lesson 13: write Crawler::worker");
+  // throw std::logic_error("lesson 15: write Crawler::worker");
   // #endexercise
 }
 

@@ -5,7 +5,7 @@
 // file descriptor. Awaiters are the system calls of this little kernel: each
 // one puts the suspended coroutine in one of those two places, and the loop
 // resumes it from there. The runtime's corolab::EventLoop is this, plus
-// timers, cancellation and epoll (lessons 07, 08 and 10; see the README).
+// timers, cancellation and epoll (lessons 08, 09 and 11; see the README).
 //
 // The coroutines are the runtime's corolab::Task: lesson 05 made them jump
 // to each other without growing the stack; this loop only has to start them.

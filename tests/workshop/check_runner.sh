@@ -59,32 +59,37 @@ wait "$runner" && status=0 || status=$?
 expect_in "$(cat "$scratch/ctrl-c.out")" \
   "stopped (Ctrl-C) while running: waits for a wake-up that never comes" "Ctrl-C names the test"
 
-echo "--- a workspace from before lesson 08 (cancellation) follows the renumbering"
-mkdir -p "$scratch/old-arc/08-reactor" "$scratch/old-arc/10-combinators/corolab" \
-  "$scratch/old-arc/13-testing"
+echo "--- a workspace from before lessons 07, 09 and 13 follows the renumbering"
+mkdir -p "$scratch/old-arc/07-timers" "$scratch/old-arc/08-reactor" \
+  "$scratch/old-arc/10-combinators/corolab" "$scratch/old-arc/13-testing"
+echo "my heap" >"$scratch/old-arc/07-timers/timer_heap.cpp"
 echo "my reactor" >"$scratch/old-arc/08-reactor/reactor_poll.cpp"
 echo "my channel" >"$scratch/old-arc/10-combinators/corolab/channel.hpp"
-printf '%s\n' "07-timers started" "07-timers passed" "08-reactor started" "08-reactor hint 2" \
-  "10-combinators started" "13-testing started" >"$scratch/old-arc/progress"
+printf '%s\n' "06-scheduler passed" "07-timers started" "07-timers passed" "08-reactor started" \
+  "08-reactor hint 2" "10-combinators started" "13-testing started" >"$scratch/old-arc/progress"
 saved_progress=$PROGRESS_FILE
 PROGRESS_FILE=$scratch/old-arc/progress
 output=$(lesson_name 2>&1)
-expect_in "$output" "14-testing" "the last started lesson, under its new number"
-[[ $(lesson_name 10 2>/dev/null) == 10-reactor ]] || fail "10 is the reactor"
-[[ $(lesson_status 10-reactor) == started ]] || fail "the reactor's progress moved to 10"
-[[ $(lesson_status 07-timers) == passed ]] || fail "lessons before 08 keep their progress"
-[[ $(hints_seen 10-reactor) == 2 ]] || fail "the hints seen moved to 10"
-[[ $(cat "$scratch/old-arc/10-reactor/reactor_poll.cpp") == "my reactor" ]] ||
-  fail "the attendee's reactor moved to workspace/10-reactor"
+expect_in "$output" "16-testing" "the last started lesson, under its new number"
+[[ $(lesson_name 11 2>/dev/null) == 11-reactor ]] || fail "11 is the reactor"
+[[ $(lesson_status 11-reactor) == started ]] || fail "the reactor's progress moved to 11"
+[[ $(lesson_status 08-timers) == passed ]] || fail "the timers' progress moved to 08"
+[[ $(lesson_status 06-scheduler) == passed ]] || fail "lessons before 07 keep their progress"
+[[ -z $(lesson_status 07-lifetimes) ]] || fail "the new lesson 07 is not started"
+[[ $(hints_seen 11-reactor) == 2 ]] || fail "the hints seen moved to 11"
+[[ $(cat "$scratch/old-arc/08-timers/timer_heap.cpp") == "my heap" ]] ||
+  fail "the attendee's timer heap moved to workspace/08-timers"
+[[ $(cat "$scratch/old-arc/11-reactor/reactor_poll.cpp") == "my reactor" ]] ||
+  fail "the attendee's reactor moved to workspace/11-reactor"
 [[ $(cat "$scratch/old-arc/old/10-combinators/corolab/channel.hpp") == "my channel" ]] ||
   fail "the retired channel exercise is kept under old/"
-[[ -d $scratch/old-arc/14-testing && ! -e $scratch/old-arc/13-testing ]] ||
-  fail "13-testing became 14-testing"
+[[ -d $scratch/old-arc/16-testing && ! -e $scratch/old-arc/13-testing ]] ||
+  fail "13-testing became 16-testing"
 before=$(cat "$PROGRESS_FILE")
-lesson_name 10 >/dev/null 2>&1
+lesson_name 11 >/dev/null 2>&1
 [[ $(cat "$PROGRESS_FILE") == "$before" ]] || fail "a migrated workspace is migrated once"
-record_progress "10-reactor passed"
-[[ $(lesson_status 10-reactor) == passed ]] || fail "progress records after the migration"
+record_progress "11-reactor passed"
+[[ $(lesson_status 11-reactor) == passed ]] || fail "progress records after the migration"
 PROGRESS_FILE=$saved_progress
 
 echo "--- a failing check: what to write first, then one report, then names"

@@ -46,7 +46,7 @@ class PollReactor final : public Reactor {
     }
     // #starter
     // if (watches_.count() > 0)
-    //   throw std::logic_error("lesson 10: write step 1 of PollReactor::poll (interest list)");
+    //   throw std::logic_error("lesson 11: write step 1 of PollReactor::poll (interest list)");
     // #endexercise
     // #endregion interest_list
 
@@ -70,7 +70,7 @@ class PollReactor final : public Reactor {
     }
     // #starter
     // if (pollfds_.size() > 1)
-    //   throw std::logic_error("lesson 10: write step 3 of PollReactor::poll (tell watchers)");
+    //   throw std::logic_error("lesson 11: write step 3 of PollReactor::poll (tell watchers)");
     // #endexercise
     // #endregion tell_watchers
   }

@@ -18,7 +18,7 @@ namespace corolab {
 
 namespace {
 
-// ([[maybe_unused]]: lesson 11's starter leaves read_some and write_all unwritten.)
+// ([[maybe_unused]]: lesson 12's starter leaves read_some and write_all unwritten.)
 #if defined(MSG_NOSIGNAL)
 [[maybe_unused]] constexpr int kSendFlags = MSG_NOSIGNAL;  // EPIPE instead of SIGPIPE
 #else
@@ -85,7 +85,7 @@ Task<std::size_t> TcpStream::read_some(std::span<std::byte> buffer) {
   }
   // #starter
   // (void)buffer;
-  // throw std::logic_error("lesson 11: write TcpStream::read_some");
+  // throw std::logic_error("lesson 12: write TcpStream::read_some");
   // #endexercise
 }
 
@@ -117,7 +117,7 @@ Task<void> TcpStream::write_all(std::span<const std::byte> data) {
   }
   // #starter
   // (void)data;
-  // throw std::logic_error("lesson 11: write TcpStream::write_all");
+  // throw std::logic_error("lesson 12: write TcpStream::write_all");
   // #endexercise
 }
 

@@ -13,7 +13,7 @@ namespace corolab::detail {
 
 namespace {
 
-// Lesson 08's starters of wake() and cancel() stand in noexcept functions,
+// Lesson 09's starters of wake() and cancel() stand in noexcept functions,
 // which cannot throw: they spawn a task that fails instead, and the loop
 // rethrows its error from the test's run() or sync_wait(). (The finished
 // waiter never calls this.)
@@ -22,7 +22,7 @@ namespace {
   co_return;
 }
 [[maybe_unused]] void not_written_yet(EventLoop& loop, std::string message) noexcept {
-  loop.spawn(fail_with(std::move(message)), "lesson 08 starter");
+  loop.spawn(fail_with(std::move(message)), "lesson 09 starter");
 }
 
 }  // namespace
@@ -40,7 +40,7 @@ bool Waiter::start_waiting(std::coroutine_handle<> suspended, const std::stop_to
   state_ = State::waiting;
   // #starter
   // (void)token;
-  // throw std::logic_error("lesson 08: write Waiter::start_waiting");
+  // throw std::logic_error("lesson 09: write Waiter::start_waiting");
   // #endexercise
   // (A timer or an fd wait says more, right after this.)
   if (detail::Tracer* tracer = loop_->tracer()) [[unlikely]]
@@ -66,7 +66,7 @@ void Waiter::wake() noexcept {
   unlink();  // (callers take it out of their lists first; the ready queue needs the hook)
   loop_->schedule(*this);
   // #starter
-  // not_written_yet(*loop_, "lesson 08: write Waiter::wake");
+  // not_written_yet(*loop_, "lesson 09: write Waiter::wake");
   // #endexercise
 }
 
@@ -77,7 +77,7 @@ void Waiter::cancel() noexcept {
   detach();  // out of the timer heap, the reactor, the list it waits in
   loop_->schedule(*this);
   // #starter
-  // not_written_yet(*loop_, "lesson 08: write Waiter::cancel");
+  // not_written_yet(*loop_, "lesson 09: write Waiter::cancel");
   // #endexercise
 }
 
@@ -88,7 +88,7 @@ void Waiter::finish_waiting() {
   state_ = State::idle;  // ready for the next wait
   if (cancelled) throw OperationCancelled();
   // #starter
-  // throw std::logic_error("lesson 08: write Waiter::finish_waiting");
+  // throw std::logic_error("lesson 09: write Waiter::finish_waiting");
   // #endexercise
 }
 

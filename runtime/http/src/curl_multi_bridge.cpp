@@ -24,7 +24,7 @@ void initialise_curl_once() {
 
 Task<void> sleep_until_task(TimePoint deadline) { co_await sleep_until(deadline); }
 
-// Lesson 12's starters stand in noexcept functions, which cannot throw: they
+// Lesson 14's starters stand in noexcept functions, which cannot throw: they
 // spawn a task that fails instead, and the loop rethrows its error from the
 // test's sync_wait. (The finished bridge never calls this.)
 [[maybe_unused]] Task<void> fail_with(std::string message) {
@@ -32,7 +32,7 @@ Task<void> sleep_until_task(TimePoint deadline) { co_await sleep_until(deadline)
   co_return;
 }
 [[maybe_unused]] void not_written_yet(std::string message) {
-  EventLoop::current().spawn(fail_with(std::move(message)), "lesson 12 starter");
+  EventLoop::current().spawn(fail_with(std::move(message)), "lesson 14 starter");
 }
 
 }  // namespace
@@ -197,7 +197,7 @@ void CurlMultiBridge::on_socket_ready(curl_socket_t fd, IoDirection direction) n
     fmt::print(stderr, "corolab: cannot re-watch curl's socket {}: {}\n", fd, error.what());
   }
   // #starter
-  // not_written_yet("lesson 12: write on_socket_ready");
+  // not_written_yet("lesson 14: write on_socket_ready");
   // #endexercise
 }
 
@@ -226,7 +226,7 @@ void CurlMultiBridge::finish_completed_transfers() noexcept {
   // #starter
   // int messages_left = 0;
   // if (curl_multi_info_read(multi_, &messages_left) != nullptr)
-  //   not_written_yet("lesson 12: write finish_completed_transfers");
+  //   not_written_yet("lesson 14: write finish_completed_transfers");
   // #endexercise
 }
 

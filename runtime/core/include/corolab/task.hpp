@@ -177,7 +177,7 @@ class [[nodiscard]] Task {
 
     template <typename Promise>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<Promise> parent) {
-      // Cancellation (lesson 08): the child shares its parent's stop token.
+      // Cancellation (lesson 09): the child shares its parent's stop token.
       child.promise().inherit_stop_token(detail::stop_token_of(parent));
       // #exercise start_child: remember who waits for the child, then start it
       child.promise().set_continuation(parent);

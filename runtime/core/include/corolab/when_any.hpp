@@ -68,7 +68,7 @@ Task<void> run_racer(Task<T> task, Race<Result>* race, MakeResult make_result) {
   // (void)task;
   // (void)race;
   // (void)make_result;
-  // throw std::logic_error("lesson 09: write run_racer");
+  // throw std::logic_error("lesson 10: write run_racer");
   // #endexercise
 }
 
@@ -110,7 +110,7 @@ Task<std::variant<detail::Stored<Ts>...>> when_any(Task<Ts>... tasks) {
   co_await race.group.join();
   co_return detail::race_outcome(race);
   // #starter
-  // throw std::logic_error("lesson 09: write when_any: the end of the race");
+  // throw std::logic_error("lesson 10: write when_any: the end of the race");
   // #endexercise
 }
 
@@ -129,7 +129,7 @@ Task<WhenAnyResult<T>> when_any(std::vector<Task<T>> tasks) {
   co_await race.group.join();
   co_return detail::race_outcome(race);
   // #starter
-  // throw std::logic_error("lesson 09: write when_any over a vector");
+  // throw std::logic_error("lesson 10: write when_any over a vector");
   // #endexercise
 }
 

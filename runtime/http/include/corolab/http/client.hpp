@@ -135,7 +135,7 @@ class Client {
   std::size_t in_flight() const noexcept;
   const BridgeStats& bridge_stats() const noexcept;
   // From now on, `observer` is told every BridgeEvent: for tests, and for
-  // watching the bridge work (lesson 12's stage). It must not throw.
+  // watching the bridge work (lesson 14's stage). It must not throw.
   void observe_bridge(std::function<void(const BridgeEvent&)> observer);
 
  private:
