@@ -81,7 +81,9 @@ void LocalFrontier::stop() noexcept {
   if (pending_ == 0) queue_.close();
 }
 
-std::vector<std::uint64_t> LocalFrontier::seen_hashes() const { return {seen_.begin(), seen_.end()}; }
+std::vector<std::uint64_t> LocalFrontier::seen_hashes() const {
+  return {seen_.begin(), seen_.end()};
+}
 
 void LocalFrontier::restore(std::vector<std::uint64_t> seen, std::vector<QueuedUrl> left) {
   seen_.insert(seen.begin(), seen.end());

@@ -1,0 +1,281 @@
+// The shared frontier (RedisFrontier) against a real redis-server on
+// loopback, one per test case (redis_server.hpp). Two frontiers on one
+// Redis stand for two worker processes: taking and finishing, a URL both
+// find, a lease that expires and goes to the other worker, a URL given
+// back, nofollow URLs at the end, and the end of the crawl itself.
+//
+// Real time: lease expiry is Redis's clock. The leases here are short
+// (100 ms) and the waits are lower bounds only; none bounds how fast the
+// machine must be.
+#include "corolab/crawler/redis_frontier.hpp"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "corolab/corolab.hpp"
+#include "redis_server.hpp"
+
+using namespace std::chrono_literals;
+using corolab::Task;
+using corolab::crawler::Outcome;
+using corolab::crawler::PageRecord;
+using corolab::crawler::QueuedUrl;
+using corolab::crawler::RedisFrontier;
+using corolab::crawler::RedisFrontierOptions;
+using corolab::crawler::Settled;
+using corolab::redis::Client;
+using corolab::redis::Url;
+using Worker = std::unique_ptr<RedisFrontier>;
+
+namespace {
+
+const std::string kRoot = "http://site.test/";
+
+Task<Worker> join(Url url, std::string name, corolab::Duration lease = 60s) {
+  Client client = co_await Client::connect(url);
+  RedisFrontierOptions options{.crawl_id = "test", .worker = name, .lease = lease, .poll = 5ms};
+  Worker worker = co_await RedisFrontier::join(std::move(client), options);
+  co_return worker;
+}
+
+QueuedUrl queued(const std::string& url, const std::string& parent) {
+  QueuedUrl item;
+  item.url = url;
+  item.parts = corolab::crawler::split_url(url).value();
+  item.parent = parent;
+  return item;
+}
+
+PageRecord record(const std::string& url, const std::string& parent, Outcome outcome) {
+  PageRecord page;
+  page.url = url;
+  page.parent = parent;
+  page.outcome = outcome;
+  return page;
+}
+
+std::vector<std::string> urls_of(const Settled& settled) {
+  std::vector<std::string> urls;
+  for (const PageRecord& page : settled.records) urls.push_back(page.url);
+  std::sort(urls.begin(), urls.end());
+  return urls;
+}
+
+// What the crawler does with a seed: offer it, queue it, commit.
+Task<void> seed(RedisFrontier* worker, std::string url) {
+  if (worker->first_sight(url)) worker->push(queued(url, ""));
+  Settled settled = co_await worker->commit();
+  CHECK(settled.records.empty());
+}
+
+Task<void> take_and_finish(Url url) {
+  Worker a = co_await join(url, "a");
+  co_await seed(a.get(), kRoot);
+  std::optional<QueuedUrl> root = co_await a->take();
+  REQUIRE(root);
+  CHECK(root->url == kRoot);
+  CHECK(root->parts.host == "site.test");  // parsed again from what Redis kept
+
+  // The page links to /a (queued) and elsewhere (out of scope: a record).
+  CHECK(a->first_sight("http://site.test/a"));
+  a->push(queued("http://site.test/a", kRoot));
+  CHECK(a->first_sight("http://other.test/"));
+  a->settle(record("http://other.test/", kRoot, Outcome::out_of_scope));
+  a->settle(record(kRoot, "", Outcome::fetched));
+  CHECK_FALSE(a->first_sight(kRoot));  // seen here already
+  Settled first = co_await a->finish(*root);
+  CHECK(urls_of(first) == std::vector<std::string>{"http://other.test/", kRoot});
+  CHECK(first.duplicates == 0);
+
+  std::optional<QueuedUrl> page = co_await a->take();
+  REQUIRE(page);
+  CHECK(page->url == "http://site.test/a");
+  CHECK(page->parent == kRoot);
+  CHECK(a->unfinished() == 0);  // as last asked: nothing was waiting then
+  a->settle(record(page->url, kRoot, Outcome::fetched));
+  Settled second = co_await a->finish(*page);
+  CHECK(urls_of(second) == std::vector<std::string>{"http://site.test/a"});
+
+  std::optional<QueuedUrl> end = co_await a->take();
+  CHECK_FALSE(end);  // nothing queued or leased anywhere
+  Settled closed = co_await a->close();
+  CHECK(closed.records.empty());
+}
+
+// b finds /a too (through a sitemap, say: it belongs to no URL b holds).
+Task<void> found_twice(Url url) {
+  Worker a = co_await join(url, "a");
+  Worker b = co_await join(url, "b");
+  co_await seed(a.get(), kRoot);
+  co_await seed(b.get(), kRoot);  // the same seed: queued once
+  std::optional<QueuedUrl> root = co_await a->take();
+  REQUIRE(root);
+
+  CHECK(b->first_sight("http://site.test/a"));
+  b->push(queued("http://site.test/a", "http://site.test/sitemap.xml"));
+  Settled by_b = co_await b->commit();
+  CHECK(by_b.duplicates == 0);
+
+  CHECK(a->first_sight("http://site.test/a"));  // new to a: only Redis knows
+  a->push(queued("http://site.test/a", kRoot));
+  a->settle(record(kRoot, "", Outcome::fetched));
+  Settled by_a = co_await a->finish(*root);
+  CHECK(urls_of(by_a) == std::vector<std::string>{kRoot});
+  CHECK(by_a.duplicates == 1);
+
+  // b waits while a holds /a, and ends once a has finished it.
+  std::optional<QueuedUrl> page = co_await a->take();
+  REQUIRE(page);
+  std::optional<QueuedUrl> b_took = queued(kRoot, "");
+  corolab::TaskGroup group;
+  group.spawn([](RedisFrontier* b, std::optional<QueuedUrl>* took) -> Task<void> {
+    *took = co_await b->take();
+  }(b.get(), &b_took));
+  co_await corolab::sleep_for(50ms);
+  CHECK(b_took);  // still waiting
+  a->settle(record(page->url, page->parent, Outcome::fetched));
+  Settled last = co_await a->finish(*page);
+  CHECK(last.records.size() == 1);
+  co_await group.join();
+  CHECK_FALSE(b_took);
+}
+
+// a takes the root and goes silent; after the lease, b reclaims it, and
+// only b's commit counts.
+Task<void> lease_expires(Url url) {
+  Worker a = co_await join(url, "a", 100ms);
+  Worker b = co_await join(url, "b", 100ms);
+  co_await seed(a.get(), kRoot);
+  std::optional<QueuedUrl> by_a = co_await a->take();
+  REQUIRE(by_a);
+
+  const corolab::TimePoint start = corolab::EventLoop::current().now();
+  std::optional<QueuedUrl> by_b = co_await b->take();  // waits for the lease to expire
+  REQUIRE(by_b);
+  CHECK(by_b->url == kRoot);
+  CHECK(corolab::EventLoop::current().now() - start >= 90ms);  // Redis's clock, not ours
+
+  b->first_sight("http://site.test/b");
+  b->push(queued("http://site.test/b", kRoot));
+  b->settle(record(kRoot, "", Outcome::fetched));
+  Settled committed = co_await b->finish(*by_b);
+  CHECK(urls_of(committed) == std::vector<std::string>{kRoot});
+
+  // a wakes up and commits the same page: nothing of it counts.
+  a->first_sight("http://site.test/a-only");
+  a->push(queued("http://site.test/a-only", kRoot));
+  a->settle(record(kRoot, "", Outcome::fetched));
+  Settled ignored = co_await a->finish(*by_a);
+  CHECK(ignored.records.empty());
+  CHECK(ignored.duplicates == 0);
+
+  std::optional<QueuedUrl> next = co_await a->take();
+  REQUIRE(next);
+  CHECK(next->url == "http://site.test/b");  // not /a-only: a's findings were dropped
+  a->settle(record(next->url, kRoot, Outcome::fetched));
+  Settled b_page = co_await a->finish(*next);
+  CHECK(b_page.records.size() == 1);
+  std::optional<QueuedUrl> end_a = co_await a->take();
+  std::optional<QueuedUrl> end_b = co_await b->take();
+  CHECK_FALSE(end_a);
+  CHECK_FALSE(end_b);
+}
+
+// A worker that stops gives its URL back at once: the other takes it
+// without waiting for the lease (60 s here).
+Task<void> given_back(Url url) {
+  Worker a = co_await join(url, "a");
+  Worker b = co_await join(url, "b");
+  co_await seed(a.get(), kRoot);
+  std::optional<QueuedUrl> by_a = co_await a->take();
+  REQUIRE(by_a);
+  a->stop();
+  a->give_back(*by_a);
+  Settled nothing = co_await a->finish(*by_a);
+  CHECK(nothing.records.empty());
+  std::optional<QueuedUrl> after_stop = co_await a->take();
+  CHECK_FALSE(after_stop);
+
+  std::optional<QueuedUrl> by_b = co_await b->take();
+  REQUIRE(by_b);
+  CHECK(by_b->url == kRoot);
+  b->settle(record(kRoot, "", Outcome::fetched));
+  Settled done = co_await b->finish(*by_b);
+  CHECK(done.records.size() == 1);
+  std::optional<QueuedUrl> end = co_await b->take();
+  CHECK_FALSE(end);
+}
+
+// /n1 and /n2 are linked with nofollow from the root; /c links to /n2
+// without: only /n1 ends as nofollow, reported once, by the first to close.
+Task<void> nofollow_at_the_end(Url url) {
+  Worker a = co_await join(url, "a");
+  Worker b = co_await join(url, "b");
+  co_await seed(a.get(), kRoot);
+  std::optional<QueuedUrl> root = co_await a->take();
+  REQUIRE(root);
+  CHECK(a->defer(record("http://site.test/n1", kRoot, Outcome::nofollow)));
+  CHECK(a->defer(record("http://site.test/n2", kRoot, Outcome::nofollow)));
+  CHECK_FALSE(a->defer(record("http://site.test/n2", kRoot, Outcome::nofollow)));
+  a->first_sight("http://site.test/c");
+  a->push(queued("http://site.test/c", kRoot));
+  a->settle(record(kRoot, "", Outcome::fetched));
+  Settled first = co_await a->finish(*root);
+  CHECK(first.records.size() == 1);
+
+  std::optional<QueuedUrl> c = co_await b->take();
+  REQUIRE(c);
+  CHECK(b->first_sight("http://site.test/n2"));
+  b->push(queued("http://site.test/n2", c->url));
+  b->settle(record(c->url, kRoot, Outcome::fetched));
+  Settled second = co_await b->finish(*c);
+  std::optional<QueuedUrl> n2 = co_await b->take();
+  REQUIRE(n2);
+  b->settle(record(n2->url, c->url, Outcome::fetched));
+  Settled third = co_await b->finish(*n2);
+
+  std::optional<QueuedUrl> end_a = co_await a->take();
+  std::optional<QueuedUrl> end_b = co_await b->take();
+  CHECK_FALSE(end_a);
+  CHECK_FALSE(end_b);
+  Settled closed_b = co_await b->close();
+  Settled closed_a = co_await a->close();
+  CHECK(urls_of(closed_b) == std::vector<std::string>{"http://site.test/n1"});
+  CHECK(closed_b.records.at(0).outcome == Outcome::nofollow);
+  CHECK(closed_b.records.at(0).parent == kRoot);
+  CHECK(closed_b.duplicates == 1);  // /n2: a followed link reached it
+  CHECK(closed_a.records.empty());
+}
+
+void run(Task<void> (*test)(Url)) {
+  RedisServer server;
+  corolab::EventLoop loop;
+  corolab::sync_wait(test(Url::parse(server.url())));
+}
+
+}  // namespace
+
+TEST_CASE("RedisFrontier: take, finish, and the end when nothing is queued or leased") {
+  run(take_and_finish);
+}
+
+TEST_CASE("RedisFrontier: a URL two workers find is queued once, and the crawl ends for both") {
+  run(found_twice);
+}
+
+TEST_CASE("RedisFrontier: an expired lease goes to another worker, and only its commit counts") {
+  run(lease_expires);
+}
+
+TEST_CASE("RedisFrontier: a stopping worker gives its URL back to the others at once") {
+  run(given_back);
+}
+
+TEST_CASE("RedisFrontier: nofollow URLs no followed link reached are reported once, at the end") {
+  run(nofollow_at_the_end);
+}
