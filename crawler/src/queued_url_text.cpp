@@ -1,7 +1,8 @@
-// QueuedUrl and nofollow records to text and back (queued_url_text.hpp).
+// QueuedUrl to text and back, nofollow records from JSON (queued_url_text.hpp).
 #include "queued_url_text.hpp"
 
 #include <charconv>
+#include <nlohmann/json.hpp>
 #include <vector>
 
 namespace corolab::crawler {
@@ -51,20 +52,15 @@ std::optional<QueuedUrl> queued_url_from_text(std::string_view text) {
   return item;
 }
 
-std::string nofollow_to_text(const PageRecord& record) {
-  return std::to_string(record.depth) + '\n' + record.url + '\n' + record.parent;
-}
-
-std::optional<PageRecord> nofollow_from_text(std::string_view text) {
-  const std::vector<std::string_view> lines = lines_of(text);
-  if (lines.size() != 3) return std::nullopt;
-  const std::optional<int> depth = number(lines[0]);
-  if (!depth) return std::nullopt;
+std::optional<PageRecord> nofollow_from_json(std::string_view line) {
+  const nlohmann::json json = nlohmann::json::parse(line, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return std::nullopt;
   PageRecord record;
-  record.depth = *depth;
-  record.url = lines[1];
-  record.parent = lines[2];
+  record.url = json.value("url", "");
+  record.parent = json.value("parent", "");
+  record.depth = json.value("depth", 0);
   record.outcome = Outcome::nofollow;
+  if (record.url.empty()) return std::nullopt;
   return record;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// A QueuedUrl, and a nofollow URL's record, as one string: how the shared
-// frontier stores them in Redis (a stream entry's value, a hash's value).
-// Lines: numbers first, then the URLs, which (normalized) hold no newline.
+// A QueuedUrl as one string: how the shared frontier keeps it in Redis (a
+// stream entry's value). Lines: numbers first, then the URLs, which
+// (normalized) hold no newline.
 
 #include <optional>
 #include <string>
@@ -16,9 +16,8 @@ namespace corolab::crawler {
 std::string to_text(const QueuedUrl& item);
 std::optional<QueuedUrl> queued_url_from_text(std::string_view text);
 
-// A nofollow URL's record holds its URL, parent and depth only
-// (page_links.cpp): "depth\nurl\nparent".
-std::string nofollow_to_text(const PageRecord& record);
-std::optional<PageRecord> nofollow_from_text(std::string_view text);
+// A nofollow URL's record, read back from its JSON line (reports.hpp's
+// json_line): its URL, parent and depth are all it holds (page_links.cpp).
+std::optional<PageRecord> nofollow_from_json(std::string_view line);
 
 }  // namespace corolab::crawler

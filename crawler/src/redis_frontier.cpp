@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "corolab/crawler/reports.hpp"
 #include "corolab/sleep.hpp"
 #include "queued_url_text.hpp"
 #include "redis_scripts.hpp"
@@ -18,7 +19,7 @@ struct RedisFrontier::Found {
   Kind kind = Kind::queue;
   std::string key;         // the URL taken it belongs to (if it is held here)
   std::uint64_t hash = 0;  // of its URL
-  std::string payload;     // what Redis keeps: a QueuedUrl, a nofollow record
+  std::string payload;     // what Redis keeps: a QueuedUrl, or a record's JSON line
   PageRecord record;       // record, defer, own: what is reported if it wins
   bool bound = false;      // in a commit: only if the lease still holds
 };
@@ -105,6 +106,7 @@ void RedisFrontier::settle(PageRecord record) {
     found.kind = Kind::record;
     found.key = record.parent;
   }
+  found.payload = json_line(record);
   found.record = std::move(record);
   found_.push_back(std::move(found));
 }
@@ -112,7 +114,7 @@ void RedisFrontier::settle(PageRecord record) {
 bool RedisFrontier::defer(PageRecord record) {
   const std::uint64_t hash = hash_url(record.url);
   if (seen_.contains(hash) || !deferred_seen_.insert(hash).second) return false;
-  Found found{Kind::defer, record.parent, hash, nofollow_to_text(record), std::move(record), false};
+  Found found{Kind::defer, record.parent, hash, json_line(record), std::move(record), false};
   found_.push_back(std::move(found));
   return true;
 }
@@ -185,7 +187,7 @@ Task<Settled> RedisFrontier::close() {
   redis::Reply reply = co_await client_.command("EVAL", scripts::kCloseDeferred, "0", prefix_);
   ++round_trips_;
   for (const redis::Reply& text : reply.as_array().at(0).as_array()) {
-    if (std::optional<PageRecord> record = nofollow_from_text(text.as_string())) {
+    if (std::optional<PageRecord> record = nofollow_from_json(text.as_string())) {
       settled.records.push_back(std::move(*record));
     }
   }

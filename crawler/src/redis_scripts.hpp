@@ -9,6 +9,8 @@
 //   P seen:XXXX     dedup buckets (XXXX: the hash's top 16 bits, in hex)
 //   P deferred      URLs only nofollow links led to: hash -> record
 //   P claim_cursor  where XAUTOCLAIM's scan of the leases goes on
+//   P records       every record, once, as a JSON line: the whole crawl's
+//                   output, whatever happens to the worker that made it
 // The scripts build key names from P (ARGV[1]) rather than take them all as
 // KEYS: fine on one Redis server, which is what a crawl uses (a Redis
 // Cluster would need every key of a script in one hash slot).
@@ -17,10 +19,10 @@ namespace corolab::crawler::scripts {
 
 // The dedup test, shared by the scripts that add URLs: 1 if the 8-byte
 // hash `h` was new (and is now seen), 0 if seen before.
-#define COROLAB_SEEN_LUA                                                        \
-  "local function bucket(h)\n"                                                  \
-  "  return ARGV[1] .. 'seen:' .. string.format('%02x%02x', h:byte(1, 2))\n"    \
-  "end\n"                                                                       \
+#define COROLAB_SEEN_LUA                                                                   \
+  "local function bucket(h)\n"                                                             \
+  "  return ARGV[1] .. 'seen:' .. string.format('%02x%02x', h:byte(1, 2))\n"               \
+  "end\n"                                                                                  \
   "local function mark_seen(h) return redis.call('HSETNX', bucket(h), h:sub(3), '') end\n" \
   "local function is_seen(h) return redis.call('HEXISTS', bucket(h), h:sub(3)) end\n"
 
@@ -49,11 +51,13 @@ inline constexpr const char* kTake =
 //   kind 'record' the outcome of a URL not fetched: final if new
 //   kind 'defer'  a nofollow URL: kept in P deferred if not seen
 //   kind 'own'    the outcome of the URL leased: final if the lease holds
+// A final record (its payload, a JSON line) joins P records in the same
+// step: a worker killed right after the commit, before writing its own
+// file, loses nothing.
 // Then the lease is acknowledged and deleted, and pending lowered; or, to
 // requeue (a worker stopping gives its URL back), the entry is added again
 // and pending stays. Returns {held (1 or 0), {1 or 0 per thing: it won}}.
-inline constexpr const char* kCommit =
-    COROLAB_SEEN_LUA
+inline constexpr const char* kCommit = COROLAB_SEEN_LUA
     "local queue, pending = ARGV[1] .. 'queue', ARGV[1] .. 'pending'\n"
     "local lease = ARGV[3]\n"
     "local held = 1\n"
@@ -68,13 +72,17 @@ inline constexpr const char* kCommit =
     "  if held == 1 or bound == '0' then\n"
     "    if kind == 'own' then\n"
     "      ok = 1\n"
+    "      redis.call('RPUSH', ARGV[1] .. 'records', payload)\n"
     "    elseif kind == 'defer' then\n"
-    "      if is_seen(h) == 0 then ok = redis.call('HSETNX', ARGV[1] .. 'deferred', h, payload) end\n"
+    "      if is_seen(h) == 0 then ok = redis.call('HSETNX', ARGV[1] .. 'deferred', h, payload) "
+    "end\n"
     "    else\n"
     "      ok = mark_seen(h)\n"
     "      if ok == 1 and kind == 'queue' then\n"
     "        redis.call('XADD', queue, '*', 'u', payload)\n"
     "        redis.call('INCR', pending)\n"
+    "      elseif ok == 1 then\n"
+    "        redis.call('RPUSH', ARGV[1] .. 'records', payload)\n"
     "      end\n"
     "    end\n"
     "  end\n"
@@ -97,15 +105,17 @@ inline constexpr const char* kCommit =
 // deleted) by the first worker to ask, so each is reported once. Returns
 // {payloads..., then the count of those a followed link reached after all}
 // as {records, reached}.
-inline constexpr const char* kCloseDeferred =
-    COROLAB_SEEN_LUA
+inline constexpr const char* kCloseDeferred = COROLAB_SEEN_LUA
     "local key = ARGV[1] .. 'deferred'\n"
     "local all = redis.call('HGETALL', key)\n"
     "redis.call('DEL', key)\n"
     "local records, reached = {}, 0\n"
     "for i = 1, #all, 2 do\n"
     "  if is_seen(all[i]) == 1 then reached = reached + 1\n"
-    "  else records[#records + 1] = all[i + 1] end\n"
+    "  else\n"
+    "    records[#records + 1] = all[i + 1]\n"
+    "    redis.call('RPUSH', ARGV[1] .. 'records', all[i + 1])\n"
+    "  end\n"
     "end\n"
     "return {records, reached}\n";
 

@@ -30,7 +30,10 @@
 // page led to (those new to the crawl), acknowledge the entry and lower the
 // pending count, all or nothing. A worker whose lease was taken over commits
 // nothing, and reports nothing: the new holder will. Fetches are at least
-// once; records, exactly once.
+// once; records, exactly once. The same script appends each final record
+// to a Redis list (corolab:<crawl_id>:records, a JSON line each): the whole
+// crawl's records, even those of a worker killed before it wrote them to
+// its own file.
 //
 // Termination: a counter of URLs queued or leased (`pending`), changed only
 // by the scripts. Zero means nobody can discover anything any more.

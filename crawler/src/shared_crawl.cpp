@@ -1,0 +1,26 @@
+// Joining a shared crawl (shared_crawl.hpp).
+#include "shared_crawl.hpp"
+
+#include <unistd.h>
+
+#include <array>
+
+namespace corolab::crawler {
+
+std::string worker_name() {
+  std::array<char, 256> host{};
+  if (::gethostname(host.data(), host.size() - 1) != 0) host[0] = '\0';
+  return std::string(host.data()) + ":" + std::to_string(::getpid());
+}
+
+Task<std::unique_ptr<RedisFrontier>> join_shared_crawl(SharedCrawlOptions options) {
+  const redis::Url url = redis::Url::parse(options.redis_url);
+  redis::Client client = co_await redis::Client::connect(url);
+  RedisFrontierOptions frontier{
+      .crawl_id = options.crawl_id, .worker = worker_name(), .lease = options.lease};
+  std::unique_ptr<RedisFrontier> joined =
+      co_await RedisFrontier::join(std::move(client), std::move(frontier));
+  co_return joined;
+}
+
+}  // namespace corolab::crawler

@@ -1,0 +1,26 @@
+#pragma once
+// corolab-crawl --redis URL --crawl-id NAME: this process joins a crawl
+// shared in Redis (redis_frontier.hpp), as one of its workers.
+
+#include <memory>
+#include <string>
+
+#include "corolab/crawler/redis_frontier.hpp"
+
+namespace corolab::crawler {
+
+struct SharedCrawlOptions {
+  std::string redis_url;  // redis://HOST:PORT/DB, checked by redis::Url::parse
+  std::string crawl_id;
+  Duration lease = std::chrono::seconds(60);
+};
+
+// Connects (no retry: a Redis that is not there at the start is most
+// likely a mistyped address) and joins. Throws redis::Error, with a message
+// that names the server.
+Task<std::unique_ptr<RedisFrontier>> join_shared_crawl(SharedCrawlOptions options);
+
+// "host:pid": unique among the workers of a crawl, and says where each one runs.
+std::string worker_name();
+
+}  // namespace corolab::crawler
