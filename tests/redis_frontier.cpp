@@ -36,6 +36,13 @@ namespace {
 
 const std::string kRoot = "http://site.test/";
 
+// The records the scripts kept in Redis: the whole crawl's, each once.
+Task<long long> records_in_redis(Url url) {
+  Client observer = co_await Client::connect(url);
+  corolab::redis::Reply count = co_await observer.command("LLEN", "corolab:test:records");
+  co_return count.as_integer();
+}
+
 Task<Worker> join(Url url, std::string name, corolab::Duration lease = 60s) {
   Client client = co_await Client::connect(url);
   RedisFrontierOptions options{.crawl_id = "test", .worker = name, .lease = lease, .poll = 5ms};
@@ -105,6 +112,8 @@ Task<void> take_and_finish(Url url) {
   CHECK_FALSE(end);  // nothing queued or leased anywhere
   Settled closed = co_await a->close();
   CHECK(closed.records.empty());
+  long long kept = co_await records_in_redis(url);
+  CHECK(kept == 3);
 }
 
 // b finds /a too (through a sitemap, say: it belongs to no URL b holds).
@@ -184,6 +193,8 @@ Task<void> lease_expires(Url url) {
   std::optional<QueuedUrl> end_b = co_await b->take();
   CHECK_FALSE(end_a);
   CHECK_FALSE(end_b);
+  long long kept = co_await records_in_redis(url);
+  CHECK(kept == 2);  // the root once, /b
 }
 
 // A worker that stops gives its URL back at once: the other takes it
@@ -250,6 +261,8 @@ Task<void> nofollow_at_the_end(Url url) {
   CHECK(closed_b.records.at(0).parent == kRoot);
   CHECK(closed_b.duplicates == 1);  // /n2: a followed link reached it
   CHECK(closed_a.records.empty());
+  long long kept = co_await records_in_redis(url);
+  CHECK(kept == 4);  // the root, /c, /n2, and /n1 as nofollow
 }
 
 void run(Task<void> (*test)(Url)) {

@@ -1,0 +1,177 @@
+// corolab-crawl --redis: three worker processes share one crawl of the demo
+// site (with its faults) through a redis-server of the test's own
+// (redis_server.hpp). Their records together are the single-process
+// crawl's, each URL exactly once; and still are when one worker is killed
+// with SIGKILL halfway: the URLs it held go to the others when their lease
+// expires, and what it had committed was already kept in Redis.
+//
+// Real time: the processes run at the machine's speed. The waits have
+// generous bounds and nothing checks how fast anything went.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "background_site.hpp"
+#include "child_process.hpp"
+#include "corolab/corolab.hpp"
+#include "corolab/redis/client.hpp"
+#include "redis_server.hpp"
+#include "temporary_folder.hpp"
+
+using namespace std::chrono_literals;
+namespace site = corolab::demo_site;
+using Outcomes = std::map<std::string, std::string>;  // URL -> outcome
+
+namespace {
+
+site::SiteOptions faulty_site() {
+  site::SiteOptions options;
+  options.pages = 60;
+  options.faults = true;
+  options.huge_body_size = 4 * 1024 * 1024;
+  options.latency = 5ms;  // so that a worker is killed with pages in hand
+  return options;
+}
+
+std::vector<std::string> crawl_arguments(const BackgroundSite& served, const std::string& output) {
+  return {COROLAB_CRAWL_PATH,
+          served.base_url() + "/",
+          "--quiet",
+          "-c",
+          "4",
+          "--jitter",
+          "0",
+          "--timeout",
+          "5",
+          "--max-body",
+          "1048576",
+          "-o",
+          output,
+          "--journal",
+          output + ".journal"};
+}
+
+int exit_code(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::vector<std::string> lines_of(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Adds each JSON line's URL and outcome; a URL met twice fails the test.
+void add_records(Outcomes* outcomes, const std::vector<std::string>& lines) {
+  for (const std::string& line : lines) {
+    const auto json = nlohmann::json::parse(line);
+    const auto url = json.at("url").get<std::string>();
+    INFO(url);
+    CHECK(outcomes->emplace(url, json.at("outcome").get<std::string>()).second);
+  }
+}
+
+// The records the workers' commits kept in Redis: the whole crawl's.
+corolab::Task<std::vector<std::string>> records_in_redis(std::string url) {
+  auto redis = co_await corolab::redis::Client::connect(corolab::redis::Url::parse(url));
+  corolab::redis::Reply list = co_await redis.command("LRANGE", "corolab:demo:records", "0", "-1");
+  std::vector<std::string> lines;
+  for (const corolab::redis::Reply& line : list.as_array()) lines.push_back(line.as_string());
+  co_return lines;
+}
+
+std::vector<std::string> records_in(const RedisServer& redis) {
+  corolab::EventLoop loop;
+  return corolab::sync_wait(records_in_redis(redis.url()));
+}
+
+struct SharedCrawl {
+  std::vector<pid_t> workers;
+  std::vector<std::filesystem::path> outputs;
+};
+
+SharedCrawl start_workers(const BackgroundSite& served, const RedisServer& redis,
+                          const TemporaryFolder& folder, int count) {
+  SharedCrawl crawl;
+  for (int i = 1; i <= count; ++i) {
+    const std::filesystem::path output = folder.path / ("worker-" + std::to_string(i) + ".jsonl");
+    std::vector<std::string> args = crawl_arguments(served, output.string());
+    args.insert(args.end(), {"--redis", redis.url() + "/0", "--crawl-id", "demo", "--lease", "1"});
+    crawl.workers.push_back(spawn_logged(args, folder.path / "workers.log"));
+    crawl.outputs.push_back(output);
+  }
+  return crawl;
+}
+
+Outcomes single_process_crawl(const BackgroundSite& served, const TemporaryFolder& folder) {
+  const std::filesystem::path output = folder.path / "single.jsonl";
+  const pid_t single =
+      spawn_logged(crawl_arguments(served, output.string()), folder.path / "single.log");
+  const int code = exit_code(single);
+  CHECK((code == 0 || code == 1));  // 1: the faults are broken links
+  Outcomes outcomes;
+  add_records(&outcomes, lines_of(output));
+  return outcomes;
+}
+
+}  // namespace
+
+TEST_CASE("three workers sharing a crawl in Redis record what one process does, each URL once") {
+  BackgroundSite served(faulty_site());
+  RedisServer redis;
+  TemporaryFolder folder("shared-crawl");
+  const Outcomes single = single_process_crawl(served, folder);
+  REQUIRE(single.size() > 60);
+
+  SharedCrawl crawl = start_workers(served, redis, folder, 3);
+  for (pid_t worker : crawl.workers) {
+    const int code = exit_code(worker);
+    CHECK((code == 0 || code == 1));
+  }
+  INFO(read_text(folder.path / "workers.log"));
+  Outcomes from_files;
+  for (const auto& output : crawl.outputs) add_records(&from_files, lines_of(output));
+  CHECK(from_files == single);
+  Outcomes from_redis;
+  add_records(&from_redis, records_in(redis));
+  CHECK(from_redis == single);
+}
+
+TEST_CASE("a worker killed with SIGKILL mid-crawl loses nothing: the others finish its URLs") {
+  BackgroundSite served(faulty_site());
+  RedisServer redis;
+  TemporaryFolder folder("shared-crawl-kill");
+  const Outcomes single = single_process_crawl(served, folder);
+
+  SharedCrawl crawl = start_workers(served, redis, folder, 3);
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (lines_of(crawl.outputs[0]).size() < 5 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  ::kill(crawl.workers[0], SIGKILL);
+  CHECK(exit_code(crawl.workers[0]) == -1);  // killed, not finished
+  for (std::size_t i = 1; i < crawl.workers.size(); ++i) {
+    const int code = exit_code(crawl.workers[i]);
+    CHECK((code == 0 || code == 1));
+  }
+  INFO(read_text(folder.path / "workers.log"));
+  Outcomes from_redis;
+  add_records(&from_redis, records_in(redis));
+  CHECK(from_redis == single);
+  // What the workers wrote is a part of it, each URL at most once.
+  Outcomes from_files;
+  for (const auto& output : crawl.outputs) add_records(&from_files, lines_of(output));
+  for (const auto& [url, outcome] : from_files) CHECK(from_redis.at(url) == outcome);
+}
