@@ -197,6 +197,26 @@ Task<void> lease_expires(Url url) {
   CHECK(kept == 2);  // the root once, /b
 }
 
+// a holds the root for several leases, renewing them: b does not get it.
+Task<void> leases_kept(Url url) {
+  Worker a = co_await join(url, "a", 1s);
+  Worker b = co_await join(url, "b", 1s);
+  co_await seed(a.get(), kRoot);
+  std::optional<QueuedUrl> by_a = co_await a->take();
+  REQUIRE(by_a);
+  corolab::TaskGroup renewal;
+  renewal.spawn(a->keep_leases());
+  // b asks for 3 leases' time: an expired lease would be its (as above).
+  CHECK_THROWS_AS(co_await corolab::with_timeout(3s, b->take()), corolab::TimeoutError);
+  a->settle(record(kRoot, "", Outcome::fetched));
+  Settled done = co_await a->finish(*by_a);
+  CHECK(done.records.size() == 1);
+  renewal.cancel();
+  co_await renewal.join();
+  std::optional<QueuedUrl> end = co_await b->take();
+  CHECK_FALSE(end);
+}
+
 // A worker that stops gives its URL back at once: the other takes it
 // without waiting for the lease (60 s here).
 Task<void> given_back(Url url) {
@@ -283,6 +303,10 @@ TEST_CASE("RedisFrontier: a URL two workers find is queued once, and the crawl e
 
 TEST_CASE("RedisFrontier: an expired lease goes to another worker, and only its commit counts") {
   run(lease_expires);
+}
+
+TEST_CASE("RedisFrontier: leases renewed by keep_leases stay with their worker") {
+  run(leases_kept);
 }
 
 TEST_CASE("RedisFrontier: a stopping worker gives its URL back to the others at once") {

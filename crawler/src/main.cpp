@@ -315,27 +315,39 @@ Task<void> stop_on_signals(crawler::Crawler* crawl) {
   crawl->stop();
 }
 
-// The frontier: this process's own, or, with --redis, the shared crawl's.
-// Null when Redis cannot be reached (the error is printed).
-Task<std::unique_ptr<crawler::Frontier>> open_frontier(crawler::SharedCrawlOptions shared) {
-  if (shared.redis_url.empty()) co_return std::make_unique<crawler::LocalFrontier>();
+// The frontier: this process's own, or, with --redis, the shared crawl's
+// (then `shared` too, for its lease renewal). Null when Redis cannot be
+// reached (the error is printed).
+struct OpenedFrontier {
   std::unique_ptr<crawler::Frontier> frontier;
+  crawler::RedisFrontier* shared = nullptr;
+};
+
+Task<OpenedFrontier> open_frontier(crawler::SharedCrawlOptions options) {
+  OpenedFrontier opened;
+  if (options.redis_url.empty()) {
+    opened.frontier = std::make_unique<crawler::LocalFrontier>();
+    co_return opened;
+  }
   try {
-    frontier = co_await crawler::join_shared_crawl(shared);
+    std::unique_ptr<crawler::RedisFrontier> joined = co_await crawler::join_shared_crawl(options);
+    opened.shared = joined.get();
+    opened.frontier = std::move(joined);
   } catch (const corolab::redis::Error& error) {
     fmt::print(stderr, "corolab-crawl: cannot join the crawl in Redis: {}\n", error.what());
   }
-  co_return frontier;
+  co_return opened;
 }
 
 Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
-  std::unique_ptr<crawler::Frontier> frontier = co_await open_frontier(settings.shared);
-  if (!frontier) co_return 2;
+  OpenedFrontier opened = co_await open_frontier(settings.shared);
+  if (!opened.frontier) co_return 2;
+  crawler::Frontier& frontier = *opened.frontier;
   // #region resume
   if (resumed)
     settings.crawl.max_time = crawler::time_left(settings.crawl.max_time, resumed->elapsed);
   Outputs outputs(settings);
-  crawler::Crawler site_crawler(settings.crawl, outputs.sink(), *frontier);
+  crawler::Crawler site_crawler(settings.crawl, outputs.sink(), frontier);
   if (resumed) {
     outputs.restore(resumed->reports);  // the reports describe the whole crawl
     site_crawler.restore(std::move(resumed->seen), std::move(resumed->frontier),
@@ -347,6 +359,7 @@ Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
   if (!settings.quiet)
     helpers.spawn(crawler::show_progress(&site_crawler, "crawl", stderr), "progress");
   helpers.spawn(stop_on_signals(&site_crawler), "signals");
+  if (opened.shared != nullptr) helpers.spawn(opened.shared->keep_leases(), "lease renewal");
   crawler::CrawlSummary summary = co_await site_crawler.run();
   helpers.cancel();
   co_await helpers.join();

@@ -154,6 +154,21 @@ Task<std::optional<QueuedUrl>> RedisFrontier::take() {
   co_return std::nullopt;
 }
 
+Task<void> RedisFrontier::keep_leases() {
+  while (true) {
+    co_await sleep_for(options_.lease / 3);
+    if (leases_.empty()) continue;
+    std::vector<std::string> args{"EVAL", scripts::kRenew, "0", prefix_, options_.worker};
+    for (const auto& [url, id] : leases_) args.push_back(id);
+    try {
+      co_await client_.command(std::move(args));
+      ++round_trips_;
+    } catch (const redis::Error&) {
+      // Redis away: the leases run on, and the next turn tries again.
+    }
+  }
+}
+
 void RedisFrontier::give_back(QueuedUrl item) { given_back_.insert(item.url); }
 
 Task<Settled> RedisFrontier::finish(QueuedUrl item) {

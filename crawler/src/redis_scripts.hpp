@@ -100,6 +100,21 @@ inline constexpr const char* kCommit = COROLAB_SEEN_LUA
     "end\n"
     "return {held, won}\n";
 
+// renew: ARGV = P, worker, then the entries it holds. Claiming an entry
+// again (XCLAIM, JUSTID: no delivery counted) sets its idle time back to 0:
+// the lease starts over. Only entries still ours: one another worker has
+// reclaimed is not taken back. Returns how many were renewed.
+inline constexpr const char* kRenew =
+    "local queue, renewed = ARGV[1] .. 'queue', 0\n"
+    "for i = 3, #ARGV do\n"
+    "  local mine = redis.call('XPENDING', queue, 'workers', ARGV[i], ARGV[i], 1, ARGV[2])\n"
+    "  if #mine == 1 then\n"
+    "    redis.call('XCLAIM', queue, 'workers', ARGV[2], 0, ARGV[i], 'JUSTID')\n"
+    "    renewed = renewed + 1\n"
+    "  end\n"
+    "end\n"
+    "return renewed\n";
+
 // close_deferred: ARGV = P. Once the crawl is over, the URLs only nofollow
 // links led to and no followed link reached: their records, taken (and
 // deleted) by the first worker to ask, so each is reported once. Returns

@@ -60,8 +60,9 @@ namespace corolab::crawler {
 struct RedisFrontierOptions {
   std::string crawl_id;  // the crawl's keys are "corolab:<crawl_id>:..."
   std::string worker;    // this process's consumer name, unique in the crawl
-  // A URL taken and not finished within this time goes to another worker.
-  // Longer than any page takes (retries and politeness waits included).
+  // A URL taken and not finished within this time goes to another worker,
+  // unless keep_leases() renews it: then only a worker that died or hangs
+  // loses its URLs, this long after.
   Duration lease = std::chrono::seconds(60);
   // How often an idle worker asks again while others still hold URLs.
   Duration poll = std::chrono::milliseconds(20);
@@ -92,6 +93,12 @@ class RedisFrontier final : public Frontier {
   std::vector<std::uint64_t> seen_hashes() const override { return {}; }
   // Throws std::logic_error: a shared crawl resumes by joining it again.
   void restore(std::vector<std::uint64_t> seen, std::vector<QueuedUrl> left) override;
+
+  // Renews the leases of the URLs held here, every third of a lease, until
+  // cancelled: a page may wait long for its host's turn (--delay,
+  // Crawl-delay) without being taken for dead. Run it beside the crawl.
+  // A failed renewal is tried again at the next turn.
+  Task<void> keep_leases();
 
   // Script runs so far: round trips to Redis, for statistics.
   std::size_t round_trips() const noexcept { return round_trips_; }
