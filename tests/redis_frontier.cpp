@@ -103,7 +103,7 @@ Task<void> take_and_finish(Url url) {
   REQUIRE(page);
   CHECK(page->url == "http://site.test/a");
   CHECK(page->parent == kRoot);
-  CHECK(a->unfinished() == 0);  // as last asked: nothing was waiting then
+  CHECK(a->unfinished() == 1);  // the crawl's: /a, leased now
   a->settle(record(page->url, kRoot, Outcome::fetched));
   Settled second = co_await a->finish(*page);
   CHECK(urls_of(second) == std::vector<std::string>{"http://site.test/a"});

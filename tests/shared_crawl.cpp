@@ -2,8 +2,9 @@
 // site (with its faults) through a redis-server of the test's own
 // (redis_server.hpp). Their records together are the single-process
 // crawl's, each URL exactly once; and still are when one worker is killed
-// with SIGKILL halfway: the URLs it held go to the others when their lease
-// expires, and what it had committed was already kept in Redis.
+// with SIGKILL halfway (the URLs it held go to the others when their lease
+// expires, and what it had committed was already kept in Redis), or stopped
+// with Ctrl-C (it gives back the URLs it held, and the others go on).
 //
 // Real time: the processes run at the machine's speed. The waits have
 // generous bounds and nothing checks how fast anything went.
@@ -150,18 +151,28 @@ TEST_CASE("three workers sharing a crawl in Redis record what one process does, 
   CHECK(from_redis == single);
 }
 
-TEST_CASE("a worker killed with SIGKILL mid-crawl loses nothing: the others finish its URLs") {
+namespace {
+
+// Three workers; once the first has written 5 records, it gets `signal`.
+// Whatever becomes of it, the crawl's records in Redis are the
+// single-process crawl's, and the files hold no URL twice.
+void crawl_with_one_signalled(int signal) {
   BackgroundSite served(faulty_site());
   RedisServer redis;
-  TemporaryFolder folder("shared-crawl-kill");
+  TemporaryFolder folder("shared-crawl-signal");
   const Outcomes single = single_process_crawl(served, folder);
 
   SharedCrawl crawl = start_workers(served, redis, folder, 3);
   const auto deadline = std::chrono::steady_clock::now() + 60s;
   while (lines_of(crawl.outputs[0]).size() < 5 && std::chrono::steady_clock::now() < deadline)
     std::this_thread::sleep_for(10ms);
-  ::kill(crawl.workers[0], SIGKILL);
-  CHECK(exit_code(crawl.workers[0]) == -1);  // killed, not finished
+  ::kill(crawl.workers[0], signal);
+  const int first = exit_code(crawl.workers[0]);
+  if (signal == SIGKILL) {
+    CHECK(first == -1);  // killed, not finished
+  } else {
+    CHECK((first == 0 || first == 1));  // stopped cleanly, its URLs given back
+  }
   for (std::size_t i = 1; i < crawl.workers.size(); ++i) {
     const int code = exit_code(crawl.workers[i]);
     CHECK((code == 0 || code == 1));
@@ -174,4 +185,14 @@ TEST_CASE("a worker killed with SIGKILL mid-crawl loses nothing: the others fini
   Outcomes from_files;
   for (const auto& output : crawl.outputs) add_records(&from_files, lines_of(output));
   for (const auto& [url, outcome] : from_files) CHECK(from_redis.at(url) == outcome);
+}
+
+}  // namespace
+
+TEST_CASE("a worker killed with SIGKILL mid-crawl loses nothing: the others finish its URLs") {
+  crawl_with_one_signalled(SIGKILL);
+}
+
+TEST_CASE("a worker stopped with Ctrl-C mid-crawl gives its URLs back, and the others go on") {
+  crawl_with_one_signalled(SIGINT);
 }

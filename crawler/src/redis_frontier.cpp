@@ -130,8 +130,8 @@ Task<std::optional<QueuedUrl>> RedisFrontier::take() {
         co_await client_.command("EVAL", scripts::kTake, "0", prefix_, options_.worker, lease_ms);
     ++round_trips_;
     const std::vector<redis::Reply>& answer = reply.as_array();
+    pending_ = static_cast<std::size_t>(answer.at(1).as_integer());
     if (answer.at(0).as_string() == "none") {
-      pending_ = static_cast<std::size_t>(answer.at(1).as_integer());
       if (pending_ == 0) {
         over_ = true;
         co_return std::nullopt;
@@ -139,7 +139,7 @@ Task<std::optional<QueuedUrl>> RedisFrontier::take() {
       co_await sleep_for(options_.poll);
       continue;
     }
-    const std::vector<redis::Reply>& entry = answer.at(1).as_array();  // {id, {"u", text}}
+    const std::vector<redis::Reply>& entry = answer.at(2).as_array();  // {id, {"u", text}}
     const std::string& id = entry.at(0).as_string();
     std::optional<QueuedUrl> item = queued_url_from_text(entry.at(1).as_array().at(1).as_string());
     if (!item) {
@@ -243,6 +243,7 @@ Task<Settled> RedisFrontier::commit_lease(std::string lease, std::string url, bo
 
   const bool held = reply.as_array().at(0).as_integer() == 1;
   const std::vector<redis::Reply>& won = reply.as_array().at(1).as_array();
+  pending_ = static_cast<std::size_t>(reply.as_array().at(2).as_integer());
   Settled settled;
   for (std::size_t i = 0; i < batch.size(); ++i) {
     Found& found = batch[i];

@@ -30,19 +30,21 @@ namespace corolab::crawler::scripts {
 // First an entry whose holder has been silent longer than the lease (it
 // died, or hangs): XAUTOCLAIM makes it ours, scanning the leases a few at a
 // time from where the last scan stopped. Else a new entry (XREADGROUP ">").
-// Else nothing: returns {'none', pending}, and the caller waits, or ends
-// when pending is 0.
+// Returns {'claimed' or 'new', pending, the entry}; or, when there is
+// nothing to take, {'none', pending}: the caller waits, or ends when
+// pending is 0.
 inline constexpr const char* kTake =
     "local queue = ARGV[1] .. 'queue'\n"
+    "local pending = tonumber(redis.call('GET', ARGV[1] .. 'pending') or '0')\n"
     "local cursor = redis.call('GET', ARGV[1] .. 'claim_cursor') or '0-0'\n"
     "local claimed = redis.call('XAUTOCLAIM', queue, 'workers', ARGV[2], ARGV[3], cursor,\n"
     "                           'COUNT', 1)\n"
     "redis.call('SET', ARGV[1] .. 'claim_cursor', claimed[1])\n"
-    "if #claimed[2] > 0 then return {'claimed', claimed[2][1]} end\n"
+    "if #claimed[2] > 0 then return {'claimed', pending, claimed[2][1]} end\n"
     "local read = redis.call('XREADGROUP', 'GROUP', 'workers', ARGV[2], 'COUNT', 1,\n"
     "                        'STREAMS', queue, '>')\n"
-    "if read and #read[1][2] > 0 then return {'new', read[1][2][1]} end\n"
-    "return {'none', tonumber(redis.call('GET', ARGV[1] .. 'pending') or '0')}\n";
+    "if read and #read[1][2] > 0 then return {'new', pending, read[1][2][1]} end\n"
+    "return {'none', pending}\n";
 
 // commit: ARGV = P, worker, lease entry id ('' for none), requeue ('1' or
 // '0'), then four arguments per thing found: kind, 8-byte hash, payload,
@@ -56,7 +58,8 @@ inline constexpr const char* kTake =
 // file, loses nothing.
 // Then the lease is acknowledged and deleted, and pending lowered; or, to
 // requeue (a worker stopping gives its URL back), the entry is added again
-// and pending stays. Returns {held (1 or 0), {1 or 0 per thing: it won}}.
+// and pending stays. Returns {held (1 or 0), {1 or 0 per thing: it won},
+// pending}.
 inline constexpr const char* kCommit = COROLAB_SEEN_LUA
     "local queue, pending = ARGV[1] .. 'queue', ARGV[1] .. 'pending'\n"
     "local lease = ARGV[3]\n"
@@ -98,7 +101,7 @@ inline constexpr const char* kCommit = COROLAB_SEEN_LUA
     "    redis.call('DECR', pending)\n"
     "  end\n"
     "end\n"
-    "return {held, won}\n";
+    "return {held, won, tonumber(redis.call('GET', pending) or '0')}\n";
 
 // renew: ARGV = P, worker, then the entries it holds. Claiming an entry
 // again (XCLAIM, JUSTID: no delivery counted) sets its idle time back to 0:

@@ -87,6 +87,7 @@ class RedisFrontier final : public Frontier {
   Task<Settled> close() override;
   void stop() noexcept override { stopped_ = true; }
 
+  // The crawl's URLs queued or leased, as Redis said at the last take or commit.
   std::size_t unfinished() const noexcept override { return pending_; }
   // A shared crawl keeps what is left in Redis: nothing for a journal.
   std::vector<QueuedUrl> left() const override { return {}; }
