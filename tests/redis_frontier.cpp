@@ -285,6 +285,35 @@ Task<void> nofollow_at_the_end(Url url) {
   CHECK(kept == 4);  // the root, /c, /n2, and /n1 as nofollow
 }
 
+// Redis goes away with a commit to make: the frontier says so, waits, and
+// commits once Redis is back. (This test's server persists nothing, so it
+// comes back empty: what counts here is that the commit waited and ran.)
+Task<void> waits_for_redis(RedisServer* server, std::vector<std::string>* notices) {
+  const Url url = Url::parse(server->url());
+  Client client = co_await Client::connect(url);
+  RedisFrontierOptions options{.crawl_id = "test", .worker = "a", .poll = 5ms};
+  options.backoff.first_delay = 20ms;
+  options.backoff.max_delay = 100ms;
+  options.backoff.on_retry = [notices](const corolab::redis::RetryNotice& notice) {
+    notices->push_back(notice.message());
+  };
+  Worker a = co_await RedisFrontier::join(std::move(client), options);
+  server->stop();
+  CHECK(a->first_sight(kRoot));
+  a->push(queued(kRoot, ""));
+  corolab::TaskGroup group;
+  group.spawn([](RedisFrontier* worker) -> Task<void> {
+    Settled settled = co_await worker->commit();
+    CHECK(settled.records.empty());
+  }(a.get()));
+  while (notices->empty()) co_await corolab::sleep_for(10ms);  // it noticed, and waits
+  server->start();
+  co_await group.join();
+  Client observer = co_await Client::connect(url);
+  corolab::redis::Reply queued_now = co_await observer.command("XLEN", "corolab:test:queue");
+  CHECK(queued_now.as_integer() == 1);
+}
+
 void run(Task<void> (*test)(Url)) {
   RedisServer server;
   corolab::EventLoop loop;
@@ -303,6 +332,16 @@ TEST_CASE("RedisFrontier: a URL two workers find is queued once, and the crawl e
 
 TEST_CASE("RedisFrontier: an expired lease goes to another worker, and only its commit counts") {
   run(lease_expires);
+}
+
+TEST_CASE(
+    "RedisFrontier: when Redis goes away, a commit says so, waits, and runs once it is back") {
+  RedisServer server;
+  corolab::EventLoop loop;
+  std::vector<std::string> notices;
+  corolab::sync_wait(waits_for_redis(&server, &notices));
+  REQUIRE_FALSE(notices.empty());
+  CHECK(notices.front().find("redis at " + server.address() + " unreachable") == 0);
 }
 
 TEST_CASE("RedisFrontier: leases renewed by keep_leases stay with their worker") {

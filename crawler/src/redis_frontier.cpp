@@ -126,9 +126,8 @@ Task<std::optional<QueuedUrl>> RedisFrontier::take() {
   const std::string lease_ms =
       std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(options_.lease).count());
   while (!stopped_) {
-    redis::Reply reply =
-        co_await client_.command("EVAL", scripts::kTake, "0", prefix_, options_.worker, lease_ms);
-    ++round_trips_;
+    std::vector<std::string> take{"EVAL", scripts::kTake, "0", prefix_, options_.worker, lease_ms};
+    redis::Reply reply = co_await run_script(std::move(take));
     const std::vector<redis::Reply>& answer = reply.as_array();
     pending_ = static_cast<std::size_t>(answer.at(1).as_integer());
     if (answer.at(0).as_string() == "none") {
@@ -199,8 +198,8 @@ Task<Settled> RedisFrontier::close() {
   Settled rest = co_await commit_lease("", "", false);
   merge(settled, std::move(rest));
   if (!over_ || stopped_) co_return settled;
-  redis::Reply reply = co_await client_.command("EVAL", scripts::kCloseDeferred, "0", prefix_);
-  ++round_trips_;
+  std::vector<std::string> close_deferred{"EVAL", scripts::kCloseDeferred, "0", prefix_};
+  redis::Reply reply = co_await run_script(std::move(close_deferred));
   for (const redis::Reply& text : reply.as_array().at(0).as_array()) {
     if (std::optional<PageRecord> record = nofollow_from_json(text.as_string())) {
       settled.records.push_back(std::move(*record));
@@ -208,6 +207,23 @@ Task<Settled> RedisFrontier::close() {
   }
   settled.duplicates += static_cast<std::size_t>(reply.as_array().at(1).as_integer());
   co_return settled;
+}
+
+// Until it gets an answer: when Redis cannot be reached, waits for it as
+// options_.backoff says (redis_frontier.hpp: why running again is safe).
+// An error reply is not retried: the same script would fail the same way.
+Task<redis::Reply> RedisFrontier::run_script(std::vector<std::string> args) {
+  while (true) {
+    try {
+      redis::Reply reply = co_await client_.command(args);
+      ++round_trips_;
+      co_return reply;
+    } catch (const redis::ConnectionError&) {
+      // below: no co_await in a catch block
+    } catch (const redis::TimeoutError&) {
+    }
+    co_await client_.reconnect(options_.backoff);
+  }
 }
 
 void RedisFrontier::restore(std::vector<std::uint64_t>, std::vector<QueuedUrl>) {
@@ -238,8 +254,7 @@ Task<Settled> RedisFrontier::commit_lease(std::string lease, std::string url, bo
     args.insert(args.end(), {name_of(found.kind), hash_bytes(found.hash), found.payload,
                              found.bound ? "1" : "0"});
   }
-  redis::Reply reply = co_await client_.command(std::move(args));
-  ++round_trips_;
+  redis::Reply reply = co_await run_script(std::move(args));
 
   const bool held = reply.as_array().at(0).as_integer() == 1;
   const std::vector<redis::Reply>& won = reply.as_array().at(1).as_array();

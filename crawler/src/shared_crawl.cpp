@@ -1,6 +1,7 @@
 // Joining a shared crawl (shared_crawl.hpp).
 #include "shared_crawl.hpp"
 
+#include <fmt/core.h>
 #include <unistd.h>
 
 #include <array>
@@ -18,6 +19,10 @@ Task<std::unique_ptr<RedisFrontier>> join_shared_crawl(SharedCrawlOptions option
   redis::Client client = co_await redis::Client::connect(url);
   RedisFrontierOptions frontier{
       .crawl_id = options.crawl_id, .worker = worker_name(), .lease = options.lease};
+  // Mid-crawl, a Redis that went away is waited for, and the user told.
+  frontier.backoff.on_retry = [](const redis::RetryNotice& notice) {
+    fmt::print(stderr, "corolab-crawl: {}\n", notice.message());
+  };
   std::unique_ptr<RedisFrontier> joined =
       co_await RedisFrontier::join(std::move(client), std::move(frontier));
   co_return joined;

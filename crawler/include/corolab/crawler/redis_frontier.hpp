@@ -38,6 +38,13 @@
 // Termination: a counter of URLs queued or leased (`pending`), changed only
 // by the scripts. Zero means nobody can discover anything any more.
 //
+// Redis going away: a script whose connection broke, or that got no answer
+// in time, is run again once Redis is back (options.backoff). Each script
+// is safe to run twice: a take whose answer was lost leaves an entry
+// leased to nobody who knows, and its lease expires; a commit that had
+// run finds its lease acknowledged and commits nothing again (its records
+// are in the records list, though not in this worker's file).
+//
 // What a lease led to: the crawler's calls (push, settle, defer) do not say
 // which URL taken they belong to; the record's or item's `parent` does (the
 // page that linked there). What belongs to no URL held here (the seeds, the
@@ -66,6 +73,9 @@ struct RedisFrontierOptions {
   Duration lease = std::chrono::seconds(60);
   // How often an idle worker asks again while others still hold URLs.
   Duration poll = std::chrono::milliseconds(20);
+  // When Redis goes away mid-crawl: how to wait for it (and say so, with
+  // backoff.on_retry). By default, retried without end, until it is back.
+  redis::Backoff backoff{};
 };
 
 class RedisFrontier final : public Frontier {
@@ -112,6 +122,7 @@ class RedisFrontier final : public Frontier {
 
  private:
   Task<Settled> commit_lease(std::string lease, std::string url, bool requeue);
+  Task<redis::Reply> run_script(std::vector<std::string> args);
 
   redis::Client client_;
   RedisFrontierOptions options_;
