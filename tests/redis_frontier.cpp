@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "corolab/corolab.hpp"
+#include "corolab/crawler/redis_turns.hpp"
 #include "redis_server.hpp"
 
 using namespace std::chrono_literals;
@@ -314,6 +315,29 @@ Task<void> waits_for_redis(RedisServer* server, std::vector<std::string>* notice
   CHECK(queued_now.as_integer() == 1);
 }
 
+// Two workers book turns on one host, in turn: each turn is the gap after
+// the last, whoever booked it. Booking k waits k gaps, less the time that
+// has passed since booking 0 (Redis's clock; ours, measured around it, can
+// only be later).
+Task<void> turns_a_gap_apart(Url url) {
+  Client for_a = co_await Client::connect(url);
+  Client for_b = co_await Client::connect(url);
+  corolab::crawler::RedisTurns a(std::move(for_a), "test");
+  corolab::crawler::RedisTurns b(std::move(for_b), "test");
+  const corolab::Duration gap = 50ms;
+  const corolab::TimePoint start = corolab::EventLoop::current().now();
+  for (int k = 0; k < 6; ++k) {
+    corolab::crawler::RedisTurns& worker = k % 2 == 0 ? a : b;
+    const corolab::Duration wait = co_await worker.book("site.test:80", gap);
+    const corolab::Duration passed = corolab::EventLoop::current().now() - start;
+    INFO("booking " << k);
+    CHECK(wait <= k * gap);
+    CHECK(wait + passed >= k * gap);
+  }
+  const corolab::Duration other_host = co_await a.book("other.test:80", gap);
+  CHECK(other_host == corolab::Duration{0});  // each host has turns of its own
+}
+
 void run(Task<void> (*test)(Url)) {
   RedisServer server;
   corolab::EventLoop loop;
@@ -342,6 +366,10 @@ TEST_CASE(
   corolab::sync_wait(waits_for_redis(&server, &notices));
   REQUIRE_FALSE(notices.empty());
   CHECK(notices.front().find("redis at " + server.address() + " unreachable") == 0);
+}
+
+TEST_CASE("RedisTurns: turns booked on a host by two workers are a gap apart, on Redis's clock") {
+  run(turns_a_gap_apart);
 }
 
 TEST_CASE("RedisFrontier: leases renewed by keep_leases stay with their worker") {

@@ -105,12 +105,14 @@ struct SharedCrawl {
 };
 
 SharedCrawl start_workers(const BackgroundSite& served, const RedisServer& redis,
-                          const TemporaryFolder& folder, int count) {
+                          const TemporaryFolder& folder, int count,
+                          const std::vector<std::string>& more = {}) {
   SharedCrawl crawl;
   for (int i = 1; i <= count; ++i) {
     const std::filesystem::path output = folder.path / ("worker-" + std::to_string(i) + ".jsonl");
     std::vector<std::string> args = crawl_arguments(served, output.string());
     args.insert(args.end(), {"--redis", redis.url() + "/0", "--crawl-id", "demo", "--lease", "1"});
+    args.insert(args.end(), more.begin(), more.end());
     crawl.workers.push_back(spawn_logged(args, folder.path / "workers.log"));
     crawl.outputs.push_back(output);
   }
@@ -149,6 +151,28 @@ TEST_CASE("three workers sharing a crawl in Redis record what one process does, 
   Outcomes from_redis;
   add_records(&from_redis, records_in(redis));
   CHECK(from_redis == single);
+}
+
+// --delay holds for the crawl, not for each worker: the requests of all
+// three to the site's one host are spaced by it, so together they take at
+// least (requests - 1) delays. (Each alone would keep the delay, and the
+// three would ask three times as often.)
+TEST_CASE("three workers keep --delay between requests to a host all together") {
+  site::SiteOptions options;
+  options.pages = 30;
+  BackgroundSite served(options);
+  RedisServer redis;
+  TemporaryFolder folder("shared-crawl-polite");
+  const auto start = std::chrono::steady_clock::now();
+  SharedCrawl crawl = start_workers(served, redis, folder, 3, {"--delay", "0.05"});
+  for (pid_t worker : crawl.workers) CHECK(exit_code(worker) == 0);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::size_t requests = 0;
+  for (const std::string& line : records_in(redis))
+    requests += nlohmann::json::parse(line).at("status").get<int>() != 0;
+  REQUIRE(requests > 20);
+  CHECK(seconds >= 0.05 * static_cast<double>(requests - 1));
 }
 
 namespace {

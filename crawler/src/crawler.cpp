@@ -57,7 +57,8 @@ Crawler::Crawler(CrawlOptions options, CrawlSink& sink, std::unique_ptr<Frontier
                    .delay = options_.delay,
                    .user_agent = options_.user_agent,
                    .timeout = options_.timeout,
-                   .robots_max_age = options_.robots_max_age},
+                   .robots_max_age = options_.robots_max_age,
+                   .shared_turns = options_.shared_turns},
                   jitter_),
       own_frontier_(std::move(own_frontier)),
       frontier_(own_frontier_ ? *own_frontier_ : *shared_frontier) {}

@@ -321,6 +321,7 @@ Task<void> stop_on_signals(crawler::Crawler* crawl) {
 struct OpenedFrontier {
   std::unique_ptr<crawler::Frontier> frontier;
   crawler::RedisFrontier* shared = nullptr;
+  std::unique_ptr<crawler::HostTurns> turns;  // shared politeness, with --redis
 };
 
 Task<OpenedFrontier> open_frontier(crawler::SharedCrawlOptions options) {
@@ -330,9 +331,10 @@ Task<OpenedFrontier> open_frontier(crawler::SharedCrawlOptions options) {
     co_return opened;
   }
   try {
-    std::unique_ptr<crawler::RedisFrontier> joined = co_await crawler::join_shared_crawl(options);
-    opened.shared = joined.get();
-    opened.frontier = std::move(joined);
+    crawler::SharedCrawl joined = co_await crawler::join_shared_crawl(options);
+    opened.shared = joined.frontier.get();
+    opened.frontier = std::move(joined.frontier);
+    opened.turns = std::move(joined.turns);
   } catch (const corolab::redis::Error& error) {
     fmt::print(stderr, "corolab-crawl: cannot join the crawl in Redis: {}\n", error.what());
   }
@@ -343,6 +345,7 @@ Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
   OpenedFrontier opened = co_await open_frontier(settings.shared);
   if (!opened.frontier) co_return 2;
   crawler::Frontier& frontier = *opened.frontier;
+  settings.crawl.shared_turns = opened.turns.get();
   // #region resume
   if (resumed)
     settings.crawl.max_time = crawler::time_left(settings.crawl.max_time, resumed->elapsed);

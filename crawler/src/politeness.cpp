@@ -80,7 +80,7 @@ Task<void> Politeness::fetch_robots(Host* host, UrlParts url) {
 }
 
 // The turn: each caller books the next turn *before* it sleeps, so two
-// callers never take the same one.
+// callers never take the same one; in Redis when the turns are shared.
 Task<HostSlot> Politeness::take_turn(UrlParts url) {
   Host& host = host_of(url);
   co_await host.slots.acquire();
@@ -88,6 +88,11 @@ Task<HostSlot> Politeness::take_turn(UrlParts url) {
   Duration delay = options_.delay;
   if (host.robots && host.robots->crawl_delay())
     delay = std::max(delay, *host.robots->crawl_delay());
+  if (options_.shared_turns != nullptr && delay > Duration{0}) {
+    const Duration wait = co_await options_.shared_turns->book(origin_of(url), jitter_(delay));
+    if (wait > Duration{0}) co_await sleep_for(wait);
+    co_return slot;
+  }
   const TimePoint now = EventLoop::current().now();
   const TimePoint turn = std::max(now, host.next_request);
   host.next_request = turn + jitter_(delay);

@@ -14,17 +14,19 @@ std::string worker_name() {
   return std::string(host.data()) + ":" + std::to_string(::getpid());
 }
 
-Task<std::unique_ptr<RedisFrontier>> join_shared_crawl(SharedCrawlOptions options) {
+Task<SharedCrawl> join_shared_crawl(SharedCrawlOptions options) {
   const redis::Url url = redis::Url::parse(options.redis_url);
   redis::Client client = co_await redis::Client::connect(url);
+  redis::Client for_turns = co_await redis::Client::connect(url);
   RedisFrontierOptions frontier{
       .crawl_id = options.crawl_id, .worker = worker_name(), .lease = options.lease};
   // Mid-crawl, a Redis that went away is waited for, and the user told.
   frontier.backoff.on_retry = [](const redis::RetryNotice& notice) {
     fmt::print(stderr, "corolab-crawl: {}\n", notice.message());
   };
-  std::unique_ptr<RedisFrontier> joined =
-      co_await RedisFrontier::join(std::move(client), std::move(frontier));
+  SharedCrawl joined;
+  joined.frontier = co_await RedisFrontier::join(std::move(client), std::move(frontier));
+  joined.turns = std::make_unique<RedisTurns>(std::move(for_turns), options.crawl_id);
   co_return joined;
 }
 

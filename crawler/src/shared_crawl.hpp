@@ -6,6 +6,7 @@
 #include <string>
 
 #include "corolab/crawler/redis_frontier.hpp"
+#include "corolab/crawler/redis_turns.hpp"
 
 namespace corolab::crawler {
 
@@ -15,10 +16,18 @@ struct SharedCrawlOptions {
   Duration lease = std::chrono::seconds(60);
 };
 
+// What a worker shares with the others: the frontier, and the turns on
+// each host. Each has a connection of its own, so that a turn is never
+// kept waiting behind a commit.
+struct SharedCrawl {
+  std::unique_ptr<RedisFrontier> frontier;
+  std::unique_ptr<RedisTurns> turns;
+};
+
 // Connects (no retry: a Redis that is not there at the start is most
 // likely a mistyped address) and joins. Throws redis::Error, with a message
 // that names the server.
-Task<std::unique_ptr<RedisFrontier>> join_shared_crawl(SharedCrawlOptions options);
+Task<SharedCrawl> join_shared_crawl(SharedCrawlOptions options);
 
 // "host:pid": unique among the workers of a crawl, and says where each one runs.
 std::string worker_name();

@@ -49,6 +49,10 @@ struct CrawlOptions {
   Duration timeout{std::chrono::seconds(20)};
   std::uint64_t seed = 1;  // for jitter: runs are reproducible
   std::string ca_file;     // CA certificates to trust for https (PEM): --cacert
+  // Turns on each host shared with other processes (a crawl in Redis), so
+  // the delay holds across them all; null: this process's own. It must
+  // outlive the crawl.
+  HostTurns* shared_turns = nullptr;
 };
 
 // Where results go, as they happen.
