@@ -106,13 +106,15 @@ struct SharedCrawl {
 
 SharedCrawl start_workers(const BackgroundSite& served, const RedisServer& redis,
                           const TemporaryFolder& folder, int count,
-                          const std::vector<std::string>& more = {}) {
+                          const std::vector<std::string>& more = {},
+                          const std::vector<std::string>& first_only = {}) {
   SharedCrawl crawl;
   for (int i = 1; i <= count; ++i) {
     const std::filesystem::path output = folder.path / ("worker-" + std::to_string(i) + ".jsonl");
     std::vector<std::string> args = crawl_arguments(served, output.string());
     args.insert(args.end(), {"--redis", redis.url() + "/0", "--crawl-id", "demo", "--lease", "1"});
     args.insert(args.end(), more.begin(), more.end());
+    if (i == 1) args.insert(args.end(), first_only.begin(), first_only.end());
     crawl.workers.push_back(spawn_logged(args, folder.path / "workers.log"));
     crawl.outputs.push_back(output);
   }
@@ -139,7 +141,8 @@ TEST_CASE("three workers sharing a crawl in Redis record what one process does, 
   const Outcomes single = single_process_crawl(served, folder);
   REQUIRE(single.size() > 60);
 
-  SharedCrawl crawl = start_workers(served, redis, folder, 3);
+  const std::string merged = (folder.path / "merged.jsonl").string();
+  SharedCrawl crawl = start_workers(served, redis, folder, 3, {}, {"--merged-output", merged});
   for (pid_t worker : crawl.workers) {
     const int code = exit_code(worker);
     CHECK((code == 0 || code == 1));
@@ -151,6 +154,9 @@ TEST_CASE("three workers sharing a crawl in Redis record what one process does, 
   Outcomes from_redis;
   add_records(&from_redis, records_in(redis));
   CHECK(from_redis == single);
+  Outcomes from_merged;  // worker 1's --merged-output
+  add_records(&from_merged, lines_of(merged));
+  CHECK(from_merged == single);
 }
 
 // --delay holds for the crawl, not for each worker: the requests of all

@@ -50,6 +50,7 @@ struct Settings {
   std::string resume;
   crawler::SharedCrawlOptions shared;  // --redis: one worker of a shared crawl
   double lease_seconds = 60;
+  std::string merged_output;  // --merged-output: the whole shared crawl's records
   std::string scope = "host";
   std::vector<std::string> include, exclude;
   double delay_seconds = 0, max_time_seconds = 0, timeout_seconds = 20;
@@ -154,6 +155,10 @@ void define_options(CLI::App& app, Settings& s) {
                  "many seconds (it died, or hangs) goes to another worker")
       ->capture_default_str()
       ->check(CLI::Range(0.1, 1e6))
+      ->needs(redis);
+  app.add_option("--merged-output", s.merged_output,
+                 "With --redis: once the crawl is over, write every worker's records here "
+                 "(JSON Lines), each URL's once")
       ->needs(redis);
   app.add_flag("-q,--quiet", s.quiet, "No progress line and no summary");
   app.add_flag("--demo", s.demo,
@@ -304,6 +309,13 @@ void report_broken_links(const Settings& settings, const Outputs& outputs, bool 
                                            : ": see " + settings.broken_links);
 }
 
+// --merged-output: the shared crawl's records, as Redis kept them.
+void write_lines(const std::string& path, const std::vector<std::string>& lines) {
+  std::ofstream out(path, std::ios::trunc);
+  for (const std::string& line : lines) out << line << '\n';
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
 // Ctrl-C once: stop gracefully. Twice: stop now.
 Task<void> stop_on_signals(crawler::Crawler* crawl) {
   const std::vector<int> signals{SIGINT, SIGTERM};
@@ -368,6 +380,15 @@ Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
   co_await helpers.join();
 
   outputs.write_reports();
+  if (opened.shared != nullptr && !settings.merged_output.empty()) {
+    if (opened.shared->over()) {
+      std::vector<std::string> lines = co_await opened.shared->all_records();
+      write_lines(settings.merged_output, lines);
+    } else if (!settings.quiet) {
+      fmt::print(stderr, "the shared crawl goes on without this worker: no {}\n",
+                 settings.merged_output);
+    }
+  }
   if (!settings.quiet) crawler::print_summary(stderr, summary);
   // #region journal
   const corolab::Duration spent =

@@ -168,6 +168,17 @@ Task<void> RedisFrontier::keep_leases() {
   }
 }
 
+Task<std::vector<std::string>> RedisFrontier::all_records(std::size_t chunk) {
+  std::vector<std::string> lines;
+  for (std::size_t start = 0;; start += chunk) {
+    const std::string last = std::to_string(start + chunk - 1);
+    redis::Reply part =
+        co_await client_.command("LRANGE", prefix_ + "records", std::to_string(start), last);
+    for (const redis::Reply& line : part.as_array()) lines.push_back(line.as_string());
+    if (part.as_array().size() < chunk) co_return lines;
+  }
+}
+
 void RedisFrontier::give_back(QueuedUrl item) { given_back_.insert(item.url); }
 
 Task<Settled> RedisFrontier::finish(QueuedUrl item) {

@@ -111,6 +111,13 @@ class RedisFrontier final : public Frontier {
   // A failed renewal is tried again at the next turn.
   Task<void> keep_leases();
 
+  // take() found nothing queued or leased anywhere: the crawl is over.
+  bool over() const noexcept { return over_ && !stopped_; }
+  // Every record of the crawl, a JSON line each, in the order they were
+  // committed, read `chunk` at a time: once over() and close() are done,
+  // the whole crawl's (close() is where the last ones, nofollow URLs, join).
+  Task<std::vector<std::string>> all_records(std::size_t chunk = 10'000);
+
   // Script runs so far: round trips to Redis, for statistics.
   std::size_t round_trips() const noexcept { return round_trips_; }
 
