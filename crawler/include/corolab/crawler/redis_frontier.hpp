@@ -16,10 +16,11 @@
 // their last characters), in 65 536 Redis hashes chosen by its top 16 bits;
 // the field is its other 48 bits (6 bytes), the value empty. A small hash is
 // stored as a listpack (one flat allocation: about 10 bytes a field) while
-// it has at most hash-max-listpack-entries fields (512 in Redis 7.0 and in
-// Debian's redis.conf), so up to 65 536 x 512 = 33 M URLs every bucket stays
-// small; beyond, buckets turn into hash tables (about 60 bytes a URL) unless
-// that setting is raised. Measured (INFO memory's used_memory, before and
+// it has at most hash-max-listpack-entries fields (512 in Debian's
+// redis-server 7.0.15, with or without its redis.conf: CONFIG GET), so up
+// to 65 536 x 512 = 33 M URLs every bucket stays small; beyond, buckets
+// turn into hash tables (an allocated entry and string per field: several
+// times the bytes) unless that setting is raised. Measured (INFO memory's used_memory, before and
 // after 10^6 URLs, redis-server 7.0.15): 17 bytes a URL, the keys included.
 // Collisions: the full 64 bits are kept (the mixing is a bijection), so two
 // URLs collide as in LocalFrontier, with probability about n^2 / 2^65 for n
