@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "corolab/corolab.hpp"
+#include "corolab/crawler/redis_robots.hpp"
 #include "corolab/crawler/redis_turns.hpp"
 #include "redis_server.hpp"
 
@@ -338,6 +339,35 @@ Task<void> turns_a_gap_apart(Url url) {
   CHECK(other_host == corolab::Duration{0});  // each host has turns of its own
 }
 
+// robots.txt once for all: a finds no answer and fetches; b waits for a's
+// answer rather than fetching too. A lock whose holder went silent lasts
+// only the fetch time: then another worker fetches.
+Task<void> robots_fetched_once(Url url) {
+  Client for_a = co_await Client::connect(url);
+  Client for_b = co_await Client::connect(url);
+  corolab::crawler::RedisRobots a(std::move(for_a), "test", "a");
+  corolab::crawler::RedisRobots b(std::move(for_b), "test", "b");
+  std::optional<std::string> by_a = co_await a.get_or_fetch("site.test:80", 10s);
+  CHECK_FALSE(by_a);  // a is to fetch it
+  std::optional<std::string> by_b;
+  corolab::TaskGroup group;
+  group.spawn(
+      [](corolab::crawler::RedisRobots* robots, std::optional<std::string>* out) -> Task<void> {
+        *out = co_await robots->get_or_fetch("site.test:80", 10s);
+      }(&b, &by_b));
+  co_await corolab::sleep_for(50ms);
+  CHECK_FALSE(by_b);  // still waiting for a
+  const std::string answer = "rules\nUser-agent: *\nDisallow: /private/\n";
+  co_await a.put("site.test:80", answer, 1h);
+  co_await group.join();
+  CHECK(by_b == answer);
+
+  std::optional<std::string> first = co_await a.get_or_fetch("other.test:80", 100ms);
+  CHECK_FALSE(first);  // a fetches, and goes silent
+  std::optional<std::string> second = co_await b.get_or_fetch("other.test:80", 100ms);
+  CHECK_FALSE(second);  // after a's lock expired: b fetches
+}
+
 void run(Task<void> (*test)(Url)) {
   RedisServer server;
   corolab::EventLoop loop;
@@ -370,6 +400,10 @@ TEST_CASE(
 
 TEST_CASE("RedisTurns: turns booked on a host by two workers are a gap apart, on Redis's clock") {
   run(turns_a_gap_apart);
+}
+
+TEST_CASE("RedisRobots: robots.txt is fetched by one worker, and the others wait for its answer") {
+  run(robots_fetched_once);
 }
 
 TEST_CASE("RedisFrontier: leases renewed by keep_leases stay with their worker") {

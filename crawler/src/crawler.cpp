@@ -58,7 +58,8 @@ Crawler::Crawler(CrawlOptions options, CrawlSink& sink, std::unique_ptr<Frontier
                    .user_agent = options_.user_agent,
                    .timeout = options_.timeout,
                    .robots_max_age = options_.robots_max_age,
-                   .shared_turns = options_.shared_turns},
+                   .shared_turns = options_.shared_turns,
+                   .shared_robots = options_.shared_robots},
                   jitter_),
       own_frontier_(std::move(own_frontier)),
       frontier_(own_frontier_ ? *own_frontier_ : *shared_frontier) {}

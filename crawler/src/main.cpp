@@ -334,6 +334,7 @@ struct OpenedFrontier {
   std::unique_ptr<crawler::Frontier> frontier;
   crawler::RedisFrontier* shared = nullptr;
   std::unique_ptr<crawler::HostTurns> turns;  // shared politeness, with --redis
+  std::unique_ptr<crawler::SharedRobots> robots;
 };
 
 Task<OpenedFrontier> open_frontier(crawler::SharedCrawlOptions options) {
@@ -347,6 +348,7 @@ Task<OpenedFrontier> open_frontier(crawler::SharedCrawlOptions options) {
     opened.shared = joined.frontier.get();
     opened.frontier = std::move(joined.frontier);
     opened.turns = std::move(joined.turns);
+    opened.robots = std::move(joined.robots);
   } catch (const corolab::redis::Error& error) {
     fmt::print(stderr, "corolab-crawl: cannot join the crawl in Redis: {}\n", error.what());
   }
@@ -358,6 +360,7 @@ Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
   if (!opened.frontier) co_return 2;
   crawler::Frontier& frontier = *opened.frontier;
   settings.crawl.shared_turns = opened.turns.get();
+  settings.crawl.shared_robots = opened.robots.get();
   // #region resume
   if (resumed)
     settings.crawl.max_time = crawler::time_left(settings.crawl.max_time, resumed->elapsed);

@@ -69,7 +69,19 @@ Task<void> Politeness::fetch_robots(Host* host, UrlParts url) {
   detail::RobotsFetchOptions options{.user_agent = options_.user_agent,
                                      .timeout = options_.timeout};
   const std::string robots_url = url.scheme + "://" + origin_of(url) + "/robots.txt";
-  detail::RobotsFetch fetch = co_await detail::fetch_robots_txt(&client_, robots_url, options);
+  // Shared: another worker's answer, or ours to fetch and share. A fetch
+  // takes at most six requests (five redirects), each within the timeout.
+  std::optional<std::string> answer;
+  if (options_.shared_robots != nullptr)
+    answer = co_await options_.shared_robots->get_or_fetch(origin_of(url), options_.timeout * 6);
+  detail::RobotsFetch fetch;
+  if (answer) {
+    fetch = detail::from_answer(*answer, options_.user_agent);
+  } else {
+    fetch = co_await detail::fetch_robots_txt(&client_, robots_url, options);
+    if (options_.shared_robots != nullptr)
+      co_await options_.shared_robots->put(origin_of(url), fetch.answer, options_.robots_max_age);
+  }
   requests_ += fetch.requests;
   const bool keep_cached = fetch.unreachable && host->robots && !host->robots_unreachable;
   if (!keep_cached) {

@@ -18,6 +18,7 @@ Task<SharedCrawl> join_shared_crawl(SharedCrawlOptions options) {
   const redis::Url url = redis::Url::parse(options.redis_url);
   redis::Client client = co_await redis::Client::connect(url);
   redis::Client for_turns = co_await redis::Client::connect(url);
+  redis::Client for_robots = co_await redis::Client::connect(url);
   RedisFrontierOptions frontier{
       .crawl_id = options.crawl_id, .worker = worker_name(), .lease = options.lease};
   // Mid-crawl, a Redis that went away is waited for, and the user told.
@@ -27,6 +28,8 @@ Task<SharedCrawl> join_shared_crawl(SharedCrawlOptions options) {
   SharedCrawl joined;
   joined.frontier = co_await RedisFrontier::join(std::move(client), std::move(frontier));
   joined.turns = std::make_unique<RedisTurns>(std::move(for_turns), options.crawl_id);
+  joined.robots =
+      std::make_unique<RedisRobots>(std::move(for_robots), options.crawl_id, worker_name());
   co_return joined;
 }
 

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "corolab/crawler/redis_frontier.hpp"
+#include "corolab/crawler/redis_robots.hpp"
 #include "corolab/crawler/redis_turns.hpp"
 
 namespace corolab::crawler {
@@ -16,12 +17,13 @@ struct SharedCrawlOptions {
   Duration lease = std::chrono::seconds(60);
 };
 
-// What a worker shares with the others: the frontier, and the turns on
-// each host. Each has a connection of its own, so that a turn is never
-// kept waiting behind a commit.
+// What a worker shares with the others: the frontier, the turns on each
+// host, and robots.txt. Each has a connection of its own, so that a turn is
+// never kept waiting behind a commit.
 struct SharedCrawl {
   std::unique_ptr<RedisFrontier> frontier;
   std::unique_ptr<RedisTurns> turns;
+  std::unique_ptr<RedisRobots> robots;
 };
 
 // Connects (no retry: a Redis that is not there at the start is most

@@ -53,6 +53,9 @@ struct CrawlOptions {
   // the delay holds across them all; null: this process's own. It must
   // outlive the crawl.
   HostTurns* shared_turns = nullptr;
+  // robots.txt fetched once for the processes of a shared crawl; null: by
+  // this process for itself. It must outlive the crawl.
+  SharedRobots* shared_robots = nullptr;
 };
 
 // Where results go, as they happen.

@@ -14,6 +14,7 @@
 #include "corolab/crawler/host_turns.hpp"
 #include "corolab/crawler/jitter.hpp"
 #include "corolab/crawler/robots.hpp"
+#include "corolab/crawler/shared_robots.hpp"
 #include "corolab/crawler/url.hpp"
 #include "corolab/http/client.hpp"
 #include "corolab/semaphore.hpp"
@@ -33,6 +34,9 @@ struct PolitenessOptions {
   // Turns shared with the other workers of a crawl (redis_turns.hpp); null:
   // this process's own.
   HostTurns* shared_turns = nullptr;
+  // robots.txt shared with the other workers of a crawl (redis_robots.hpp);
+  // null: fetched by this process for itself.
+  SharedRobots* shared_robots = nullptr;
 };
 
 // One of a host's request slots, held while its request lasts: a permit of
