@@ -40,7 +40,7 @@ site::SiteOptions faulty_site() {
   options.pages = 60;
   options.faults = true;
   options.huge_body_size = 4 * 1024 * 1024;
-  options.latency = 5ms;  // so that a worker is killed with pages in hand
+  options.latency = 20ms;  // so that a worker is killed with pages in hand, well before the end
   return options;
 }
 
