@@ -393,6 +393,12 @@ Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
     }
   }
   if (!settings.quiet) crawler::print_summary(stderr, summary);
+  if (!settings.quiet && opened.shared != nullptr) {
+    // What sharing cost: round trips to Redis for the frontier (a turn on a
+    // host and robots.txt cost their own).
+    fmt::print(stderr, "this worker's part of the shared crawl: {} Redis scripts for {} URLs\n",
+               opened.shared->round_trips(), summary.urls);
+  }
   // #region journal
   const corolab::Duration spent =
       summary.elapsed + (resumed ? resumed->elapsed : corolab::Duration{0});
