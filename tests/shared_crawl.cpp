@@ -219,6 +219,37 @@ void crawl_with_one_signalled(int signal) {
 
 }  // namespace
 
+// Redis stops mid-crawl and starts again (with its data: an append-only
+// file): the workers say so, wait, and finish the same crawl.
+TEST_CASE(
+    "Redis stopped and started again mid-crawl: the workers wait, and finish the same crawl") {
+  BackgroundSite served(faulty_site());
+  RedisServer redis(true);
+  TemporaryFolder folder("shared-crawl-restart");
+  const Outcomes single = single_process_crawl(served, folder);
+
+  SharedCrawl crawl = start_workers(served, redis, folder, 3);
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (lines_of(crawl.outputs[0]).size() < 5 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  redis.stop();
+  std::this_thread::sleep_for(300ms);
+  redis.start();
+  for (pid_t worker : crawl.workers) {
+    const int code = exit_code(worker);
+    CHECK((code == 0 || code == 1));
+  }
+  const std::string log = read_text(folder.path / "workers.log");
+  INFO(log);
+  CHECK(log.find("redis at " + redis.address() + " unreachable") != std::string::npos);
+  Outcomes from_redis;
+  add_records(&from_redis, records_in(redis));
+  CHECK(from_redis == single);
+  Outcomes from_files;  // a record whose commit's answer was lost is in Redis only
+  for (const auto& output : crawl.outputs) add_records(&from_files, lines_of(output));
+  for (const auto& [url, outcome] : from_files) CHECK(from_redis.at(url) == outcome);
+}
+
 TEST_CASE("a worker killed with SIGKILL mid-crawl loses nothing: the others finish its URLs") {
   crawl_with_one_signalled(SIGKILL);
 }
