@@ -484,5 +484,10 @@ TEST_CASE("bad command lines get a clear message and exit code 2") {
   CHECK(run_crawl_program("--scope planet http://127.0.0.1/") == 2);
   CHECK(run_crawl_program("--robots-max-age 0 http://127.0.0.1/") == 2);
   CHECK(run_crawl_program("--robots-max-age 1e30 http://127.0.0.1/") == 2);  // would overflow
+  // A shared crawl: a wrong Redis URL, a Redis nobody answers at, a missing --crawl-id.
+  CHECK(run_crawl_program("--redis foo://x --crawl-id a http://127.0.0.1/") == 2);
+  CHECK(run_crawl_program("--redis redis://127.0.0.1:1/0 --crawl-id a http://127.0.0.1/") == 2);
+  CHECK(run_crawl_program("--redis redis://127.0.0.1:1/0 http://127.0.0.1/") == 2);
+  CHECK(run_crawl_program("--redis redis://127.0.0.1:1/0 --crawl-id a --resume x") == 2);
 }
 #endif

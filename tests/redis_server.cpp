@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "child_process.hpp"
 
@@ -49,7 +50,7 @@ bool answers_ping(std::uint16_t port) {
 
 }  // namespace
 
-RedisServer::RedisServer() : folder_(temporary_folder_name()) {
+RedisServer::RedisServer(bool keep_data) : folder_(temporary_folder_name()), keep_data_(keep_data) {
   for (int attempt = 1;; ++attempt) {
     port_ = free_loopback_ports(1).front();
     if (launch()) return;
@@ -76,10 +77,24 @@ void RedisServer::start() {
 
 bool RedisServer::launch() {
   const std::string dir = folder_.path.string();
-  pid_ = spawn_logged(
-      {"redis-server", "--port", std::to_string(port_), "--bind", "127.0.0.1", "--save", "",
-       "--appendonly", "no", "--daemonize", "no", "--dir", dir, "--logfile", ""},
-      folder_.path / "redis.log");
+  std::vector<std::string> args{"redis-server",
+                                "--port",
+                                std::to_string(port_),
+                                "--bind",
+                                "127.0.0.1",
+                                "--save",
+                                "",
+                                "--daemonize",
+                                "no",
+                                "--dir",
+                                dir,
+                                "--logfile",
+                                ""};
+  const std::vector<std::string> durability =
+      keep_data_ ? std::vector<std::string>{"--appendonly", "yes", "--appendfsync", "always"}
+                 : std::vector<std::string>{"--appendonly", "no"};
+  args.insert(args.end(), durability.begin(), durability.end());
+  pid_ = spawn_logged(args, folder_.path / "redis.log");
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while (!answers_ping(port_)) {
     if (has_exited(pid_)) {

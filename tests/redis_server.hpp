@@ -8,8 +8,10 @@
 //   server.stop();       // SIGTERM, and wait for it to end
 //   server.start();      // again, on the same port: for the reconnect tests
 //
-// It persists nothing (--save '' --appendonly no), and what it writes (its
-// log) goes to a temporary folder of its own: a restarted server is empty.
+// It persists nothing (--save '' --appendonly no), unless made with
+// keep_data, and what it writes (its log, its append-only file) goes to a
+// temporary folder of its own: a restarted server is empty, or (keep_data)
+// has what it had.
 // The port: the kernel picks a free one; if another program takes it before
 // redis-server binds it, the constructor tries another. Readiness: the
 // server answers PING within 10 s; if not (or it exits), the constructor
@@ -25,7 +27,11 @@
 
 class RedisServer {
  public:
-  RedisServer();
+  RedisServer() : RedisServer(false) {}
+  // keep_data: an append-only file, written before each command is
+  // answered (appendfsync always), so that a stopped and started server
+  // has everything it had: for a crawl that must survive a Redis restart.
+  explicit RedisServer(bool keep_data);
   ~RedisServer();
   RedisServer(const RedisServer&) = delete;
   RedisServer& operator=(const RedisServer&) = delete;
@@ -45,4 +51,5 @@ class RedisServer {
   TemporaryFolder folder_;
   std::uint16_t port_ = 0;
   pid_t pid_ = -1;
+  bool keep_data_ = false;
 };

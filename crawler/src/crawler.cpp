@@ -2,12 +2,13 @@
 //
 //   seeds --> [frontier] --> N workers --> fetch --> links --> [frontier] ...
 //
-// The frontier is a Channel of URLs. N worker coroutines take URLs from it,
-// fetch them, and put the links they find back in. A set of hashes remembers
-// every URL ever queued, so each is fetched once. `pending_` counts URLs
-// queued or being processed; when it drops to zero nobody can discover
-// anything new, so the frontier is closed and the workers finish. (Python's
-// 500-line crawler does the same with asyncio.Queue and q.join().)
+// N worker coroutines take URLs from the frontier, fetch them, and offer it
+// the links they find. The frontier (frontier.hpp) remembers every URL ever
+// offered, so each is fetched once, and knows when the crawl is over:
+// nothing queued, nothing taken. In one process it is a Channel of URLs and
+// a set of hashes (local_frontier.cpp); shared by many, it lives in Redis.
+// The loop is the same. (Python's 500-line crawler does the same with
+// asyncio.Queue and q.join().)
 //
 // Collaborators answer and never call back: scope.hpp, politeness.hpp
 // (robots.txt, per-host turns), retries.hpp, sitemap_urls.hpp. Stopping
@@ -20,6 +21,7 @@
 #include <functional>
 #include <string>
 
+#include "corolab/crawler/local_frontier.hpp"
 #include "corolab/crawler/retries.hpp"
 #include "corolab/crawler/sitemap_urls.hpp"
 #include "corolab/event_loop.hpp"
@@ -28,12 +30,6 @@
 namespace corolab::crawler {
 
 namespace {
-// The frontier's bound: beyond it, discovered URLs end as limit_reached.
-// A queued URL costs sizeof(QueuedUrl) (208 bytes, libstdc++ 12) plus its
-// strings' heap blocks; a seen URL ~45 bytes in the hash set (a 16-byte node
-// in a 32-byte malloc chunk, 1.2 to 2 bucket pointers: measured, glibc).
-constexpr std::size_t kFrontierCapacity = 1'000'000;
-
 PageRecord record_for(const QueuedUrl& item) {
   PageRecord record;
   record.url = item.url;
@@ -44,6 +40,13 @@ PageRecord record_for(const QueuedUrl& item) {
 }  // namespace
 
 Crawler::Crawler(CrawlOptions options, CrawlSink& sink)
+    : Crawler(std::move(options), sink, std::make_unique<LocalFrontier>(), nullptr) {}
+
+Crawler::Crawler(CrawlOptions options, CrawlSink& sink, Frontier& frontier)
+    : Crawler(std::move(options), sink, nullptr, &frontier) {}
+
+Crawler::Crawler(CrawlOptions options, CrawlSink& sink, std::unique_ptr<Frontier> own_frontier,
+                 Frontier* shared_frontier)
     : options_(std::move(options)),
       sink_(sink),
       client_(std::make_unique<http::Client>(detail::client_options(options_))),
@@ -54,17 +57,14 @@ Crawler::Crawler(CrawlOptions options, CrawlSink& sink)
                    .delay = options_.delay,
                    .user_agent = options_.user_agent,
                    .timeout = options_.timeout,
-                   .robots_max_age = options_.robots_max_age},
+                   .robots_max_age = options_.robots_max_age,
+                   .shared_turns = options_.shared_turns,
+                   .shared_robots = options_.shared_robots},
                   jitter_),
-      frontier_(kFrontierCapacity) {}
+      own_frontier_(std::move(own_frontier)),
+      frontier_(own_frontier_ ? *own_frontier_ : *shared_frontier) {}
 
 Crawler::~Crawler() = default;
-
-std::uint64_t Crawler::hash_url(std::string_view url) noexcept {
-  std::uint64_t hash = 0xcbf29ce484222325ull;  // FNV-1a, 64 bits: stable across runs (for --resume)
-  for (unsigned char c : url) hash = (hash ^ c) * 0x100000001b3ull;
-  return hash;
-}
 
 Task<CrawlSummary> Crawler::run() {
   stats_.start(EventLoop::current().now());
@@ -76,7 +76,7 @@ Task<CrawlSummary> Crawler::run() {
     if (auto parts = split_url(*url)) scope_.add_seed(*parts);
     discover(*url, root, 0);
   }
-  if (pending_ == 0) frontier_.close();  // nothing to do at all
+  publish(co_await frontier_.commit());  // queued, or settled (out of scope)
 
   if (options_.max_time > Duration{0}) timers_.spawn(end_at_time_limit(), "time limit");
   // #region start_workers
@@ -92,43 +92,46 @@ Task<CrawlSummary> Crawler::run() {
   co_await workers.join();
   // #endregion start_workers
   workers_ = nullptr;
-  report_unfollowed();
+  publish(co_await frontier_.close());            // what only nofollow links led to
   stats_.count_requests(politeness_.requests());  // robots.txt, redirects included
   timers_.cancel();
   co_await timers_.join();
   // Stopped with nothing left is finished, not interrupted.
-  co_return stats_.summary(EventLoop::current().now(), stopping_ && !interrupted_.empty());
+  co_return stats_.summary(EventLoop::current().now(), stopping_ && !remaining().empty());
 }
 
-// A worker: take the next URL, process it, repeat until the frontier closes.
+// A worker: take the next URL, process it, repeat until the crawl is over.
 Task<void> Crawler::worker() {
-  // #exercise worker: take a URL, process it, finish it; until the frontier closes
+  // #exercise worker: take a URL, process it, finish it; until the frontier says it is over
   while (true) {
-    std::optional<QueuedUrl> item = co_await frontier_.receive();
+    std::optional<QueuedUrl> item = co_await frontier_.take();
     if (!item) co_return;
     bool cancelled = false;
     try {
       co_await process(*item);
     } catch (const OperationCancelled&) {
-      cancelled = true;  // stopped after the grace period: keep the URL for --resume
+      cancelled = true;  // stopped after the grace period: keep the URL for later
     }
-    if (cancelled) interrupted_.push_back(std::move(*item));
-    finish_one();
+    if (cancelled) frontier_.give_back(*item);
+    co_await finish(std::move(*item));
   }
   // #starter
   // throw std::logic_error("lesson 15: write Crawler::worker");
   // #endexercise
 }
 
-void Crawler::finish_one() {
-  if (--pending_ == 0) frontier_.close();
+// Done with a URL: the frontier commits its outcome with the links it led
+// to, and hands back the outcomes now final, to report.
+Task<void> Crawler::finish(QueuedUrl item) {
+  Settled settled = co_await frontier_.finish(std::move(item));
+  publish(std::move(settled));
 }
 
 // A link was found (or a redirect pointed somewhere): decide its fate now if
 // it has one already, else queue it. Its URL is parsed here, once.
 void Crawler::discover(const std::string& url, const QueuedUrl& from, int redirect_hops) {
   // #region dedup
-  if (!seen_.insert(hash_url(url)).second) {
+  if (!frontier_.first_sight(url)) {
     stats_.count_duplicate();
     return;
   }
@@ -155,17 +158,12 @@ void Crawler::discover(const std::string& url, const QueuedUrl& from, int redire
     record.error = "deeper than --max-depth";
     return report_outcome(std::move(record));
   }
-  if (stopping_) {
-    interrupted_.push_back(std::move(item));  // not lost: it goes to the journal
-    return;
-  }
   // #region enqueue
-  if (!frontier_.try_send(item)) {
+  if (!frontier_.push(std::move(item))) {
     record.outcome = Outcome::limit_reached;
     record.error = "frontier full";
     return report_outcome(std::move(record));
   }
-  ++pending_;
   // #endregion enqueue
 }
 
@@ -176,7 +174,7 @@ Task<void> Crawler::process(QueuedUrl item) {
   const bool over_page_limit = options_.max_pages > 0 && pages_started_ >= options_.max_pages;
   if (over_page_limit || time_is_up_ || stopping_) {
     if (stopping_ && !time_is_up_) {
-      interrupted_.push_back(std::move(item));
+      frontier_.give_back(std::move(item));
       co_return;
     }
     record.outcome = Outcome::limit_reached;
@@ -277,9 +275,16 @@ Task<void> Crawler::discover_sitemaps(std::vector<std::string> sitemaps, UrlPart
   for (const std::string& page : found.pages) discover(page, from, 0);
 }
 
-void Crawler::report_outcome(PageRecord record) {
-  stats_.count(record);
-  sink_.on_page(record);
+// An outcome goes to the frontier, which commits it with its URL.
+void Crawler::report_outcome(PageRecord record) { frontier_.settle(std::move(record)); }
+
+// The outcomes the frontier made final: each URL's one record.
+void Crawler::publish(Settled settled) {
+  for (const PageRecord& record : settled.records) {
+    stats_.count(record);
+    sink_.on_page(record);
+  }
+  for (std::size_t i = 0; i < settled.duplicates; ++i) stats_.count_duplicate();
 }
 
 }  // namespace corolab::crawler

@@ -5,8 +5,10 @@
 // Maps a site, reports what happened to every URL it found (one JSON line
 // each), and lists broken links. Ctrl-C stops cleanly and leaves a journal
 // that --resume continues from, under the same options (resume_options.hpp).
-// Exit codes: 0 success, 1 finished with errors (broken links), 2 usage
-// error, 130 interrupted. SIGQUIT (Ctrl-\ or kill -QUIT) prints every task and
+// With --redis URL --crawl-id NAME it is one worker of a crawl shared in
+// Redis (shared_crawl.hpp). Exit codes: 0 success, 1 finished with errors
+// (broken links), 2 usage error (a Redis that cannot be reached at the start
+// included), 130 interrupted. SIGQUIT (Ctrl-\ or kill -QUIT) prints every task and
 // what it waits for (corolab/task_dump.hpp), and the crawl goes on.
 
 #include <fmt/core.h>
@@ -22,6 +24,7 @@
 
 #include "corolab/crawler/crawler.hpp"
 #include "corolab/crawler/journal.hpp"
+#include "corolab/crawler/local_frontier.hpp"
 #include "corolab/crawler/progress.hpp"
 #include "corolab/crawler/reports.hpp"
 #include "corolab/signals.hpp"
@@ -31,6 +34,7 @@
 #include "corolab/text.hpp"
 #include "demo.hpp"
 #include "resume_options.hpp"
+#include "shared_crawl.hpp"
 
 namespace crawler = corolab::crawler;
 using corolab::Task;
@@ -44,6 +48,9 @@ struct Settings {
   std::string graph, sitemap, broken_links;
   std::string journal = "crawl.journal";
   std::string resume;
+  crawler::SharedCrawlOptions shared;  // --redis: one worker of a shared crawl
+  double lease_seconds = 60;
+  std::string merged_output;  // --merged-output: the whole shared crawl's records
   std::string scope = "host";
   std::vector<std::string> include, exclude;
   double delay_seconds = 0, max_time_seconds = 0, timeout_seconds = 20;
@@ -133,6 +140,26 @@ void define_options(CLI::App& app, Settings& s) {
                  "(--concurrency --per-host --delay --jitter --max-time --max-tries --timeout "
                  "--output --graph --sitemap --broken-links --journal --quiet), which override. "
                  "Limits and reports cover the whole crawl.");
+  CLI::Option* redis =
+      app.add_option("--redis", s.shared.redis_url,
+                     "Join the crawl shared in this Redis (redis://HOST:PORT/DB) as one of its "
+                     "workers: any number of processes, on any machines, with the same --redis "
+                     "and --crawl-id share one frontier; each writes its own records (give each "
+                     "its own --output)")
+          ->excludes("--resume");
+  app.add_option("--crawl-id", s.shared.crawl_id, "The shared crawl's name (with --redis)")
+      ->needs(redis);
+  redis->needs("--crawl-id");
+  app.add_option("--lease", s.lease_seconds,
+                 "With --redis: a URL taken by a worker that has not finished it after this "
+                 "many seconds (it died, or hangs) goes to another worker")
+      ->capture_default_str()
+      ->check(CLI::Range(0.1, 1e6))
+      ->needs(redis);
+  app.add_option("--merged-output", s.merged_output,
+                 "With --redis: once the crawl is over, write every worker's records here "
+                 "(JSON Lines), each URL's once")
+      ->needs(redis);
   app.add_flag("-q,--quiet", s.quiet, "No progress line and no summary");
   app.add_flag("--demo", s.demo,
                "Crawl the embedded demo site twice (sequential, then concurrent) and compare");
@@ -165,6 +192,8 @@ void finish_settings(Settings& s) {
   s.crawl.max_time = std::chrono::duration_cast<corolab::Duration>(seconds(s.max_time_seconds));
   s.crawl.timeout = std::chrono::duration_cast<corolab::Duration>(seconds(s.timeout_seconds));
   s.crawl.obey_robots = !s.ignore_robots;
+  s.shared.lease = std::chrono::duration_cast<corolab::Duration>(seconds(s.lease_seconds));
+  if (!s.shared.redis_url.empty()) corolab::redis::Url::parse(s.shared.redis_url);  // or throws
   s.crawl.robots_max_age =
       std::chrono::duration_cast<corolab::Duration>(seconds(s.robots_max_age_seconds));
   s.crawl.obey_nofollow = !s.ignore_nofollow;
@@ -280,6 +309,13 @@ void report_broken_links(const Settings& settings, const Outputs& outputs, bool 
                                            : ": see " + settings.broken_links);
 }
 
+// --merged-output: the shared crawl's records, as Redis kept them.
+void write_lines(const std::string& path, const std::vector<std::string>& lines) {
+  std::ofstream out(path, std::ios::trunc);
+  for (const std::string& line : lines) out << line << '\n';
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
 // Ctrl-C once: stop gracefully. Twice: stop now.
 Task<void> stop_on_signals(crawler::Crawler* crawl) {
   const std::vector<int> signals{SIGINT, SIGTERM};
@@ -291,12 +327,45 @@ Task<void> stop_on_signals(crawler::Crawler* crawl) {
   crawl->stop();
 }
 
+// The frontier: this process's own, or, with --redis, the shared crawl's
+// (then `shared` too, for its lease renewal). Null when Redis cannot be
+// reached (the error is printed).
+struct OpenedFrontier {
+  std::unique_ptr<crawler::Frontier> frontier;
+  crawler::RedisFrontier* shared = nullptr;
+  std::unique_ptr<crawler::HostTurns> turns;  // shared politeness, with --redis
+  std::unique_ptr<crawler::SharedRobots> robots;
+};
+
+Task<OpenedFrontier> open_frontier(crawler::SharedCrawlOptions options) {
+  OpenedFrontier opened;
+  if (options.redis_url.empty()) {
+    opened.frontier = std::make_unique<crawler::LocalFrontier>();
+    co_return opened;
+  }
+  try {
+    crawler::SharedCrawl joined = co_await crawler::join_shared_crawl(options);
+    opened.shared = joined.frontier.get();
+    opened.frontier = std::move(joined.frontier);
+    opened.turns = std::move(joined.turns);
+    opened.robots = std::move(joined.robots);
+  } catch (const corolab::redis::Error& error) {
+    fmt::print(stderr, "corolab-crawl: cannot join the crawl in Redis: {}\n", error.what());
+  }
+  co_return opened;
+}
+
 Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
+  OpenedFrontier opened = co_await open_frontier(settings.shared);
+  if (!opened.frontier) co_return 2;
+  crawler::Frontier& frontier = *opened.frontier;
+  settings.crawl.shared_turns = opened.turns.get();
+  settings.crawl.shared_robots = opened.robots.get();
   // #region resume
   if (resumed)
     settings.crawl.max_time = crawler::time_left(settings.crawl.max_time, resumed->elapsed);
   Outputs outputs(settings);
-  crawler::Crawler site_crawler(settings.crawl, outputs.sink());
+  crawler::Crawler site_crawler(settings.crawl, outputs.sink(), frontier);
   if (resumed) {
     outputs.restore(resumed->reports);  // the reports describe the whole crawl
     site_crawler.restore(std::move(resumed->seen), std::move(resumed->frontier),
@@ -308,12 +377,28 @@ Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
   if (!settings.quiet)
     helpers.spawn(crawler::show_progress(&site_crawler, "crawl", stderr), "progress");
   helpers.spawn(stop_on_signals(&site_crawler), "signals");
+  if (opened.shared != nullptr) helpers.spawn(opened.shared->keep_leases(), "lease renewal");
   crawler::CrawlSummary summary = co_await site_crawler.run();
   helpers.cancel();
   co_await helpers.join();
 
   outputs.write_reports();
+  if (opened.shared != nullptr && !settings.merged_output.empty()) {
+    if (opened.shared->over()) {
+      std::vector<std::string> lines = co_await opened.shared->all_records();
+      write_lines(settings.merged_output, lines);
+    } else if (!settings.quiet) {
+      fmt::print(stderr, "the shared crawl goes on without this worker: no {}\n",
+                 settings.merged_output);
+    }
+  }
   if (!settings.quiet) crawler::print_summary(stderr, summary);
+  if (!settings.quiet && opened.shared != nullptr) {
+    // What sharing cost: round trips to Redis for the frontier (a turn on a
+    // host and robots.txt cost their own).
+    fmt::print(stderr, "this worker's part of the shared crawl: {} Redis scripts for {} URLs\n",
+               opened.shared->round_trips(), summary.urls);
+  }
   // #region journal
   const corolab::Duration spent =
       summary.elapsed + (resumed ? resumed->elapsed : corolab::Duration{0});

@@ -33,32 +33,15 @@ void Crawler::follow_links(const QueuedUrl& item, const ExtractedLinks& links, P
   }
 }
 
-// Like discover(), but the URL waits for the end of the crawl: a link to a
-// URL already seen (or already noted) is a duplicate, as in discover().
+// Like discover(), but the URL waits for the end of the crawl (the frontier
+// keeps it): a link to a URL already seen, or already noted, is a duplicate.
 void Crawler::note_unfollowed(const std::string& url, const QueuedUrl& from) {
-  const std::uint64_t hash = hash_url(url);
-  if (seen_.contains(hash) || !unfollowed_seen_.insert(hash).second) {
-    stats_.count_duplicate();
-    return;
-  }
   PageRecord record;
   record.url = url;
   record.parent = from.url;
   record.depth = from.depth + 1;
   record.outcome = Outcome::nofollow;
-  unfollowed_.push_back(std::move(record));
-}
-
-void Crawler::report_unfollowed() {
-  for (PageRecord& record : unfollowed_) {
-    if (seen_.contains(hash_url(record.url))) {
-      stats_.count_duplicate();  // a followed link led there after all
-    } else {
-      report_outcome(std::move(record));
-    }
-  }
-  unfollowed_.clear();
-  unfollowed_seen_.clear();
+  if (!frontier_.defer(std::move(record))) stats_.count_duplicate();
 }
 
 }  // namespace corolab::crawler

@@ -69,7 +69,19 @@ Task<void> Politeness::fetch_robots(Host* host, UrlParts url) {
   detail::RobotsFetchOptions options{.user_agent = options_.user_agent,
                                      .timeout = options_.timeout};
   const std::string robots_url = url.scheme + "://" + origin_of(url) + "/robots.txt";
-  detail::RobotsFetch fetch = co_await detail::fetch_robots_txt(&client_, robots_url, options);
+  // Shared: another worker's answer, or ours to fetch and share. A fetch
+  // takes at most six requests (five redirects), each within the timeout.
+  std::optional<std::string> answer;
+  if (options_.shared_robots != nullptr)
+    answer = co_await options_.shared_robots->get_or_fetch(origin_of(url), options_.timeout * 6);
+  detail::RobotsFetch fetch;
+  if (answer) {
+    fetch = detail::from_answer(*answer, options_.user_agent);
+  } else {
+    fetch = co_await detail::fetch_robots_txt(&client_, robots_url, options);
+    if (options_.shared_robots != nullptr)
+      co_await options_.shared_robots->put(origin_of(url), fetch.answer, options_.robots_max_age);
+  }
   requests_ += fetch.requests;
   const bool keep_cached = fetch.unreachable && host->robots && !host->robots_unreachable;
   if (!keep_cached) {
@@ -80,7 +92,7 @@ Task<void> Politeness::fetch_robots(Host* host, UrlParts url) {
 }
 
 // The turn: each caller books the next turn *before* it sleeps, so two
-// callers never take the same one.
+// callers never take the same one; in Redis when the turns are shared.
 Task<HostSlot> Politeness::take_turn(UrlParts url) {
   Host& host = host_of(url);
   co_await host.slots.acquire();
@@ -88,6 +100,11 @@ Task<HostSlot> Politeness::take_turn(UrlParts url) {
   Duration delay = options_.delay;
   if (host.robots && host.robots->crawl_delay())
     delay = std::max(delay, *host.robots->crawl_delay());
+  if (options_.shared_turns != nullptr && delay > Duration{0}) {
+    const Duration wait = co_await options_.shared_turns->book(origin_of(url), jitter_(delay));
+    if (wait > Duration{0}) co_await sleep_for(wait);
+    co_return slot;
+  }
   const TimePoint now = EventLoop::current().now();
   const TimePoint turn = std::max(now, host.next_request);
   host.next_request = turn + jitter_(delay);

@@ -9,10 +9,8 @@
 namespace corolab::crawler {
 
 // Unfinished: queued, waiting for a turn on their host, in flight, or kept
-// for the journal (after stop()). The frontier alone would miss all but the first.
-CrawlProgress Crawler::progress() const noexcept {
-  return stats_.progress(pending_ + interrupted_.size());
-}
+// for the journal (after stop()): the frontier counts them all.
+CrawlProgress Crawler::progress() const noexcept { return stats_.progress(frontier_.unfinished()); }
 
 namespace {
 

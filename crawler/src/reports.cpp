@@ -28,7 +28,7 @@ std::string csv_field(const std::string& text) {
 
 }  // namespace
 
-void JsonLinesWriter::on_page(const PageRecord& record) {
+std::string json_line(const PageRecord& record) {
   nlohmann::json line = {
       {"url", record.url},           {"final_url", record.final_url},
       {"status", record.status},     {"content_type", record.content_type},
@@ -40,7 +40,11 @@ void JsonLinesWriter::on_page(const PageRecord& record) {
   line["noindex"] = record.noindex;
   line["canonical"] = record.canonical;
   // Invalid UTF-8 in a URL or error text is replaced, never a crash.
-  out_ << line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n' << std::flush;
+  return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void JsonLinesWriter::on_page(const PageRecord& record) {
+  out_ << json_line(record) << '\n' << std::flush;
 }
 
 CsvWriter::CsvWriter(std::ostream& out, bool write_header) : out_(out) {

@@ -28,8 +28,12 @@ http::RequestOptions request_for(const RobotsFetchOptions& options) {
   return request;
 }
 
-RobotsFetch with_rules(RobotsRules rules, std::size_t requests) {
-  return RobotsFetch{std::move(rules), false, requests};
+RobotsFetch unavailable(std::size_t requests) {
+  return RobotsFetch{RobotsRules::allow_all(), false, requests, "unavailable"};
+}
+
+RobotsFetch with_rules(const std::string& body, std::string_view user_agent, std::size_t requests) {
+  return RobotsFetch{RobotsRules::parse(body, user_agent), false, requests, "rules\n" + body};
 }
 
 }  // namespace
@@ -48,16 +52,16 @@ Task<RobotsFetch> fetch_robots_txt(http::Client* client, std::string robots_url,
         std::optional<std::string> next;
         if (response.location) next = normalize_url(*response.location);  // http(s) only
         if (!next || redirects == kMaxRedirects) {
-          fetch = with_rules(RobotsRules::allow_all(), fetch.requests);  // unavailable
+          fetch = unavailable(fetch.requests);
           break;
         }
         url = std::move(*next);
         continue;
       }
       if (status >= 200 && status < 300) {
-        fetch = with_rules(RobotsRules::parse(response.body, options.user_agent), fetch.requests);
+        fetch = with_rules(response.body, options.user_agent, fetch.requests);
       } else if (status >= 400 && status < 500 && status != 429) {
-        fetch = with_rules(RobotsRules::allow_all(), fetch.requests);  // unavailable
+        fetch = unavailable(fetch.requests);
       }
       break;  // 429, 5xx: unreachable, as `fetch` says already
     }
@@ -67,11 +71,16 @@ Task<RobotsFetch> fetch_robots_txt(http::Client* client, std::string robots_url,
     // saying anything: no request reached it. The pages' own requests need
     // the same handshake, so trying them costs the site nothing, and their
     // records then say what went wrong (and suggest --cacert).
-    if (error.kind() == http::ErrorKind::tls) {
-      fetch = with_rules(RobotsRules::allow_all(), fetch.requests);
-    }
+    if (error.kind() == http::ErrorKind::tls) fetch = unavailable(fetch.requests);
   }
   co_return fetch;
+}
+
+RobotsFetch from_answer(std::string_view answer, std::string_view user_agent) {
+  if (answer.starts_with("rules\n"))
+    return with_rules(std::string(answer.substr(6)), user_agent, 0);
+  if (answer == "unavailable") return unavailable(0);
+  return RobotsFetch{};  // unreachable
 }
 
 }  // namespace corolab::crawler::detail

@@ -31,7 +31,14 @@ struct RobotsFetch {
   RobotsRules rules = RobotsRules::disallow_all();
   bool unreachable = true;   // disallow_all because of an error, not the site's word
   std::size_t requests = 0;  // one per hop
+  // The answer as text, for other processes of a shared crawl
+  // (shared_robots.hpp): "unreachable", "unavailable", or "rules\n" and
+  // the body read.
+  std::string answer = "unreachable";
 };
+
+// A fetch another process made, from its answer: the same rules, no requests.
+RobotsFetch from_answer(std::string_view answer, std::string_view user_agent);
 
 struct RobotsFetchOptions {
   std::string user_agent;

@@ -1,6 +1,6 @@
 // Stopping a crawl and resuming it: Ctrl-C (stop()), the grace period for
 // requests in flight, --max-time, and --resume's restore() with what an
-// interrupted crawl left (remaining(), seen_hashes()).
+// interrupted crawl left (remaining(), seen_hashes(): the frontier's).
 #include "corolab/crawler/crawler.hpp"
 #include "corolab/sleep.hpp"
 
@@ -12,12 +12,10 @@ void Crawler::stop() noexcept {
     return;
   }
   stopping_ = true;
-  // Whatever is still queued is kept for the journal, and workers stop
-  // taking new URLs; in-flight requests finish, within the grace period.
-  while (std::optional<QueuedUrl> item = frontier_.try_receive()) {
-    interrupted_.push_back(std::move(*item));
-    finish_one();
-  }
+  // Workers stop taking new URLs; whatever is still queued is kept (for the
+  // journal, or for the other workers of a shared crawl). In-flight requests
+  // finish, within the grace period.
+  frontier_.stop();
   if (workers_ != nullptr) timers_.spawn(cancel_after_grace(), "grace period");
 }
 
@@ -40,16 +38,8 @@ Task<void> Crawler::end_at_time_limit() {
 void Crawler::restore(std::vector<std::uint64_t> seen, std::vector<QueuedUrl> frontier,
                       std::size_t pages_requested) {
   pages_started_ = pages_requested;
-  seen_.insert(seen.begin(), seen.end());
-  for (QueuedUrl& item : frontier) {
-    seen_.insert(hash_url(item.url));
-    scope_.add_seed(item.parts);
-    if (frontier_.try_send(item)) ++pending_;
-  }
+  for (const QueuedUrl& item : frontier) scope_.add_seed(item.parts);
+  frontier_.restore(std::move(seen), std::move(frontier));
 }
-
-std::vector<std::uint64_t> Crawler::seen_hashes() const { return {seen_.begin(), seen_.end()}; }
-
-std::vector<QueuedUrl> Crawler::remaining() const { return interrupted_; }
 
 }  // namespace corolab::crawler

@@ -1,18 +1,17 @@
 #pragma once
-// The crawler: a frontier of URLs, a pool of worker coroutines, and a set of
-// URLs already seen. The core loop is crawler.cpp; read it top to bottom.
+// The crawler: a frontier of URLs (frontier.hpp), and a pool of worker
+// coroutines. The core loop is crawler.cpp; read it top to bottom.
 
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <regex>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
-#include "corolab/channel.hpp"
 #include "corolab/clock.hpp"
 #include "corolab/crawler/crawl_stats.hpp"
+#include "corolab/crawler/frontier.hpp"
 #include "corolab/crawler/jitter.hpp"
 #include "corolab/crawler/link_extractor.hpp"
 #include "corolab/crawler/outcome.hpp"
@@ -50,6 +49,13 @@ struct CrawlOptions {
   Duration timeout{std::chrono::seconds(20)};
   std::uint64_t seed = 1;  // for jitter: runs are reproducible
   std::string ca_file;     // CA certificates to trust for https (PEM): --cacert
+  // Turns on each host shared with other processes (a crawl in Redis), so
+  // the delay holds across them all; null: this process's own. It must
+  // outlive the crawl.
+  HostTurns* shared_turns = nullptr;
+  // robots.txt fetched once for the processes of a shared crawl; null: by
+  // this process for itself. It must outlive the crawl.
+  SharedRobots* shared_robots = nullptr;
 };
 
 // Where results go, as they happen.
@@ -60,19 +66,13 @@ class CrawlSink {
   virtual void on_link(const std::string& from, const std::string& to) { (void)from, (void)to; }
 };
 
-// A URL waiting to be fetched.
-struct QueuedUrl {
-  std::string url;
-  UrlParts parts;  // parsed once, when the URL was discovered
-  int depth = 0;
-  std::string parent;
-  int redirect_hops = 0;
-  std::vector<std::string> redirect_chain;  // to notice loops
-};
-
 class Crawler {
  public:
+  // A crawl of this process alone, on a LocalFrontier of its own.
   Crawler(CrawlOptions options, CrawlSink& sink);
+  // A crawl on `frontier` (a RedisFrontier: shared with other processes),
+  // which must outlive the crawler.
+  Crawler(CrawlOptions options, CrawlSink& sink, Frontier& frontier);
   ~Crawler();
 
   // Crawls until the frontier is empty, a limit is hit, or stop() is called.
@@ -88,23 +88,23 @@ class Crawler {
   // pages already requested (they count towards --max-pages).
   void restore(std::vector<std::uint64_t> seen, std::vector<QueuedUrl> frontier,
                std::size_t pages_requested = 0);
-  std::vector<std::uint64_t> seen_hashes() const;
-  std::vector<QueuedUrl> remaining() const;
+  std::vector<std::uint64_t> seen_hashes() const { return frontier_.seen_hashes(); }
+  std::vector<QueuedUrl> remaining() const { return frontier_.left(); }
   std::size_t pages_requested() const noexcept { return pages_started_; }
 
-  static std::uint64_t hash_url(std::string_view url) noexcept;
-
  private:
+  Crawler(CrawlOptions options, CrawlSink& sink, std::unique_ptr<Frontier> own_frontier,
+          Frontier* shared_frontier);
   Task<void> worker();
-  void finish_one();
+  Task<void> finish(QueuedUrl item);
   void discover(const std::string& url, const QueuedUrl& from, int redirect_hops);
   Task<void> process(QueuedUrl item);
   void follow_redirect(const QueuedUrl& item, const std::string& location, PageRecord* record);
   void follow_links(const QueuedUrl& item, const ExtractedLinks& links, PageRecord* record);
   void note_unfollowed(const std::string& url, const QueuedUrl& from);
-  void report_unfollowed();
   Task<void> discover_sitemaps(std::vector<std::string> sitemaps, UrlParts site);
   void report_outcome(PageRecord record);
+  void publish(Settled settled);
   Task<void> cancel_after_grace();
   Task<void> end_at_time_limit();
 
@@ -115,23 +115,13 @@ class Crawler {
   CrawlScope scope_;
   Politeness politeness_;
   CrawlStats stats_;
-  // #region crawl_state
-  Channel<QueuedUrl> frontier_;
-  // A 64-bit hash per URL, not the URL: ~45 bytes an entry (crawler.cpp says
-  // why), and two URLs whose hashes collide count as one.
-  std::unordered_set<std::uint64_t> seen_;
-  std::size_t pending_ = 0;  // queued + being processed; 0 means the crawl is over
-  // #endregion crawl_state
-  std::size_t pages_started_ = 0;       // for --max-pages
-  bool stopping_ = false;               // stop() was called
-  bool time_is_up_ = false;             // --max-time passed
-  std::vector<QueuedUrl> interrupted_;  // not finished when stopped: for the journal
-  // URLs only nofollow links led to, so far: reported when the crawl ends
-  // (page_links.cpp), unless another link led to them after all.
-  std::vector<PageRecord> unfollowed_;
-  std::unordered_set<std::uint64_t> unfollowed_seen_;
-  TaskGroup* workers_ = nullptr;  // while run() runs
-  TaskGroup timers_;              // grace period and time limit
+  std::unique_ptr<Frontier> own_frontier_;  // when the crawl is this process's alone
+  Frontier& frontier_;                      // the URLs to do, the URLs seen
+  std::size_t pages_started_ = 0;           // for --max-pages
+  bool stopping_ = false;                   // stop() was called
+  bool time_is_up_ = false;                 // --max-time passed
+  TaskGroup* workers_ = nullptr;            // while run() runs
+  TaskGroup timers_;                        // grace period and time limit
 };
 
 }  // namespace corolab::crawler

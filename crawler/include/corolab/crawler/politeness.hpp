@@ -11,8 +11,10 @@
 #include <unordered_map>
 
 #include "corolab/clock.hpp"
+#include "corolab/crawler/host_turns.hpp"
 #include "corolab/crawler/jitter.hpp"
 #include "corolab/crawler/robots.hpp"
+#include "corolab/crawler/shared_robots.hpp"
 #include "corolab/crawler/url.hpp"
 #include "corolab/http/client.hpp"
 #include "corolab/semaphore.hpp"
@@ -29,6 +31,12 @@ struct PolitenessOptions {
   // loop's clock (RFC 9309 2.4: a cached copy SHOULD NOT serve longer than
   // 24 hours). If the new fetch finds it unreachable, the old rules stay.
   Duration robots_max_age{std::chrono::hours(24)};
+  // Turns shared with the other workers of a crawl (redis_turns.hpp); null:
+  // this process's own.
+  HostTurns* shared_turns = nullptr;
+  // robots.txt shared with the other workers of a crawl (redis_robots.hpp);
+  // null: fetched by this process for itself.
+  SharedRobots* shared_robots = nullptr;
 };
 
 // One of a host's request slots, held while its request lasts: a permit of

@@ -17,6 +17,9 @@
 
 namespace corolab::crawler {
 
+// A record as one JSON object, on one line (no newline at its end).
+std::string json_line(const PageRecord& record);
+
 // One JSON object per line (JSON Lines), flushed line by line.
 class JsonLinesWriter final : public CrawlSink {
  public:

@@ -1,0 +1,259 @@
+// corolab-crawl --redis: three worker processes share one crawl of the demo
+// site (with its faults) through a redis-server of the test's own
+// (redis_server.hpp). Their records together are the single-process
+// crawl's, each URL exactly once; and still are when one worker is killed
+// with SIGKILL halfway (the URLs it held go to the others when their lease
+// expires, and what it had committed was already kept in Redis), or stopped
+// with Ctrl-C (it gives back the URLs it held, and the others go on).
+//
+// Real time: the processes run at the machine's speed. The waits have
+// generous bounds and nothing checks how fast anything went.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "background_site.hpp"
+#include "child_process.hpp"
+#include "corolab/corolab.hpp"
+#include "corolab/redis/client.hpp"
+#include "redis_server.hpp"
+#include "temporary_folder.hpp"
+
+using namespace std::chrono_literals;
+namespace site = corolab::demo_site;
+using Outcomes = std::map<std::string, std::string>;  // URL -> outcome
+
+namespace {
+
+site::SiteOptions faulty_site() {
+  site::SiteOptions options;
+  options.pages = 60;
+  options.faults = true;
+  options.huge_body_size = 4 * 1024 * 1024;
+  options.latency = 20ms;  // so that a worker is killed with pages in hand, well before the end
+  return options;
+}
+
+std::vector<std::string> crawl_arguments(const BackgroundSite& served, const std::string& output) {
+  return {COROLAB_CRAWL_PATH,
+          served.base_url() + "/",
+          "--quiet",
+          "-c",
+          "4",
+          "--jitter",
+          "0",
+          "--timeout",
+          "5",
+          "--max-body",
+          "1048576",
+          "-o",
+          output,
+          "--journal",
+          output + ".journal"};
+}
+
+int exit_code(pid_t pid) {
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::vector<std::string> lines_of(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// Adds each JSON line's URL and outcome; a URL met twice fails the test.
+void add_records(Outcomes* outcomes, const std::vector<std::string>& lines) {
+  for (const std::string& line : lines) {
+    const auto json = nlohmann::json::parse(line);
+    const auto url = json.at("url").get<std::string>();
+    INFO(url);
+    CHECK(outcomes->emplace(url, json.at("outcome").get<std::string>()).second);
+  }
+}
+
+// The records the workers' commits kept in Redis: the whole crawl's.
+corolab::Task<std::vector<std::string>> records_in_redis(std::string url) {
+  auto redis = co_await corolab::redis::Client::connect(corolab::redis::Url::parse(url));
+  corolab::redis::Reply list = co_await redis.command("LRANGE", "corolab:demo:records", "0", "-1");
+  std::vector<std::string> lines;
+  for (const corolab::redis::Reply& line : list.as_array()) lines.push_back(line.as_string());
+  co_return lines;
+}
+
+std::vector<std::string> records_in(const RedisServer& redis) {
+  corolab::EventLoop loop;
+  return corolab::sync_wait(records_in_redis(redis.url()));
+}
+
+struct SharedCrawl {
+  std::vector<pid_t> workers;
+  std::vector<std::filesystem::path> outputs;
+};
+
+SharedCrawl start_workers(const BackgroundSite& served, const RedisServer& redis,
+                          const TemporaryFolder& folder, int count,
+                          const std::vector<std::string>& more = {},
+                          const std::vector<std::string>& first_only = {}) {
+  SharedCrawl crawl;
+  for (int i = 1; i <= count; ++i) {
+    const std::filesystem::path output = folder.path / ("worker-" + std::to_string(i) + ".jsonl");
+    std::vector<std::string> args = crawl_arguments(served, output.string());
+    args.insert(args.end(), {"--redis", redis.url() + "/0", "--crawl-id", "demo", "--lease", "1"});
+    args.insert(args.end(), more.begin(), more.end());
+    if (i == 1) args.insert(args.end(), first_only.begin(), first_only.end());
+    crawl.workers.push_back(spawn_logged(args, folder.path / "workers.log"));
+    crawl.outputs.push_back(output);
+  }
+  return crawl;
+}
+
+Outcomes single_process_crawl(const BackgroundSite& served, const TemporaryFolder& folder) {
+  const std::filesystem::path output = folder.path / "single.jsonl";
+  const pid_t single =
+      spawn_logged(crawl_arguments(served, output.string()), folder.path / "single.log");
+  const int code = exit_code(single);
+  CHECK((code == 0 || code == 1));  // 1: the faults are broken links
+  Outcomes outcomes;
+  add_records(&outcomes, lines_of(output));
+  return outcomes;
+}
+
+}  // namespace
+
+TEST_CASE("three workers sharing a crawl in Redis record what one process does, each URL once") {
+  BackgroundSite served(faulty_site());
+  RedisServer redis;
+  TemporaryFolder folder("shared-crawl");
+  const Outcomes single = single_process_crawl(served, folder);
+  REQUIRE(single.size() > 60);
+
+  const std::string merged = (folder.path / "merged.jsonl").string();
+  SharedCrawl crawl = start_workers(served, redis, folder, 3, {}, {"--merged-output", merged});
+  for (pid_t worker : crawl.workers) {
+    const int code = exit_code(worker);
+    CHECK((code == 0 || code == 1));
+  }
+  INFO(read_text(folder.path / "workers.log"));
+  Outcomes from_files;
+  for (const auto& output : crawl.outputs) add_records(&from_files, lines_of(output));
+  CHECK(from_files == single);
+  Outcomes from_redis;
+  add_records(&from_redis, records_in(redis));
+  CHECK(from_redis == single);
+  Outcomes from_merged;  // worker 1's --merged-output
+  add_records(&from_merged, lines_of(merged));
+  CHECK(from_merged == single);
+}
+
+// --delay holds for the crawl, not for each worker: the requests of all
+// three to the site's one host are spaced by it, so together they take at
+// least (requests - 1) delays. (Each alone would keep the delay, and the
+// three would ask three times as often.)
+TEST_CASE("three workers keep --delay between requests to a host all together") {
+  site::SiteOptions options;
+  options.pages = 30;
+  BackgroundSite served(options);
+  RedisServer redis;
+  TemporaryFolder folder("shared-crawl-polite");
+  const auto start = std::chrono::steady_clock::now();
+  SharedCrawl crawl = start_workers(served, redis, folder, 3, {"--delay", "0.05"});
+  for (pid_t worker : crawl.workers) CHECK(exit_code(worker) == 0);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::size_t requests = 0;
+  for (const std::string& line : records_in(redis))
+    requests += nlohmann::json::parse(line).at("status").get<int>() != 0;
+  REQUIRE(requests > 20);
+  CHECK(seconds >= 0.05 * static_cast<double>(requests - 1));
+}
+
+namespace {
+
+// Three workers; once the first has written 5 records, it gets `signal`.
+// Whatever becomes of it, the crawl's records in Redis are the
+// single-process crawl's, and the files hold no URL twice.
+void crawl_with_one_signalled(int signal) {
+  BackgroundSite served(faulty_site());
+  RedisServer redis;
+  TemporaryFolder folder("shared-crawl-signal");
+  const Outcomes single = single_process_crawl(served, folder);
+
+  SharedCrawl crawl = start_workers(served, redis, folder, 3);
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (lines_of(crawl.outputs[0]).size() < 5 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  ::kill(crawl.workers[0], signal);
+  const int first = exit_code(crawl.workers[0]);
+  if (signal == SIGKILL) {
+    CHECK(first == -1);  // killed, not finished
+  } else {
+    CHECK((first == 0 || first == 1));  // stopped cleanly, its URLs given back
+  }
+  for (std::size_t i = 1; i < crawl.workers.size(); ++i) {
+    const int code = exit_code(crawl.workers[i]);
+    CHECK((code == 0 || code == 1));
+  }
+  INFO(read_text(folder.path / "workers.log"));
+  Outcomes from_redis;
+  add_records(&from_redis, records_in(redis));
+  CHECK(from_redis == single);
+  // What the workers wrote is a part of it, each URL at most once.
+  Outcomes from_files;
+  for (const auto& output : crawl.outputs) add_records(&from_files, lines_of(output));
+  for (const auto& [url, outcome] : from_files) CHECK(from_redis.at(url) == outcome);
+}
+
+}  // namespace
+
+// Redis stops mid-crawl and starts again (with its data: an append-only
+// file): the workers say so, wait, and finish the same crawl.
+TEST_CASE(
+    "Redis stopped and started again mid-crawl: the workers wait, and finish the same crawl") {
+  BackgroundSite served(faulty_site());
+  RedisServer redis(true);
+  TemporaryFolder folder("shared-crawl-restart");
+  const Outcomes single = single_process_crawl(served, folder);
+
+  SharedCrawl crawl = start_workers(served, redis, folder, 3);
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (lines_of(crawl.outputs[0]).size() < 5 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(10ms);
+  redis.stop();
+  std::this_thread::sleep_for(300ms);
+  redis.start();
+  for (pid_t worker : crawl.workers) {
+    const int code = exit_code(worker);
+    CHECK((code == 0 || code == 1));
+  }
+  const std::string log = read_text(folder.path / "workers.log");
+  INFO(log);
+  CHECK(log.find("redis at " + redis.address() + " unreachable") != std::string::npos);
+  Outcomes from_redis;
+  add_records(&from_redis, records_in(redis));
+  CHECK(from_redis == single);
+  Outcomes from_files;  // a record whose commit's answer was lost is in Redis only
+  for (const auto& output : crawl.outputs) add_records(&from_files, lines_of(output));
+  for (const auto& [url, outcome] : from_files) CHECK(from_redis.at(url) == outcome);
+}
+
+TEST_CASE("a worker killed with SIGKILL mid-crawl loses nothing: the others finish its URLs") {
+  crawl_with_one_signalled(SIGKILL);
+}
+
+TEST_CASE("a worker stopped with Ctrl-C mid-crawl gives its URLs back, and the others go on") {
+  crawl_with_one_signalled(SIGINT);
+}
