@@ -31,8 +31,8 @@ namespace {
 constexpr auto kLease = 300ms;
 
 long long ms_since(corolab::TimePoint start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             corolab::EventLoop::current().now() - start)
+  return std::chrono::duration_cast<std::chrono::milliseconds>(corolab::EventLoop::current().now() -
+                                                               start)
       .count();
 }
 

@@ -81,15 +81,15 @@ Task<std::optional<Lease>> LeaseQueue::take() {
   // First a lease whose holder has been silent too long: it died, or hangs.
   // XAUTOCLAIM scans the group's pending entries from the cursor, and makes
   // the first one idle at least `idle_ms` ours (its idle time starts over).
-  redis::Reply claimed = co_await client_.command("XAUTOCLAIM", queue, "workers", worker_,
-                                                  idle_ms, claim_cursor_, "COUNT", "1");
+  redis::Reply claimed = co_await client_.command("XAUTOCLAIM", queue, "workers", worker_, idle_ms,
+                                                  claim_cursor_, "COUNT", "1");
   // {the cursor to go on from, {the entries claimed}, {ids deleted meanwhile}}
   claim_cursor_ = claimed.as_array().at(0).as_string();
   const std::vector<redis::Reply>& reclaimed = claimed.as_array().at(1).as_array();
   if (!reclaimed.empty()) co_return lease_of(reclaimed.at(0), true);
   // Else an entry never delivered to any worker: ">".
-  redis::Reply read = co_await client_.command("XREADGROUP", "GROUP", "workers", worker_,
-                                               "COUNT", "1", "STREAMS", queue, ">");
+  redis::Reply read = co_await client_.command("XREADGROUP", "GROUP", "workers", worker_, "COUNT",
+                                               "1", "STREAMS", queue, ">");
   // nil when there is nothing new; else {{queue, {the entries}}}
   if (read.is_nil()) co_return std::nullopt;
   const std::vector<redis::Reply>& fresh = read.as_array().at(0).as_array().at(1).as_array();
@@ -104,8 +104,8 @@ Task<bool> LeaseQueue::ack(Lease lease, std::string record) {
   const std::string queue = name_ + ":queue";
   const std::string pending = name_ + ":pending";
   const std::string records = name_ + ":records";
-  redis::Reply done = co_await client_.command("EVAL", kAck, "3", queue, pending, records,
-                                               lease.id, worker_, record);
+  redis::Reply done = co_await client_.command("EVAL", kAck, "3", queue, pending, records, lease.id,
+                                               worker_, record);
   co_return done.as_integer() == 1;
 }
 

@@ -30,9 +30,9 @@ namespace lesson17 {
 
 // An item taken: the stream entry's id is the lease's name.
 struct Lease {
-  std::string id;            // "1733578000000-0"
-  std::string item;          // what was pushed
-  bool reclaimed = false;    // taken over from a worker whose lease expired
+  std::string id;          // "1733578000000-0"
+  std::string item;        // what was pushed
+  bool reclaimed = false;  // taken over from a worker whose lease expired
 };
 
 class LeaseQueue {
