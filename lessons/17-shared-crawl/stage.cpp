@@ -79,7 +79,8 @@ Task<void> stage(Url url) {
   LeaseQueue producer(std::move(client), "stage", "producer", kLease);
   co_await producer.open();
   for (int i = 1; i <= 8; ++i) co_await producer.push("item-" + std::to_string(i));
-  fmt::print("{:5} ms  8 items queued; lease {} ms\n", ms_since(start), kLease.count());
+  fmt::print("{:5} ms  8 items queued; lease {} ms\n", ms_since(start),
+             std::chrono::duration_cast<std::chrono::milliseconds>(producer.lease()).count());
 
   co_await doomed(url, start);  // takes item-1 first, then is gone
   co_await steady(url, start);

@@ -60,6 +60,7 @@ class LeaseQueue {
   corolab::Task<std::vector<std::string>> records();
 
   const std::string& worker() const noexcept { return worker_; }
+  corolab::Duration lease() const noexcept { return lease_; }
 
  private:
   corolab::redis::Client client_;
