@@ -95,6 +95,27 @@ Task<void> a_silent_workers_lease_is_reclaimed(Url url) {
   CHECK_FALSE(still_not);
 }
 
+// Reclaiming comes first: were new items read first, a dead worker's item
+// would wait until the queue is empty.
+Task<void> a_dead_workers_item_comes_before_new_ones(Url url) {
+  LeaseQueue dies = co_await worker(url, "dies", 60s);
+  LeaseQueue reaper = co_await worker(url, "reaper", 50ms);
+  co_await dies.push("x");
+  co_await dies.push("y");
+  std::optional<Lease> held = co_await dies.take();
+  REQUIRE(held);
+  CHECK(held->item == "x");
+  co_await corolab::sleep_for(100ms);
+  std::optional<Lease> next = co_await reaper.take();
+  REQUIRE(next);
+  CHECK(next->item == "x");
+  CHECK(next->reclaimed);
+  std::optional<Lease> then = co_await reaper.take();
+  REQUIRE(then);
+  CHECK(then->item == "y");
+  CHECK_FALSE(then->reclaimed);
+}
+
 Task<void> only_the_holders_ack_counts(Url url) {
   LeaseQueue slow = co_await worker(url, "slow", 60s);
   LeaseQueue reaper = co_await worker(url, "reaper", 50ms);
@@ -153,6 +174,10 @@ TEST_CASE("LeaseQueue: each item goes to one worker, and acknowledged it is done
 
 TEST_CASE("LeaseQueue: a lease idle longer than the lease time goes to another worker") {
   run(a_silent_workers_lease_is_reclaimed);
+}
+
+TEST_CASE("LeaseQueue: a dead worker's item is taken before new ones") {
+  run(a_dead_workers_item_comes_before_new_ones);
 }
 
 TEST_CASE("LeaseQueue: only the holder's ack records, so each item is recorded once") {
