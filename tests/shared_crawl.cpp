@@ -160,19 +160,25 @@ TEST_CASE("three workers sharing a crawl in Redis record what one process does, 
 }
 
 // --delay holds for the crawl, not for each worker: the site stamps each
-// request's arrival, and no two of the three workers' requests for pages on
-// its one host come closer than the delay. (Each alone would keep the delay,
-// and the three would ask three times as often.) Not checked: robots.txt and
-// the sitemap it names, which are fetched before any turn is booked (and the
+// request's arrival, and the three workers' requests for pages on its one
+// host are spaced by the delay. (Each alone would keep the delay, and the
+// three would ask three times as often.) Not checked: robots.txt and the
+// sitemap it names, which are fetched before any turn is booked (and the
 // sitemap by each worker): this test found them a millisecond or two from
 // each other and from the first page.
-// The tolerance: a request is stamped when the site's loop gets to it, not
-// when it was sent; on a busy machine the loop may come to one a few
-// milliseconds late, and the next one on time: 10 ms of the 50 is allowed
-// for that.
+// How it is checked: a request is stamped when the site's thread gets to
+// it, never before it came, but late by as long as that thread waited for
+// a core. On a loaded machine (the workers, Redis and other tests on 2
+// cores) that was seen to reach 50 ms: two requests a delay apart were
+// stamped 0.1 ms apart. So no single gap can be held to the delay. What a
+// late stamp cannot do is make a run of requests look faster by more than
+// its lateness: any n + 1 consecutive requests span at least n delays,
+// less 150 ms allowed for a late first stamp. Workers keeping the delay
+// each on their own would fail that by far: 20 requests in a third of the
+// 950 ms.
 TEST_CASE("three workers keep --delay between requests to a host all together") {
   constexpr auto delay = 50ms;
-  constexpr auto tolerance = 10ms;
+  constexpr auto late_stamp = 150ms;
   site::SiteOptions options;
   options.pages = 20;
   options.record_arrivals = true;
@@ -188,12 +194,23 @@ TEST_CASE("three workers keep --delay between requests to a host all together") 
     return arrival.target == "/robots.txt" || arrival.target == "/sitemap.xml";
   });
   REQUIRE(arrivals.size() > 20);
-  for (std::size_t i = 1; i < arrivals.size(); ++i) {
-    const auto gap = arrivals[i].at - arrivals[i - 1].at;
-    const auto gap_us = std::chrono::duration_cast<std::chrono::microseconds>(gap).count();
-    INFO(arrivals[i - 1].target << " then " << arrivals[i].target << ": " << gap_us << " us");
-    CHECK(gap >= delay - tolerance);
+  // The run of requests that came fastest, against the delays it should span.
+  corolab::Duration least_slack = corolab::Duration::max();
+  std::string fastest;
+  for (std::size_t first = 0; first < arrivals.size(); ++first) {
+    for (std::size_t last = first + 1; last < arrivals.size(); ++last) {
+      const auto span = arrivals[last].at - arrivals[first].at;
+      const auto slack = span - static_cast<int>(last - first) * delay;
+      if (slack >= least_slack) continue;
+      least_slack = slack;
+      fastest =
+          std::to_string(last - first + 1) + " requests in " +
+          std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(span).count()) +
+          " ms, from " + arrivals[first].target + " to " + arrivals[last].target;
+    }
   }
+  INFO("the fastest run: " << fastest);
+  CHECK(least_slack >= -late_stamp);
 }
 
 namespace {
