@@ -156,6 +156,13 @@ void define_options(CLI::App& app, Settings& s) {
       ->capture_default_str()
       ->check(CLI::Range(0.1, 1e6))
       ->needs(redis);
+  app.add_option("--max-deliveries", s.shared.max_deliveries,
+                 "With --redis: a URL handed out this many times and never finished (each "
+                 "worker that took it died or hung) is recorded as a network_error instead of "
+                 "handed out again (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000))
+      ->needs(redis);
   app.add_option("--merged-output", s.merged_output,
                  "With --redis: once the crawl is over, write every worker's records here "
                  "(JSON Lines), each URL's once")
