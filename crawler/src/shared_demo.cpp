@@ -94,6 +94,12 @@ int exit_code_if_done(pid_t pid) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
+// SIGTERM, and wait for it to end.
+void stop(pid_t pid) {
+  ::kill(pid, SIGTERM);
+  ::waitpid(pid, nullptr, 0);
+}
+
 struct Worker {
   pid_t pid = -1;
   std::filesystem::path records;
@@ -154,8 +160,7 @@ Task<int> run_shared_demo(DemoOptions options) {
   if (!ready) {
     fmt::print(stderr, "corolab-crawl: redis-server did not answer on port {}; see {}\n", port,
                (dir / "redis.log").string());
-    ::kill(redis_pid, SIGTERM);
-    ::waitpid(redis_pid, nullptr, 0);
+    stop(redis_pid);
     co_return 1;
   }
 
@@ -195,7 +200,12 @@ Task<int> run_shared_demo(DemoOptions options) {
                                   (dir / (name + ".journal")).string()};
     if (i == 1) args.insert(args.end(), {"--merged-output", merged});
     worker.pid = spawn(args, (dir / (name + ".log")).string());
-    if (worker.pid < 0) throw std::runtime_error("cannot start a worker: " + options.self);
+    if (worker.pid < 0) {
+      const std::string why = std::strerror(errno);
+      for (const Worker& started : workers) stop(started.pid);
+      stop(redis_pid);
+      throw std::runtime_error("cannot start a worker, " + options.self + ": " + why);
+    }
     workers.push_back(worker);
   }
 
@@ -215,8 +225,7 @@ Task<int> run_shared_demo(DemoOptions options) {
 
   site.stop();
   co_await server.join();
-  ::kill(redis_pid, SIGTERM);  // by its pid: ours, not the machine's Redis
-  ::waitpid(redis_pid, nullptr, 0);
+  stop(redis_pid);  // by its pid: ours, not the machine's Redis
 
   // Exit 1 from a worker means broken links (the faults section has some).
   bool all_finished = true;
