@@ -56,6 +56,16 @@ class BackgroundSite {
   const std::string& base_url() const { return served_->base_url(); }
   std::uint16_t port() const { return served_->server().local_address().port(); }
 
+  // The requests the site has had (with SiteOptions::record_arrivals),
+  // copied on the site's thread, the one that writes them.
+  std::vector<corolab::demo_site::Arrival> arrivals() const {
+    std::promise<std::vector<corolab::demo_site::Arrival>> copied;
+    std::future<std::vector<corolab::demo_site::Arrival>> copy = copied.get_future();
+    corolab::demo_site::SiteServer* served = served_;
+    loop_->post_from_any_thread([served, &copied] { copied.set_value(served->site().arrivals()); });
+    return copy.get();
+  }
+
   // Absolute URLs of the first `count` pages the site answers with a 200
   // (home first). The site's graph is fixed once it is generated, so
   // reading it from this thread is safe.

@@ -368,6 +368,34 @@ Task<void> robots_fetched_once(Url url) {
   CHECK_FALSE(second);  // after a's lock expired: b fetches
 }
 
+// The root is taken by a, then (its lease expired) by b, and neither
+// finishes it: as if fetching it killed them. With 2 deliveries at most, c
+// does not get it a third time: it records it as given up, once, and the
+// crawl ends.
+Task<void> given_up_after_deliveries(Url url) {
+  Client client = co_await Client::connect(url);
+  RedisFrontierOptions options{
+      .crawl_id = "test", .worker = "c", .lease = 100ms, .max_deliveries = 2, .poll = 5ms};
+  Worker c = co_await RedisFrontier::join(std::move(client), options);
+  Worker a = co_await join(url, "a", 100ms);
+  Worker b = co_await join(url, "b", 100ms);
+  co_await seed(a.get(), kRoot);
+  std::optional<QueuedUrl> by_a = co_await a->take();
+  REQUIRE(by_a);
+  std::optional<QueuedUrl> by_b = co_await b->take();  // after a's lease
+  REQUIRE(by_b);
+
+  std::optional<QueuedUrl> by_c = co_await c->take();  // after b's lease: given up
+  CHECK_FALSE(by_c);                                   // and so the crawl is over
+  Settled closed = co_await c->close();
+  REQUIRE(closed.records.size() == 1);
+  CHECK(closed.records[0].url == kRoot);
+  CHECK(closed.records[0].outcome == Outcome::network_error);
+  CHECK(closed.records[0].error.find("taken 2 times") != std::string::npos);
+  long long kept = co_await records_in_redis(url);
+  CHECK(kept == 1);
+}
+
 void run(Task<void> (*test)(Url)) {
   RedisServer server;
   corolab::EventLoop loop;
@@ -416,4 +444,8 @@ TEST_CASE("RedisFrontier: a stopping worker gives its URL back to the others at 
 
 TEST_CASE("RedisFrontier: nofollow URLs no followed link reached are reported once, at the end") {
   run(nofollow_at_the_end);
+}
+
+TEST_CASE("RedisFrontier: a URL taken by too many workers that never finished it is given up") {
+  run(given_up_after_deliveries);
 }

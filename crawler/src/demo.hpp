@@ -1,6 +1,7 @@
 #pragma once
 // The demo: crawl the embedded demo site twice, one request at a time and
-// then with many coroutines, and compare.
+// then with many coroutines, and compare. With workers: several processes
+// share one crawl of it in a redis-server of the demo's own.
 
 #include <cstddef>
 #include <string>
@@ -15,9 +16,15 @@ struct DemoOptions {
   int concurrency = 64;
   std::string out_dir = "corolab-demo";
   bool faults = true;
+  int workers = 0;   // --workers: that many worker processes share the crawl (0: no Redis)
+  std::string self;  // this program, to run as the workers
 };
 
 // Returns the process exit code.
 Task<int> run_demo(DemoOptions options);
+
+// The workers' demo (shared_demo.cpp). Exit code 2 if redis-server is not
+// installed.
+Task<int> run_shared_demo(DemoOptions options);
 
 }  // namespace corolab::crawler

@@ -156,6 +156,13 @@ void define_options(CLI::App& app, Settings& s) {
       ->capture_default_str()
       ->check(CLI::Range(0.1, 1e6))
       ->needs(redis);
+  app.add_option("--max-deliveries", s.shared.max_deliveries,
+                 "With --redis: a URL handed out this many times and never finished (each "
+                 "worker that took it died or hung) is recorded as a network_error instead of "
+                 "handed out again (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000))
+      ->needs(redis);
   app.add_option("--merged-output", s.merged_output,
                  "With --redis: once the crawl is over, write every worker's records here "
                  "(JSON Lines), each URL's once")
@@ -170,6 +177,11 @@ void define_options(CLI::App& app, Settings& s) {
       ->capture_default_str();
   app.add_option("--out-dir", s.demo_options.out_dir, "Where the demo writes its files")
       ->capture_default_str();
+  app.add_option("--workers", s.demo_options.workers,
+                 "With --demo: that many worker processes share the crawl, through a "
+                 "redis-server the demo starts (and stops) on a free loopback port")
+      ->check(CLI::Range(1, 64))
+      ->needs("--demo");
   app.footer(
       "robots.txt, as RFC 9309 says: a 4xx answer means no rules; 5xx, network errors and "
       "429 (a 4xx, but a server error to Google's crawlers, and to this one) disallow the "
@@ -474,6 +486,11 @@ int main(int argc, char** argv) {
   }
   raise_file_limit();
   try {
+    if (settings.demo && settings.demo_options.workers > 0) {
+      settings.demo_options.self = std::filesystem::read_symlink("/proc/self/exe").string();
+      return corolab::sync_wait(
+          with_task_dump_on_sigquit(crawler::run_shared_demo(settings.demo_options)));
+    }
     if (settings.demo) {
       return corolab::sync_wait(
           with_task_dump_on_sigquit(crawler::run_demo(settings.demo_options)));

@@ -148,6 +148,12 @@ Task<std::optional<QueuedUrl>> RedisFrontier::take() {
     }
     seen_.insert(hash_url(item->url));
     leases_[item->url] = id;
+    const long long deliveries = answer.at(3).as_integer();
+    if (options_.max_deliveries > 0 && deliveries > options_.max_deliveries) {
+      Settled given_up = co_await give_up(std::move(*item), deliveries - 1);
+      merge(held_over_, std::move(given_up));
+      continue;
+    }
     co_return item;
   }
   co_return std::nullopt;
@@ -179,6 +185,28 @@ Task<std::vector<std::string>> RedisFrontier::all_records(std::size_t chunk) {
   }
 }
 
+// A URL that every worker that took it failed to finish: its record, in
+// place of a fetch, committed with its lease like any other.
+Task<Settled> RedisFrontier::give_up(QueuedUrl item, long long takers) {
+  PageRecord record;
+  record.url = item.url;
+  record.depth = item.depth;
+  record.parent = item.parent;
+  record.outcome = Outcome::network_error;
+  record.error = "given up: taken " + std::to_string(takers) +
+                 " times by workers that died or hung before finishing it";
+  settle(std::move(record));
+  Settled settled = co_await finish(std::move(item));
+  co_return settled;
+}
+
+// Records made while taking (give_up), reported with the next results.
+Settled RedisFrontier::with_held_over(Settled settled) {
+  merge(settled, std::move(held_over_));
+  held_over_ = Settled{};
+  return settled;
+}
+
 void RedisFrontier::give_back(QueuedUrl item) { given_back_.insert(item.url); }
 
 Task<Settled> RedisFrontier::finish(QueuedUrl item) {
@@ -187,12 +215,12 @@ Task<Settled> RedisFrontier::finish(QueuedUrl item) {
   const bool requeue = given_back_.erase(item.url) > 0;
   Settled settled = co_await commit_lease(id, item.url, requeue);
   leases_.erase(item.url);
-  co_return settled;
+  co_return with_held_over(std::move(settled));
 }
 
 Task<Settled> RedisFrontier::commit() {
   Settled settled = co_await commit_lease("", "", false);
-  co_return settled;
+  co_return with_held_over(std::move(settled));
 }
 
 // After the workers: URLs still held (their workers were cancelled) go back
@@ -208,6 +236,7 @@ Task<Settled> RedisFrontier::close() {
   }
   Settled rest = co_await commit_lease("", "", false);
   merge(settled, std::move(rest));
+  settled = with_held_over(std::move(settled));
   if (!over_ || stopped_) co_return settled;
   std::vector<std::string> close_deferred{"EVAL", scripts::kCloseDeferred, "0", prefix_};
   redis::Reply reply = co_await run_script(std::move(close_deferred));

@@ -30,9 +30,12 @@ namespace corolab::crawler::scripts {
 // First an entry whose holder has been silent longer than the lease (it
 // died, or hangs): XAUTOCLAIM makes it ours, scanning the leases a few at a
 // time from where the last scan stopped. Else a new entry (XREADGROUP ">").
-// Returns {'claimed' or 'new', pending, the entry}; or, when there is
-// nothing to take, {'none', pending}: the caller waits, or ends when
-// pending is 0.
+// Returns {'claimed' or 'new', pending, the entry, deliveries}; or, when
+// there is nothing to take, {'none', pending}: the caller waits, or ends
+// when pending is 0. Deliveries: how many times the entry has been handed
+// out, this one included (XPENDING's count: XREADGROUP and XAUTOCLAIM add
+// one; renewing, XCLAIM JUSTID, does not), so a URL that kills each worker
+// that takes it can be given up on.
 inline constexpr const char* kTake =
     "local queue = ARGV[1] .. 'queue'\n"
     "local pending = tonumber(redis.call('GET', ARGV[1] .. 'pending') or '0')\n"
@@ -40,10 +43,14 @@ inline constexpr const char* kTake =
     "local claimed = redis.call('XAUTOCLAIM', queue, 'workers', ARGV[2], ARGV[3], cursor,\n"
     "                           'COUNT', 1)\n"
     "redis.call('SET', ARGV[1] .. 'claim_cursor', claimed[1])\n"
-    "if #claimed[2] > 0 then return {'claimed', pending, claimed[2][1]} end\n"
+    "if #claimed[2] > 0 then\n"
+    "  local id = claimed[2][1][1]\n"
+    "  local info = redis.call('XPENDING', queue, 'workers', id, id, 1)\n"
+    "  return {'claimed', pending, claimed[2][1], info[1][4]}\n"
+    "end\n"
     "local read = redis.call('XREADGROUP', 'GROUP', 'workers', ARGV[2], 'COUNT', 1,\n"
     "                        'STREAMS', queue, '>')\n"
-    "if read and #read[1][2] > 0 then return {'new', pending, read[1][2][1]} end\n"
+    "if read and #read[1][2] > 0 then return {'new', pending, read[1][2][1], 1} end\n"
     "return {'none', pending}\n";
 
 // commit: ARGV = P, worker, lease entry id ('' for none), requeue ('1' or

@@ -19,8 +19,10 @@ Task<SharedCrawl> join_shared_crawl(SharedCrawlOptions options) {
   redis::Client client = co_await redis::Client::connect(url);
   redis::Client for_turns = co_await redis::Client::connect(url);
   redis::Client for_robots = co_await redis::Client::connect(url);
-  RedisFrontierOptions frontier{
-      .crawl_id = options.crawl_id, .worker = worker_name(), .lease = options.lease};
+  RedisFrontierOptions frontier{.crawl_id = options.crawl_id,
+                                .worker = worker_name(),
+                                .lease = options.lease,
+                                .max_deliveries = options.max_deliveries};
   // Mid-crawl, a Redis that went away is waited for, and the user told.
   frontier.backoff.on_retry = [](const redis::RetryNotice& notice) {
     fmt::print(stderr, "corolab-crawl: {}\n", notice.message());

@@ -15,6 +15,7 @@ struct SharedCrawlOptions {
   std::string redis_url;  // redis://HOST:PORT/DB, checked by redis::Url::parse
   std::string crawl_id;
   Duration lease = std::chrono::seconds(60);
+  int max_deliveries = 5;  // RedisFrontierOptions::max_deliveries
 };
 
 // What a worker shares with the others: the frontier, the turns on each

@@ -1,6 +1,7 @@
 #include "corolab/demo_site/demo_site.hpp"
 
 #include "corolab/demo_site/site_paths.hpp"
+#include "corolab/event_loop.hpp"
 #include "corolab/sleep.hpp"
 #include "corolab/text.hpp"
 #include "html.hpp"
@@ -12,6 +13,8 @@ DemoSite::DemoSite(SiteOptions options)
     : options_(std::move(options)), graph_(generate_site_graph(options_)) {}
 
 Task<http::Response> DemoSite::handle(http::Request request) {
+  if (options_.record_arrivals)
+    arrivals_.push_back(Arrival{request.target, EventLoop::current().now()});
   if (options_.latency > Duration::zero()) co_await sleep_for(options_.latency);
   co_return respond(request);
 }

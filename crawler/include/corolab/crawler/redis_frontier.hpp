@@ -72,6 +72,11 @@ struct RedisFrontierOptions {
   // unless keep_leases() renews it: then only a worker that died or hangs
   // loses its URLs, this long after.
   Duration lease = std::chrono::seconds(60);
+  // A URL handed out this many times without a commit (each worker that
+  // took it died or hung: a page that crashes the crawler, say) is not
+  // handed out again: the worker that would take it next records it as a
+  // network_error saying so. 0: no limit.
+  int max_deliveries = 5;
   // How often an idle worker asks again while others still hold URLs.
   Duration poll = std::chrono::milliseconds(20);
   // When Redis goes away mid-crawl: how to wait for it (and say so, with
@@ -131,6 +136,8 @@ class RedisFrontier final : public Frontier {
  private:
   Task<Settled> commit_lease(std::string lease, std::string url, bool requeue);
   Task<redis::Reply> run_script(std::vector<std::string> args);
+  Task<Settled> give_up(QueuedUrl item, long long takers);
+  Settled with_held_over(Settled settled);
 
   redis::Client client_;
   RedisFrontierOptions options_;
@@ -140,6 +147,7 @@ class RedisFrontier final : public Frontier {
   std::vector<Found> found_;                             // not committed yet
   std::unordered_map<std::string, std::string> leases_;  // URL held -> its stream entry
   std::unordered_set<std::string> given_back_;           // URLs held, to requeue
+  Settled held_over_;                                    // given up in take(), to report
   std::size_t pending_ = 0;                              // the crawl's, when last asked
   std::size_t round_trips_ = 0;
   bool stopped_ = false;

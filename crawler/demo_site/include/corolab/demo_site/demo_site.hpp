@@ -12,13 +12,21 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "corolab/clock.hpp"
 #include "corolab/demo_site/site_graph.hpp"
 #include "corolab/demo_site/site_options.hpp"
 #include "corolab/http/message.hpp"
 #include "corolab/task.hpp"
 
 namespace corolab::demo_site {
+
+// A request as it reached the site (SiteOptions::record_arrivals).
+struct Arrival {
+  std::string target;  // path and query
+  TimePoint at;        // the loop's clock when the handler began, before the latency
+};
 
 class DemoSite {
  public:
@@ -39,6 +47,9 @@ class DemoSite {
   // only the first time use this count, so tests can see the retries too.
   int request_count(std::string_view target) const;
 
+  // Every request, in the order they came, if SiteOptions::record_arrivals.
+  const std::vector<Arrival>& arrivals() const noexcept { return arrivals_; }
+
  private:
   http::Response respond(const http::Request& request);
   http::Response respond_with(const Node& node, int attempt) const;  // fault_responses.cpp
@@ -46,6 +57,7 @@ class DemoSite {
   SiteOptions options_;
   SiteGraph graph_;
   std::map<std::string, int, std::less<>> request_counts_;
+  std::vector<Arrival> arrivals_;
 };
 
 }  // namespace corolab::demo_site

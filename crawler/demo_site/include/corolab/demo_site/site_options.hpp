@@ -24,6 +24,11 @@ struct SiteOptions {
 
   Duration latency{0};  // added to every response, to make concurrency visible
 
+  // Keep each request's target and arrival time (DemoSite::arrivals()): for
+  // tests of politeness. Off by default: a site serving for hours would keep
+  // a line per request.
+  bool record_arrivals = false;
+
   // The /faults/ section (site_paths.hpp lists it); off by default.
   bool faults = false;
   std::size_t huge_body_size =
