@@ -70,12 +70,16 @@ void render_svg_if_possible(const std::string& dot, const std::string& svg) {
 
 }  // namespace
 
-Task<int> run_demo(DemoOptions options) {
+demo_site::SiteOptions demo_site_options(const DemoOptions& options) {
   demo_site::SiteOptions site_options;
   site_options.pages = options.pages;
   site_options.latency = std::chrono::milliseconds(options.latency_ms);
   site_options.faults = options.faults;
-  demo_site::SiteServer site(site_options);
+  return site_options;
+}
+
+Task<int> run_demo(DemoOptions options) {
+  demo_site::SiteServer site(demo_site_options(options));
   TaskGroup server;
   server.spawn(site.serve(), "demo site");
   fmt::print("demo site: {} ({} pages, {} ms per response{})\n\n", site.base_url(), options.pages,

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 
+#include "corolab/demo_site/site_options.hpp"
 #include "corolab/task.hpp"
 
 namespace corolab::crawler {
@@ -19,6 +20,9 @@ struct DemoOptions {
   int workers = 0;   // --workers: that many worker processes share the crawl (0: no Redis)
   std::string self;  // this program, to run as the workers
 };
+
+// The demo site both demos serve: its size, latency and faults.
+demo_site::SiteOptions demo_site_options(const DemoOptions& options);
 
 // Returns the process exit code.
 Task<int> run_demo(DemoOptions options);

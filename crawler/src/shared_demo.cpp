@@ -164,11 +164,7 @@ Task<int> run_shared_demo(DemoOptions options) {
     co_return 1;
   }
 
-  demo_site::SiteOptions site_options;
-  site_options.pages = options.pages;
-  site_options.latency = std::chrono::milliseconds(options.latency_ms);
-  site_options.faults = options.faults;
-  demo_site::SiteServer site(site_options);
+  demo_site::SiteServer site(demo_site_options(options));
   TaskGroup server;
   server.spawn(site.serve(), "demo site");
   const int concurrency = std::max(1, options.concurrency / options.workers);
