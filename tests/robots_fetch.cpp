@@ -12,6 +12,7 @@
 #include "corolab/corolab.hpp"
 #include "corolab/crawler/jitter.hpp"
 #include "corolab/crawler/politeness.hpp"
+#include "corolab/crawler/shared_robots.hpp"
 #include "corolab/crawler/url.hpp"
 #include "corolab/testing/scripted_server.hpp"
 
@@ -42,6 +43,22 @@ struct Polite {
   corolab::http::Client client;
   Jitter exact{0.0, 1};
   Politeness politeness;
+};
+
+// The robots.txt answers of a shared crawl's other workers, as the tests
+// script them, and what this one shares.
+class ScriptedSharedRobots final : public corolab::crawler::SharedRobots {
+ public:
+  std::optional<std::string> stored;  // another worker's answer, if any
+  std::vector<std::string> shared;    // what put() was given
+
+  Task<std::optional<std::string>> get_or_fetch(std::string, corolab::Duration) override {
+    co_return stored;
+  }
+  Task<void> put(std::string, std::string answer, corolab::Duration) override {
+    shared.push_back(std::move(answer));
+    co_return;
+  }
 };
 
 // The rules for `server`'s host, fetched while the server serves.
@@ -205,4 +222,45 @@ TEST_CASE("robots.txt is fetched again after its max age, once, and kept if then
                  Reply::ok("User-agent: *\nDisallow: /b\n"), Reply::with_status(503)});
   Polite polite(24h);
   corolab::sync_wait(server.serve_during(three_days(&server, &polite.politeness)));
+}
+
+// A shared crawl: the worker that fetches a host's robots.txt first commits
+// the pages its sitemaps name, and only then shares it (crawler.cpp,
+// discover_sitemaps): a worker that dies in between has shared nothing, so
+// the next one fetches robots.txt, and the sitemaps, again.
+TEST_CASE("shared robots.txt: the first fetch is shared only when share_robots is called") {
+  corolab::EventLoop loop;
+  ScriptedServer server;
+  server.script("/robots.txt", {Reply::ok("User-agent: *\nDisallow: /a\n")});
+  ScriptedSharedRobots others;
+  corolab::http::Client client;
+  Jitter exact{0.0, 1};
+  Politeness politeness(client, {.user_agent = kAgent, .timeout = 5s, .shared_robots = &others},
+                        exact);
+  const RobotsLookup lookup = rules_of(&server, &politeness);
+  CHECK(lookup.fetched_now);
+  CHECK_FALSE(lookup.rules->allows("/a"));
+  CHECK(others.shared.empty());
+  for (int call = 0; call < 2; ++call)
+    corolab::sync_wait(politeness.share_robots(parts_of(server.url("/"))));
+  CHECK(others.shared == std::vector<std::string>{"rules\nUser-agent: *\nDisallow: /a\n"});
+}
+
+// The sitemaps are the fetching worker's: another worker's answer is not
+// "fetched now", so the sitemaps are fetched once for the whole crawl.
+TEST_CASE("shared robots.txt: another worker's answer is used, not fetched, nor its sitemaps") {
+  corolab::EventLoop loop;
+  ScriptedServer server;
+  ScriptedSharedRobots others;
+  others.stored = "rules\nUser-agent: *\nDisallow: /b\nSitemap: /sitemap.xml\n";
+  corolab::http::Client client;
+  Jitter exact{0.0, 1};
+  Politeness politeness(client, {.user_agent = kAgent, .timeout = 5s, .shared_robots = &others},
+                        exact);
+  const RobotsLookup lookup = rules_of(&server, &politeness);
+  CHECK_FALSE(lookup.fetched_now);
+  CHECK_FALSE(lookup.rules->allows("/b"));
+  CHECK(server.requests_to("/robots.txt").empty());
+  corolab::sync_wait(politeness.share_robots(parts_of(server.url("/"))));
+  CHECK(others.shared.empty());  // nothing of its own to share
 }

@@ -262,17 +262,22 @@ void Crawler::follow_redirect(const QueuedUrl& item, const std::string& location
 }
 
 // The pages a site's sitemaps name join the crawl as if its /sitemap.xml
-// linked to them.
+// linked to them. In a crawl shared in Redis, the other workers get the
+// host's robots.txt only once these pages are committed: until then, a
+// worker that dies here leaves the sitemaps to the next (share_robots).
 Task<void> Crawler::discover_sitemaps(std::vector<std::string> sitemaps, UrlParts site) {
   http::RequestOptions request;
   request.user_agent = options_.user_agent;
   request.total_timeout = options_.timeout;
   request.max_body_size = options_.max_body_size;
-  SitemapUrls found = co_await fetch_sitemap_urls(client_.get(), request, sitemaps, &scope_);
+  SitemapUrls found =
+      co_await fetch_sitemap_urls(client_.get(), request, sitemaps, &scope_, &politeness_);
   stats_.count_requests(found.requests);
   QueuedUrl from;
   from.url = site.scheme + "://" + origin_of(site) + "/sitemap.xml";
   for (const std::string& page : found.pages) discover(page, from, 0);
+  publish(co_await frontier_.commit());
+  co_await politeness_.share_robots(std::move(site));
 }
 
 // An outcome goes to the frontier, which commits it with its URL.

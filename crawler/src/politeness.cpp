@@ -22,6 +22,8 @@ struct Politeness::Host {
   bool robots_unreachable = false;            // robots is disallow_all for an error
   bool robots_fetching = false;
   Event robots_ready;  // set when no fetch is under way
+  // A shared crawl's first fetch, fetched here, until share_robots.
+  std::optional<std::string> unshared_answer;
 };
 
 Politeness::Politeness(http::Client& client, PolitenessOptions options, Jitter& jitter)
@@ -46,15 +48,18 @@ Task<RobotsLookup> Politeness::robots(UrlParts url) {
       co_await host.robots_ready.wait();  // another worker is fetching it
       continue;
     }
-    fetched_now = !host.robots;
-    co_await fetch_robots(&host, url);
+    const bool first = !host.robots;
+    const bool fetched_here = co_await fetch_robots(&host, url);
+    fetched_now = first && fetched_here;
   }
   co_return RobotsLookup{host.robots, fetched_now};
 }
 
 // A refetch that finds robots.txt unreachable keeps the rules the site gave
 // before (RFC 9309 2.4 allows a cached copy for as long as that lasts).
-Task<void> Politeness::fetch_robots(Host* host, UrlParts url) {
+// True if it was fetched here, false if another process of a shared crawl
+// had fetched it.
+Task<bool> Politeness::fetch_robots(Host* host, UrlParts url) {
   // However this ends (cancelled too), the waiters wake and look again.
   struct WakeWaiters {
     Host* host;
@@ -78,9 +83,12 @@ Task<void> Politeness::fetch_robots(Host* host, UrlParts url) {
   if (answer) {
     fetch = detail::from_answer(*answer, options_.user_agent);
   } else {
-    fetch = co_await detail::fetch_robots_txt(&client_, robots_url, options);
-    if (options_.shared_robots != nullptr)
+    fetch = co_await detail::fetch_robots_txt(&client_, robots_url, options, this);
+    if (options_.shared_robots != nullptr && host->robots) {
       co_await options_.shared_robots->put(origin_of(url), fetch.answer, options_.robots_max_age);
+    } else if (options_.shared_robots != nullptr) {
+      host->unshared_answer = fetch.answer;  // the first: see share_robots
+    }
   }
   requests_ += fetch.requests;
   const bool keep_cached = fetch.unreachable && host->robots && !host->robots_unreachable;
@@ -89,6 +97,19 @@ Task<void> Politeness::fetch_robots(Host* host, UrlParts url) {
     host->robots_unreachable = fetch.unreachable;
   }
   host->robots_expire = EventLoop::current().now() + options_.robots_max_age;
+  co_return !answer.has_value();
+}
+
+// Until now, the other workers of a shared crawl have waited for the first
+// fetch (their lock runs out after six timeouts). A worker that dies before
+// this line shares nothing: the next to ask fetches robots.txt and its
+// sitemaps again, so no page only a sitemap names is lost.
+Task<void> Politeness::share_robots(UrlParts url) {
+  Host& host = host_of(url);
+  if (!host.unshared_answer || options_.shared_robots == nullptr) co_return;
+  std::string answer = std::move(*host.unshared_answer);
+  host.unshared_answer.reset();
+  co_await options_.shared_robots->put(origin_of(url), std::move(answer), options_.robots_max_age);
 }
 
 // The turn: each caller books the next turn *before* it sleeps, so two

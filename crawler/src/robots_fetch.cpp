@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "corolab/crawler/politeness.hpp"
 #include "corolab/crawler/url.hpp"
 
 namespace corolab::crawler::detail {
@@ -39,12 +40,15 @@ RobotsFetch with_rules(const std::string& body, std::string_view user_agent, std
 }  // namespace
 
 Task<RobotsFetch> fetch_robots_txt(http::Client* client, std::string robots_url,
-                                   RobotsFetchOptions options) {
+                                   RobotsFetchOptions options, Politeness* turns) {
   const http::RequestOptions request = request_for(options);
   RobotsFetch fetch;  // unreachable until an answer says otherwise
   std::string url = std::move(robots_url);
   try {
     for (int redirects = 0;; ++redirects) {
+      const std::optional<UrlParts> host = split_url(url);  // normalized: always splits
+      if (!host) break;
+      const HostSlot slot = co_await turns->take_turn(*host);
       ++fetch.requests;
       const http::ClientResponse response = co_await client->get(url, request);
       const int status = response.status;

@@ -25,6 +25,10 @@
 #include "corolab/http/client.hpp"
 #include "corolab/task.hpp"
 
+namespace corolab::crawler {
+class Politeness;
+}
+
 namespace corolab::crawler::detail {
 
 struct RobotsFetch {
@@ -45,9 +49,10 @@ struct RobotsFetchOptions {
   Duration timeout{std::chrono::seconds(20)};  // per request
 };
 
-// Fetches `robots_url` ("http://host:port/robots.txt") and its redirects.
-// Throws only OperationCancelled.
+// Fetches `robots_url` ("http://host:port/robots.txt") and its redirects,
+// each request in its host's turn, as `turns` gives them: robots.txt is a
+// request like any other to the site. Throws only OperationCancelled.
 Task<RobotsFetch> fetch_robots_txt(http::Client* client, std::string robots_url,
-                                   RobotsFetchOptions options);
+                                   RobotsFetchOptions options, Politeness* turns);
 
 }  // namespace corolab::crawler::detail

@@ -12,19 +12,18 @@ namespace {
 // Enough for any real site; a bound on a site whose indexes point in circles.
 constexpr std::size_t kMaxSitemaps = 10;
 
-bool in_scope(const std::string& url, const CrawlScope& scope) {
-  const std::optional<UrlParts> parts = split_url(url);
-  return parts && scope.contains(url, *parts);
-}
 
 }  // namespace
 
 Task<SitemapUrls> fetch_sitemap_urls(http::Client* client, http::RequestOptions request,
-                                     std::vector<std::string> sitemaps, const CrawlScope* scope) {
+                                     std::vector<std::string> sitemaps, const CrawlScope* scope,
+                                     Politeness* turns) {
   SitemapUrls found;
   for (std::size_t i = 0; i < sitemaps.size() && i < kMaxSitemaps; ++i) {
     const std::optional<std::string> url = normalize_url(sitemaps[i]);
-    if (!url || !in_scope(*url, *scope)) continue;
+    const std::optional<UrlParts> parts = url ? split_url(*url) : std::nullopt;
+    if (!parts || !scope->contains(*url, *parts)) continue;
+    const HostSlot slot = co_await turns->take_turn(*parts);
     ++found.requests;
     std::optional<http::ClientResponse> response;
     try {

@@ -47,7 +47,9 @@ using HostSlot = Semaphore::Permit;
 // rules while a caller still reads these.
 struct RobotsLookup {
   std::shared_ptr<const RobotsRules> rules;
-  bool fetched_now = false;  // the host's first fetch, by this caller
+  // The host's first fetch, by this caller, here (in a shared crawl, not
+  // another process's answer): the caller looks at its sitemaps.
+  bool fetched_now = false;
 };
 
 class Politeness {
@@ -58,8 +60,13 @@ class Politeness {
   // The rules of `url`'s host. The first caller fetches robots.txt (and
   // the first after robots_max_age fetches it again); the others wait.
   Task<RobotsLookup> robots(UrlParts url);
+  // In a shared crawl, the robots.txt this process fetched first for `url`'s
+  // host goes to the other workers only now: once the caller has committed
+  // the pages its sitemaps name (see politeness.cpp). Otherwise nothing.
+  Task<void> share_robots(UrlParts url);
 
   // A slot on `url`'s host, then its turn: hold the slot for the request.
+  // Every request to a site takes one: pages, robots.txt, sitemaps.
   Task<HostSlot> take_turn(UrlParts url);
 
   std::size_t requests() const noexcept { return requests_; }  // robots.txt fetches
@@ -67,7 +74,7 @@ class Politeness {
  private:
   struct Host;
   Host& host_of(const UrlParts& url);
-  Task<void> fetch_robots(Host* host, UrlParts url);
+  Task<bool> fetch_robots(Host* host, UrlParts url);
 
   http::Client& client_;
   PolitenessOptions options_;

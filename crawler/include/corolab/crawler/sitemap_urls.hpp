@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "corolab/crawler/politeness.hpp"
 #include "corolab/crawler/scope.hpp"
 #include "corolab/http/client.hpp"
 #include "corolab/task.hpp"
@@ -19,8 +20,10 @@ struct SitemapUrls {
 
 // Fetches `sitemaps` with `request`, and the sitemaps that sitemap indexes
 // name, up to ten in all; a sitemap outside `scope` is not fetched, and one
-// that cannot be fetched or parsed is skipped.
+// that cannot be fetched or parsed is skipped. Each request waits for its
+// host's turn (`turns`), as a page's does.
 Task<SitemapUrls> fetch_sitemap_urls(http::Client* client, http::RequestOptions request,
-                                     std::vector<std::string> sitemaps, const CrawlScope* scope);
+                                     std::vector<std::string> sitemaps, const CrawlScope* scope,
+                                     Politeness* turns);
 
 }  // namespace corolab::crawler
