@@ -12,6 +12,10 @@
 # b. Redis round trips per URL: the scripts the workers ran (EVAL calls in
 #    INFO commandstats) over the URLs; the client's few other commands (its
 #    handshake, robots.txt's SET) are left out.
+# d. What the whole crawl's results cost in Redis (1 worker's crawl): the
+#    records list per URL, the links list per link (MEMORY USAGE ... SAMPLES 0:
+#    every element counted). A page's links are one element: 8 bytes for the
+#    page, 8 for each link.
 # c. Bytes per URL of the dedup set: INFO memory's used_memory before and
 #    after N URL hashes are added the way the commit script adds them
 #    (crawler/src/redis_scripts.hpp: HSETNX of the hash's last 6 bytes into
@@ -102,6 +106,19 @@ done
 awk -v u="$local_urls" -v a="${scripts[1]}" -v b="${scripts[2]}" -v c="${scripts[4]}" 'BEGIN {
   printf "| Redis round trips (scripts) per URL, 1 / 2 / 4 workers "
   printf "| %.2f / %.2f / %.2f | - | - | - | - |\n", a / u, b / u, c / u
+}'
+
+# --- d. the whole crawl's results in Redis ---------------------------------------
+count_links='
+local links = 0
+for _, page in ipairs(redis.call("LRANGE", KEYS[1], 0, -1)) do links = links + #page / 8 - 1 end
+return links'
+links=$(cli EVAL "$count_links" 1 corolab:bench-1:links)
+records_bytes=$(cli MEMORY USAGE corolab:bench-1:records SAMPLES 0)
+links_bytes=$(cli MEMORY USAGE corolab:bench-1:links SAMPLES 0)
+awk -v u="${urls[1]}" -v l="$links" -v r="$records_bytes" -v k="$links_bytes" 'BEGIN {
+  printf "| whole-crawl results in Redis, %d URLs, %d links: records / links ", u, l
+  printf "| %.0f B/URL / %.1f B/link | - | - | - | - |\n", r / u, k / l
 }'
 
 # --- c. bytes per URL of the dedup set ------------------------------------------

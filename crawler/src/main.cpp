@@ -28,6 +28,7 @@
 #include "corolab/crawler/progress.hpp"
 #include "corolab/crawler/reports.hpp"
 #include "corolab/signals.hpp"
+#include "corolab/sleep.hpp"
 #include "corolab/sync_wait.hpp"
 #include "corolab/task_dump.hpp"
 #include "corolab/task_group.hpp"
@@ -35,6 +36,7 @@
 #include "demo.hpp"
 #include "resume_options.hpp"
 #include "shared_crawl.hpp"
+#include "shared_reports.hpp"
 
 namespace crawler = corolab::crawler;
 using corolab::Task;
@@ -51,6 +53,7 @@ struct Settings {
   crawler::SharedCrawlOptions shared;  // --redis: one worker of a shared crawl
   double lease_seconds = 60;
   std::string merged_output;  // --merged-output: the whole shared crawl's records
+  bool collect = false;       // --collect: crawl nothing, wait for the end, report
   std::string scope = "host";
   std::vector<std::string> include, exclude;
   double delay_seconds = 0, max_time_seconds = 0, timeout_seconds = 20;
@@ -165,7 +168,14 @@ void define_options(CLI::App& app, Settings& s) {
       ->needs(redis);
   app.add_option("--merged-output", s.merged_output,
                  "With --redis: once the crawl is over, write every worker's records here "
-                 "(JSON Lines), each URL's once")
+                 "(JSON Lines), each URL's once. With --redis, --graph, --sitemap and "
+                 "--broken-links cover the whole crawl too, and the summary adds the whole "
+                 "crawl's; a worker stopped before the end leaves them to the others")
+      ->needs(redis);
+  app.add_flag("--collect", s.collect,
+               "With --redis: crawl nothing; wait until the shared crawl is over, then write "
+               "its --merged-output, --graph, --sitemap and --broken-links and print its "
+               "summary (from any machine, after workers that wrote none)")
       ->needs(redis);
   app.add_flag("-q,--quiet", s.quiet, "No progress line and no summary");
   app.add_flag("--demo", s.demo,
@@ -222,7 +232,7 @@ void finish_settings(Settings& s) {
       }
     }
   }
-  if (!s.demo && s.crawl.seeds.empty() && s.resume.empty()) {
+  if (!s.demo && !s.collect && s.crawl.seeds.empty() && s.resume.empty()) {
     throw std::invalid_argument(
         "give at least one URL to start from (or --resume JOURNAL, or --demo)");
   }
@@ -254,15 +264,32 @@ bool records_start_empty(const Settings& s) {
   return error || size == 0;
 }
 
+template <typename Write>
+void write_file(const std::string& path, Write write) {
+  if (path.empty()) return;
+  std::ofstream out(path, std::ios::trunc);
+  write(out);
+  if (!out) throw std::runtime_error("cannot write " + path);
+}
+
+// --graph, --sitemap, --broken-links (those given).
+void write_report_files(const Settings& s, const crawler::CrawlCollector& reports) {
+  write_file(s.graph, [&](std::ostream& out) { reports.write_dot(out); });
+  write_file(s.sitemap, [&](std::ostream& out) { reports.write_sitemap(out); });
+  write_file(s.broken_links, [&](std::ostream& out) { reports.write_broken_links(out); });
+}
+
 // The output files. Records are written as they happen, so an interrupted
 // crawl leaves valid files; when resuming, records are appended, and the
 // reports start from what the journal collected.
 class Outputs {
  public:
   // The link graph is kept only for the reports that need it: memory then
-  // grows with the pages, not with the links.
+  // grows with the pages, not with the links. (A shared crawl's are drawn
+  // from what Redis kept.)
   explicit Outputs(const Settings& s)
-      : settings_(s), collector_(!s.graph.empty() || !s.broken_links.empty()) {
+      : settings_(s),
+        collector_(s.shared.redis_url.empty() && (!s.graph.empty() || !s.broken_links.empty())) {
     const bool header = records_start_empty(s);  // before the file is opened
     const auto mode = s.resume.empty() ? std::ios::trunc : std::ios::app;
     std::ostream* records = &std::cout;
@@ -281,13 +308,9 @@ class Outputs {
   }
 
   crawler::CrawlSink& sink() { return sinks_; }
+  void add_sink(crawler::CrawlSink& sink) { sinks_.add(sink); }
 
-  void write_reports() const {
-    write_file(settings_.graph, [&](std::ostream& out) { collector_.write_dot(out); });
-    write_file(settings_.sitemap, [&](std::ostream& out) { collector_.write_sitemap(out); });
-    write_file(settings_.broken_links,
-               [&](std::ostream& out) { collector_.write_broken_links(out); });
-  }
+  void write_reports() const { write_report_files(settings_, collector_); }
   std::size_t broken_links() const { return collector_.broken_link_count(); }
   std::size_t urls() const { return collector_.url_count(); }
 
@@ -295,14 +318,6 @@ class Outputs {
   crawler::CollectedReports collected() const { return collector_.collected(); }
 
  private:
-  template <typename Write>
-  static void write_file(const std::string& path, Write write) {
-    if (path.empty()) return;
-    std::ofstream out(path, std::ios::trunc);
-    write(out);
-    if (!out) throw std::runtime_error("cannot write " + path);
-  }
-
   const Settings& settings_;
   std::ofstream file_;
   std::unique_ptr<crawler::CrawlSink> writer_;
@@ -319,13 +334,6 @@ void report_broken_links(const Settings& settings, const Outputs& outputs, bool 
   fmt::print(stderr, "{}{}\n", corolab::text::count_of(broken, "broken link"),
              settings.broken_links.empty() ? " (--broken-links FILE lists them)"
                                            : ": see " + settings.broken_links);
-}
-
-// --merged-output: the shared crawl's records, as Redis kept them.
-void write_lines(const std::string& path, const std::vector<std::string>& lines) {
-  std::ofstream out(path, std::ios::trunc);
-  for (const std::string& line : lines) out << line << '\n';
-  if (!out) throw std::runtime_error("cannot write " + path);
 }
 
 // Ctrl-C once: stop gracefully. Twice: stop now.
@@ -367,6 +375,73 @@ Task<OpenedFrontier> open_frontier(crawler::SharedCrawlOptions options) {
   co_return opened;
 }
 
+// A shared crawl's records and reports, from Redis, once it is over:
+// --merged-output, --graph, --sitemap, --broken-links, and the summary.
+// Returns the exit code: 1 if the crawl found broken links.
+Task<int> report_whole_crawl(Settings settings, crawler::RedisFrontier* shared) {
+  const crawler::SharedCrawlResults results = co_await crawler::read_shared_crawl(shared);
+  write_file(settings.merged_output, [&](std::ostream& out) {
+    for (const std::string& line : results.lines) out << line << '\n';
+  });
+  write_report_files(settings, results.reports);
+  const std::size_t broken = results.reports.broken_link_count();
+  if (!settings.quiet) {
+    crawler::print_shared_summary(stderr, results.summary);
+    if (broken > 0) fmt::print(stderr, "{} in the whole crawl\n", corolab::text::count_of(broken, "broken link"));
+  }
+  co_return broken > 0 ? 1 : 0;
+}
+
+bool wants_whole_crawl(const Settings& s) {
+  return !s.merged_output.empty() || !s.graph.empty() || !s.sitemap.empty() ||
+         !s.broken_links.empty();
+}
+
+// A worker of a shared crawl, at its end. Its own records are in its
+// --output; what covers the whole crawl is read from Redis, if asked for.
+// Exit code: 130 if stopped before the crawl's end (its URLs given back);
+// else as the whole crawl's reports say, or (none asked for) as its own.
+Task<int> end_shared_worker(Settings settings, crawler::RedisFrontier* shared,
+                            crawler::CrawlSummary own, std::size_t own_broken) {
+  if (!settings.quiet) {
+    // What sharing cost: round trips to Redis for the frontier (a turn on a
+    // host and robots.txt cost their own).
+    fmt::print(stderr, "this worker's part of the shared crawl: {} Redis scripts for {} URLs\n",
+               shared->round_trips(), own.urls);
+  }
+  if (!shared->over()) {
+    if (!settings.quiet)
+      fmt::print(stderr, "stopped: the shared crawl goes on without this worker{}\n",
+                 wants_whole_crawl(settings) ? " (its reports are left to the others)" : "");
+    co_return 130;
+  }
+  if (wants_whole_crawl(settings)) {
+    const int code = co_await report_whole_crawl(settings, shared);
+    co_return code;
+  }
+  co_return own_broken > 0 ? 1 : 0;
+}
+
+// --collect: no crawling; once the shared crawl is over, its reports.
+Task<int> collect(Settings settings) {
+  OpenedFrontier opened = co_await open_frontier(settings.shared);
+  if (!opened.frontier) co_return 2;
+  bool waited = false;
+  while (true) {
+    const bool closed = co_await opened.shared->closed();
+    if (closed) break;
+    const std::size_t pending = co_await opened.shared->pending_now();
+    if (!settings.quiet)
+      fmt::print(stderr, "\rwaiting for the shared crawl to end: {} URLs queued or taken   ",
+                 pending);
+    waited = true;
+    co_await corolab::sleep_for(std::chrono::milliseconds(250));
+  }
+  if (waited && !settings.quiet) fmt::print(stderr, "\n");
+  const int code = co_await report_whole_crawl(settings, opened.shared);
+  co_return code;
+}
+
 Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
   OpenedFrontier opened = co_await open_frontier(settings.shared);
   if (!opened.frontier) co_return 2;
@@ -384,6 +459,8 @@ Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
                          resumed->pages_requested);
   }
   // #endregion resume
+  std::optional<crawler::SharedLinks> shared_links;  // the whole crawl's link graph
+  if (opened.shared != nullptr) outputs.add_sink(shared_links.emplace(*opened.shared));
 
   corolab::TaskGroup helpers;
   if (!settings.quiet)
@@ -394,23 +471,13 @@ Task<int> crawl(Settings settings, std::optional<crawler::Journal> resumed) {
   helpers.cancel();
   co_await helpers.join();
 
-  outputs.write_reports();
-  if (opened.shared != nullptr && !settings.merged_output.empty()) {
-    if (opened.shared->over()) {
-      std::vector<std::string> lines = co_await opened.shared->all_records();
-      write_lines(settings.merged_output, lines);
-    } else if (!settings.quiet) {
-      fmt::print(stderr, "the shared crawl goes on without this worker: no {}\n",
-                 settings.merged_output);
-    }
-  }
   if (!settings.quiet) crawler::print_summary(stderr, summary);
-  if (!settings.quiet && opened.shared != nullptr) {
-    // What sharing cost: round trips to Redis for the frontier (a turn on a
-    // host and robots.txt cost their own).
-    fmt::print(stderr, "this worker's part of the shared crawl: {} Redis scripts for {} URLs\n",
-               opened.shared->round_trips(), summary.urls);
+  if (opened.shared != nullptr) {
+    const int code =
+        co_await end_shared_worker(settings, opened.shared, summary, outputs.broken_links());
+    co_return code;
   }
+  outputs.write_reports();
   // #region journal
   const corolab::Duration spent =
       summary.elapsed + (resumed ? resumed->elapsed : corolab::Duration{0});
@@ -495,6 +562,7 @@ int main(int argc, char** argv) {
       return corolab::sync_wait(
           with_task_dump_on_sigquit(crawler::run_demo(settings.demo_options)));
     }
+    if (settings.collect) return corolab::sync_wait(collect(settings));
     return corolab::sync_wait(with_task_dump_on_sigquit(crawl(settings, std::move(resumed))));
   } catch (const std::exception& error) {
     fmt::print(stderr, "corolab-crawl: {}\n", error.what());

@@ -1,8 +1,7 @@
-// QueuedUrl to text and back, nofollow records from JSON (queued_url_text.hpp).
+// QueuedUrl to text and back (queued_url_text.hpp).
 #include "queued_url_text.hpp"
 
 #include <charconv>
-#include <nlohmann/json.hpp>
 #include <vector>
 
 namespace corolab::crawler {
@@ -50,18 +49,6 @@ std::optional<QueuedUrl> queued_url_from_text(std::string_view text) {
   item.parent = lines[3];
   item.redirect_chain.assign(lines.begin() + 4, lines.end());
   return item;
-}
-
-std::optional<PageRecord> nofollow_from_json(std::string_view line) {
-  const nlohmann::json json = nlohmann::json::parse(line, nullptr, false);
-  if (json.is_discarded() || !json.is_object()) return std::nullopt;
-  PageRecord record;
-  record.url = json.value("url", "");
-  record.parent = json.value("parent", "");
-  record.depth = json.value("depth", 0);
-  record.outcome = Outcome::nofollow;
-  if (record.url.empty()) return std::nullopt;
-  return record;
 }
 
 }  // namespace corolab::crawler

@@ -16,8 +16,4 @@ namespace corolab::crawler {
 std::string to_text(const QueuedUrl& item);
 std::optional<QueuedUrl> queued_url_from_text(std::string_view text);
 
-// A nofollow URL's record, read back from its JSON line (reports.hpp's
-// json_line): its URL, parent and depth are all it holds (page_links.cpp).
-std::optional<PageRecord> nofollow_from_json(std::string_view line);
-
 }  // namespace corolab::crawler

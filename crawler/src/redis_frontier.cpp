@@ -15,7 +15,7 @@
 namespace corolab::crawler {
 
 struct RedisFrontier::Found {
-  enum class Kind { queue, record, defer, own };
+  enum class Kind { queue, record, defer, own, links };
   Kind kind = Kind::queue;
   std::string key;         // the URL taken it belongs to (if it is held here)
   std::uint64_t hash = 0;  // of its URL
@@ -34,6 +34,7 @@ const char* name_of(Kind kind) {
     case Kind::record: return "record";
     case Kind::defer: return "defer";
     case Kind::own: return "own";
+    case Kind::links: return "links";
   }
   return "?";
 }
@@ -48,14 +49,22 @@ std::uint64_t mix(std::uint64_t hash) {
   return hash ^ (hash >> 33);
 }
 
-// The mixed hash as 8 bytes, most significant first: the script takes the
-// first two as the bucket, the other six as the field (redis_frontier.hpp).
-std::string hash_bytes(std::uint64_t url_hash) {
-  std::uint64_t hash = mix(url_hash);
+// A hash as 8 bytes, most significant first, and back.
+std::string big_endian(std::uint64_t hash) {
   std::string bytes(8, '\0');
   for (int i = 7; i >= 0; --i, hash >>= 8) bytes[i] = static_cast<char>(hash & 0xff);
   return bytes;
 }
+
+std::uint64_t from_big_endian(std::string_view bytes) {
+  std::uint64_t hash = 0;
+  for (char byte : bytes.substr(0, 8)) hash = hash << 8 | static_cast<unsigned char>(byte);
+  return hash;
+}
+
+// The mixed hash: the script takes its first two bytes as the bucket, the
+// other six as the field (redis_frontier.hpp).
+std::string hash_bytes(std::uint64_t url_hash) { return big_endian(mix(url_hash)); }
 
 void merge(Settled& into, Settled from) {
   for (PageRecord& record : from.records) into.records.push_back(std::move(record));
@@ -78,7 +87,8 @@ Task<std::unique_ptr<RedisFrontier>> RedisFrontier::join(redis::Client client,
                                                          RedisFrontierOptions options) {
   auto frontier = std::make_unique<RedisFrontier>(std::move(client), std::move(options));
   std::vector<std::vector<std::string>> create{
-      {"XGROUP", "CREATE", frontier->prefix_ + "queue", "workers", "0", "MKSTREAM"}};
+      {"XGROUP", "CREATE", frontier->prefix_ + "queue", "workers", "0", "MKSTREAM"},
+      {"EVAL", scripts::kBegin, "0", frontier->prefix_}};
   std::vector<redis::Reply> replies = co_await frontier->client_.pipeline(std::move(create));
   const redis::Reply& reply = replies.at(0);
   if (reply.is_error() && reply.text.rfind("BUSYGROUP", 0) != 0) {
@@ -174,15 +184,53 @@ Task<void> RedisFrontier::keep_leases() {
   }
 }
 
-Task<std::vector<std::string>> RedisFrontier::all_records(std::size_t chunk) {
-  std::vector<std::string> lines;
+void RedisFrontier::keep_link(const std::string& from, const std::string& to) {
+  std::string& links = links_[from];
+  if (links.empty()) links = big_endian(hash_url(from));
+  links += big_endian(hash_url(to));
+}
+
+Task<std::vector<std::string>> RedisFrontier::read_list(std::string name, std::size_t chunk) {
+  std::vector<std::string> items;
   for (std::size_t start = 0;; start += chunk) {
     const std::string last = std::to_string(start + chunk - 1);
     redis::Reply part =
-        co_await client_.command("LRANGE", prefix_ + "records", std::to_string(start), last);
-    for (const redis::Reply& line : part.as_array()) lines.push_back(line.as_string());
-    if (part.as_array().size() < chunk) co_return lines;
+        co_await client_.command("LRANGE", prefix_ + name, std::to_string(start), last);
+    for (const redis::Reply& item : part.as_array()) items.push_back(item.as_string());
+    if (part.as_array().size() < chunk) co_return items;
   }
+}
+
+Task<std::vector<std::string>> RedisFrontier::all_records(std::size_t chunk) {
+  std::vector<std::string> lines = co_await read_list("records", chunk);
+  co_return lines;
+}
+
+Task<std::vector<RedisFrontier::LinkHashes>> RedisFrontier::all_links(std::size_t chunk) {
+  const std::vector<std::string> pages = co_await read_list("links", chunk);
+  std::vector<LinkHashes> links;
+  for (const std::string& page : pages) {
+    const std::string_view bytes = page;
+    for (std::size_t at = 8; at + 8 <= bytes.size(); at += 8)
+      links.emplace_back(from_big_endian(bytes), from_big_endian(bytes.substr(at)));
+  }
+  co_return links;
+}
+
+Task<bool> RedisFrontier::closed() {
+  const redis::Reply reply = co_await client_.command("EXISTS", prefix_ + "closed");
+  co_return reply.as_integer() == 1;
+}
+
+Task<std::size_t> RedisFrontier::pending_now() {
+  const redis::Reply reply = co_await client_.command("GET", prefix_ + "pending");
+  co_return reply.is_nil() ? 0 : std::stoull(reply.as_string());
+}
+
+Task<Duration> RedisFrontier::age() {
+  const redis::Reply reply = co_await client_.command("EVAL", scripts::kAge, "0", prefix_);
+  const auto age = std::chrono::milliseconds(std::stoll(reply.as_string()));
+  co_return std::chrono::duration_cast<Duration>(age);
 }
 
 // A URL that every worker that took it failed to finish: its record, in
@@ -241,7 +289,7 @@ Task<Settled> RedisFrontier::close() {
   std::vector<std::string> close_deferred{"EVAL", scripts::kCloseDeferred, "0", prefix_};
   redis::Reply reply = co_await run_script(std::move(close_deferred));
   for (const redis::Reply& text : reply.as_array().at(0).as_array()) {
-    if (std::optional<PageRecord> record = nofollow_from_json(text.as_string())) {
+    if (std::optional<PageRecord> record = record_from_json(text.as_string())) {
       settled.records.push_back(std::move(*record));
     }
   }
@@ -276,6 +324,10 @@ void RedisFrontier::restore(std::vector<std::uint64_t>, std::vector<QueuedUrl>) 
 Task<Settled> RedisFrontier::commit_lease(std::string lease, std::string url, bool requeue) {
   std::vector<Found> batch;
   std::vector<Found> kept;
+  if (const auto links = links_.find(url); links != links_.end()) {
+    if (!requeue) batch.push_back(Found{Kind::links, url, 0, std::move(links->second), {}, true});
+    links_.erase(links);
+  }
   for (Found& found : found_) {
     found.bound = !url.empty() && found.key == url;
     if (found.bound && requeue) continue;  // given back: the next holder finds it again

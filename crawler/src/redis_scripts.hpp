@@ -11,6 +11,10 @@
 //   P claim_cursor  where XAUTOCLAIM's scan of the leases goes on
 //   P records       every record, once, as a JSON line: the whole crawl's
 //                   output, whatever happens to the worker that made it
+//   P links         each fetched page's links, once: its URL's 8-byte
+//                   hash, then each target's (hash_url, big-endian)
+//   P started       when the first worker joined, in ms on Redis's clock
+//   P closed        set once the crawl is over and its records complete
 // The scripts build key names from P (ARGV[1]) rather than take them all as
 // KEYS: fine on one Redis server, which is what a crawl uses (a Redis
 // Cluster would need every key of a script in one hash slot).
@@ -60,6 +64,7 @@ inline constexpr const char* kTake =
 //   kind 'record' the outcome of a URL not fetched: final if new
 //   kind 'defer'  a nofollow URL: kept in P deferred if not seen
 //   kind 'own'    the outcome of the URL leased: final if the lease holds
+//   kind 'links'  the links of the page leased: kept if the lease holds
 // A final record (its payload, a JSON line) joins P records in the same
 // step: a worker killed right after the commit, before writing its own
 // file, loses nothing.
@@ -83,6 +88,9 @@ inline constexpr const char* kCommit = COROLAB_SEEN_LUA
     "    if kind == 'own' then\n"
     "      ok = 1\n"
     "      redis.call('RPUSH', ARGV[1] .. 'records', payload)\n"
+    "    elseif kind == 'links' then\n"
+    "      ok = 1\n"
+    "      redis.call('RPUSH', ARGV[1] .. 'links', payload)\n"
     "    elseif kind == 'defer' then\n"
     "      if is_seen(h) == 0 then ok = redis.call('HSETNX', ARGV[1] .. 'deferred', h, payload) "
     "end\n"
@@ -129,7 +137,7 @@ inline constexpr const char* kRenew =
 // links led to and no followed link reached: their records, taken (and
 // deleted) by the first worker to ask, so each is reported once. Returns
 // {payloads..., then the count of those a followed link reached after all}
-// as {records, reached}.
+// as {records, reached}. Marks the crawl closed: its records are complete.
 inline constexpr const char* kCloseDeferred = COROLAB_SEEN_LUA
     "local key = ARGV[1] .. 'deferred'\n"
     "local all = redis.call('HGETALL', key)\n"
@@ -142,7 +150,23 @@ inline constexpr const char* kCloseDeferred = COROLAB_SEEN_LUA
     "    redis.call('RPUSH', ARGV[1] .. 'records', all[i + 1])\n"
     "  end\n"
     "end\n"
+    "redis.call('SET', ARGV[1] .. 'closed', '1')\n"
     "return {records, reached}\n";
+
+// begin: ARGV = P. The first worker to join notes when the crawl began, on
+// Redis's clock (the workers' clocks may differ); the others change nothing.
+inline constexpr const char* kBegin =
+    "local time = redis.call('TIME')\n"
+    "local ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)\n"
+    "redis.call('SET', ARGV[1] .. 'started', string.format('%.0f', ms), 'NX')\n"
+    "return 1\n";
+
+// age: ARGV = P. Milliseconds since the crawl began, as a string.
+inline constexpr const char* kAge =
+    "local time = redis.call('TIME')\n"
+    "local ms = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)\n"
+    "local started = tonumber(redis.call('GET', ARGV[1] .. 'started') or ms)\n"
+    "return string.format('%.0f', ms - started)\n";
 
 #undef COROLAB_SEEN_LUA
 

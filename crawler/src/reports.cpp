@@ -43,6 +43,36 @@ std::string json_line(const PageRecord& record) {
   return line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// json_line's inverse: each field, or its default where it is missing.
+std::optional<PageRecord> record_from_json(std::string_view line) {
+  const nlohmann::json json = nlohmann::json::parse(line, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) return std::nullopt;
+  try {
+    PageRecord record;
+    record.url = json.value("url", "");
+    record.final_url = json.value("final_url", "");
+    record.status = json.value("status", 0);
+    record.content_type = json.value("content_type", "");
+    record.depth = json.value("depth", 0);
+    record.parent = json.value("parent", "");
+    record.bytes = json.value("bytes", std::size_t{0});
+    record.time = std::chrono::duration_cast<Duration>(
+        std::chrono::duration<double, std::milli>(json.value("time_ms", 0.0)));
+    record.error = json.value("error", "");
+    record.links_found = json.value("links", std::size_t{0});
+    record.noindex = json.value("noindex", false);
+    record.canonical = json.value("canonical", "");
+    const std::string outcome = json.value("outcome", "");
+    std::size_t i = 0;
+    while (i < kOutcomeCount && to_string(static_cast<Outcome>(i)) != outcome) ++i;
+    if (record.url.empty() || i == kOutcomeCount) return std::nullopt;
+    record.outcome = static_cast<Outcome>(i);
+    return record;
+  } catch (const nlohmann::json::exception&) {  // a field of the wrong type
+    return std::nullopt;
+  }
+}
+
 void JsonLinesWriter::on_page(const PageRecord& record) {
   out_ << json_line(record) << '\n' << std::flush;
 }
@@ -119,20 +149,41 @@ void CrawlCollector::restore(const CollectedReports& collected) {
   if (keep_links_) edges_.insert(collected.links.begin(), collected.links.end());
 }
 
-void print_summary(std::FILE* out, const CrawlSummary& summary) {
-  const double seconds = std::chrono::duration<double>(summary.elapsed).count();
-  fmt::print(
-      out,
-      "{} URLs in {:.2f} s ({:.1f} pages/s), {} requests, {:.1f} MiB, at most {} in flight{}\n",
-      summary.urls, seconds, seconds > 0 ? summary.count(Outcome::fetched) / seconds : 0.0,
-      summary.requests, static_cast<double>(summary.bytes) / (1024.0 * 1024.0),
-      summary.max_in_flight, summary.interrupted ? " (interrupted)" : "");
+namespace {
+
+void print_outcomes(std::FILE* out, const CrawlSummary& summary) {
   for (std::size_t i = 0; i < kOutcomeCount; ++i) {
     if (summary.outcomes[i] == 0) continue;
     fmt::print(
         out, "  {:<18} {:>7}{}\n", to_string(static_cast<Outcome>(i)), summary.outcomes[i],
         static_cast<Outcome>(i) == Outcome::duplicate ? "  (links to URLs already seen)" : "");
   }
+}
+
+double pages_per_second(const CrawlSummary& summary) {
+  const double seconds = std::chrono::duration<double>(summary.elapsed).count();
+  return seconds > 0 ? static_cast<double>(summary.count(Outcome::fetched)) / seconds : 0.0;
+}
+
+double mebibytes(std::size_t bytes) { return static_cast<double>(bytes) / (1024.0 * 1024.0); }
+
+}  // namespace
+
+void print_summary(std::FILE* out, const CrawlSummary& summary) {
+  fmt::print(
+      out,
+      "{} URLs in {:.2f} s ({:.1f} pages/s), {} requests, {:.1f} MiB, at most {} in flight{}\n",
+      summary.urls, std::chrono::duration<double>(summary.elapsed).count(),
+      pages_per_second(summary), summary.requests, mebibytes(summary.bytes),
+      summary.max_in_flight, summary.interrupted ? " (interrupted)" : "");
+  print_outcomes(out, summary);
+}
+
+void print_shared_summary(std::FILE* out, const CrawlSummary& summary) {
+  fmt::print(out, "the whole shared crawl: {} URLs in {:.2f} s ({:.1f} pages/s), {:.1f} MiB\n",
+             summary.urls, std::chrono::duration<double>(summary.elapsed).count(),
+             pages_per_second(summary), mebibytes(summary.bytes));
+  print_outcomes(out, summary);
 }
 
 }  // namespace corolab::crawler

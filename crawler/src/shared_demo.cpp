@@ -4,8 +4,16 @@
 // a free loopback port, then runs itself N times as workers (--redis
 // --crawl-id): each takes URLs from the one frontier in Redis and writes
 // its own records. It shows how many records each has, and once they have
-// all exited, the merged result. What the workers do is what any
-// `corolab-crawl --redis` does; nothing here is special to the demo.
+// all exited, the whole crawl's records, link graph, sitemap and summary,
+// read back from Redis by one more run of itself (--collect). What the
+// workers do is what any `corolab-crawl --redis` does; nothing here is
+// special to the demo.
+//
+// Ctrl-C: a terminal sends it to its foreground process group. Were the
+// workers and redis-server in ours, Redis would stop while the workers give
+// their URLs back, and they would wait for it to return. So each child gets
+// a process group of its own; the demo passes Ctrl-C on to the workers,
+// waits for them, then stops Redis.
 
 #include <fcntl.h>
 #include <fmt/core.h>
@@ -23,6 +31,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -31,6 +40,7 @@
 #include "corolab/event_loop.hpp"
 #include "corolab/redis/client.hpp"
 #include "corolab/redis/errors.hpp"
+#include "corolab/signals.hpp"
 #include "corolab/sleep.hpp"
 #include "corolab/task_group.hpp"
 #include "demo.hpp"
@@ -43,7 +53,8 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Starts `args` (looked up on PATH) with its output going to `log`.
+// Starts `args` (looked up on PATH) with its output going to `log`, in a
+// process group of its own (the terminal's Ctrl-C is not sent to it).
 // Returns -1 with errno set if it could not be started (ENOENT: missing).
 pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
   std::vector<char*> argv;
@@ -54,8 +65,13 @@ pid_t spawn(const std::vector<std::string>& args, const std::string& log) {
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, log.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, STDOUT_FILENO, STDERR_FILENO);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setpgroup(&attributes, 0);  // 0: a new group, numbered by its pid
   pid_t pid = -1;
-  const int error = ::posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  const int error = ::posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), environ);
+  posix_spawnattr_destroy(&attributes);
   posix_spawn_file_actions_destroy(&actions);
   if (error != 0) {
     errno = error;
@@ -78,6 +94,11 @@ int free_loopback_port() {
   if (fd >= 0) ::close(fd);
   if (!bound) throw std::runtime_error("no free port on loopback for redis-server");
   return ntohs(address.sin_port);
+}
+
+std::string read_file(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 std::size_t count_lines(const std::filesystem::path& path) {
@@ -105,6 +126,18 @@ struct Worker {
   std::filesystem::path records;
   int exit_code = -1;  // -1: running
 };
+
+// Ctrl-C (or SIGTERM) here: each worker still running is told, once, and
+// stops as a worker does (it gives its URLs back and exits 130).
+Task<void> pass_on_signals(const std::vector<Worker>* workers, bool* interrupted) {
+  const std::vector<int> signals{SIGINT, SIGTERM};
+  co_await wait_for_signal(signals);
+  *interrupted = true;
+  fmt::print("\nstopping: the workers give their URLs back\n");
+  for (const Worker& worker : *workers) {
+    if (worker.exit_code < 0) ::kill(worker.pid, SIGINT);
+  }
+}
 
 // Waits until Redis answers (10 s at most, or until it exits).
 Task<bool> redis_answers(std::string url, pid_t server) {
@@ -194,7 +227,6 @@ Task<int> run_shared_demo(DemoOptions options) {
                                   worker.records.string(),
                                   "--journal",
                                   (dir / (name + ".journal")).string()};
-    if (i == 1) args.insert(args.end(), {"--merged-output", merged});
     worker.pid = spawn(args, (dir / (name + ".log")).string());
     if (worker.pid < 0) {
       const std::string why = std::strerror(errno);
@@ -205,6 +237,9 @@ Task<int> run_shared_demo(DemoOptions options) {
     workers.push_back(worker);
   }
 
+  bool interrupted = false;
+  TaskGroup signals;
+  signals.spawn(pass_on_signals(&workers, &interrupted), "signals");
   const bool on_terminal = ::isatty(STDOUT_FILENO) == 1;
   for (std::size_t running = workers.size(); running > 0;) {
     co_await sleep_for(100ms);
@@ -219,8 +254,22 @@ Task<int> run_shared_demo(DemoOptions options) {
   show_progress(workers, on_terminal);  // the last count, in place or once
   if (on_terminal) fmt::print("\n");
 
+  signals.cancel();
+  co_await signals.join();
   site.stop();
   co_await server.join();
+
+  // The whole crawl, as Redis has it: one more run of this program.
+  const std::string graph = (dir / "site.dot").string();
+  const std::string sitemap = (dir / "sitemap.xml").string();
+  const std::string collected = (dir / "collect.log").string();
+  if (!interrupted) {
+    const pid_t collector = spawn({options.self, "--redis", redis_url + "/0", "--crawl-id", "demo",
+                                   "--collect", "--merged-output", merged, "--graph", graph,
+                                   "--sitemap", sitemap},
+                                  collected);
+    while (collector >= 0 && exit_code_if_done(collector) < 0) co_await sleep_for(50ms);
+  }
   stop(redis_pid);  // by its pid: ours, not the machine's Redis
 
   // Exit 1 from a worker means broken links (the faults section has some).
@@ -236,7 +285,14 @@ Task<int> run_shared_demo(DemoOptions options) {
   }
   fmt::print("{:<10} {:>6}  in {:.2f} s ({:.0f} URLs/s)\n", "total", total, seconds,
              seconds > 0 ? static_cast<double>(total) / seconds : 0.0);
+  if (interrupted) {
+    fmt::print("interrupted: the crawl in Redis is left unfinished (and Redis stopped)\n");
+    co_return 130;
+  }
   fmt::print("merged     {:>6}  {} (each URL once, from Redis)\n", count_lines(merged), merged);
+  fmt::print("\nthe whole crawl (corolab-crawl --collect, from Redis; log: {}):\n{}", collected,
+             read_file(collected));
+  fmt::print("link graph (DOT)   {}\nsitemap            {}\n", graph, sitemap);
   if (!all_finished) {
     fmt::print(stderr, "corolab-crawl: a worker failed; its log is in {}\n", dir.string());
     co_return 1;

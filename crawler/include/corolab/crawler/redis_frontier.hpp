@@ -39,6 +39,11 @@
 // Termination: a counter of URLs queued or leased (`pending`), changed only
 // by the scripts. Zero means nobody can discover anything any more.
 //
+// The whole crawl's reports: the records list, and each fetched page's links
+// (keep_link), committed with its URL like its record, as 8-byte hashes
+// (8 bytes a link, not two URLs): the records name
+// every URL a link leads to, so the hashes are enough to draw the graph.
+//
 // Redis going away: a script whose connection broke, or that got no answer
 // in time, is run again once Redis is back (options.backoff). Each script
 // is safe to run twice: a take whose answer was lost leaves an entry
@@ -119,10 +124,23 @@ class RedisFrontier final : public Frontier {
 
   // take() found nothing queued or leased anywhere: the crawl is over.
   bool over() const noexcept { return over_ && !stopped_; }
+  // A link found on `from`, a page held here: committed with it.
+  void keep_link(const std::string& from, const std::string& to);
+
   // Every record of the crawl, a JSON line each, in the order they were
-  // committed, read `chunk` at a time: once over() and close() are done,
-  // the whole crawl's (close() is where the last ones, nofollow URLs, join).
+  // committed, read `chunk` at a time: once closed(), the whole crawl's
+  // (close() is where the last ones, nofollow URLs, join).
   Task<std::vector<std::string>> all_records(std::size_t chunk = 10'000);
+  // Every link between two pages, as hash_url of each end.
+  using LinkHashes = std::pair<std::uint64_t, std::uint64_t>;
+  Task<std::vector<LinkHashes>> all_links(std::size_t chunk = 10'000);
+  // Whether the crawl is over and all its records are in (a worker that
+  // saw it end has run close()). Asks Redis.
+  Task<bool> closed();
+  // URLs queued or leased in the whole crawl, now. Asks Redis.
+  Task<std::size_t> pending_now();
+  // Time since the crawl's first worker joined, on Redis's clock.
+  Task<Duration> age();
 
   // Script runs so far: round trips to Redis, for statistics.
   std::size_t round_trips() const noexcept { return round_trips_; }
@@ -138,6 +156,7 @@ class RedisFrontier final : public Frontier {
   Task<redis::Reply> run_script(std::vector<std::string> args);
   Task<Settled> give_up(QueuedUrl item, long long takers);
   Settled with_held_over(Settled settled);
+  Task<std::vector<std::string>> read_list(std::string name, std::size_t chunk);
 
   redis::Client client_;
   RedisFrontierOptions options_;
@@ -147,6 +166,7 @@ class RedisFrontier final : public Frontier {
   std::vector<Found> found_;                             // not committed yet
   std::unordered_map<std::string, std::string> leases_;  // URL held -> its stream entry
   std::unordered_set<std::string> given_back_;           // URLs held, to requeue
+  std::unordered_map<std::string, std::string> links_;   // URL held -> its links' hashes
   Settled held_over_;                                    // given up in take(), to report
   std::size_t pending_ = 0;                              // the crawl's, when last asked
   std::size_t round_trips_ = 0;

@@ -6,9 +6,11 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -19,6 +21,8 @@ namespace corolab::crawler {
 
 // A record as one JSON object, on one line (no newline at its end).
 std::string json_line(const PageRecord& record);
+// And back: nullopt for a line that is not such a record.
+std::optional<PageRecord> record_from_json(std::string_view line);
 
 // One JSON object per line (JSON Lines), flushed line by line.
 class JsonLinesWriter final : public CrawlSink {
@@ -115,5 +119,9 @@ class FanOut final : public CrawlSink {
 
 // The summary printed at the end: pages, outcomes by kind, bytes, rate.
 void print_summary(std::FILE* out, const CrawlSummary& summary);
+// A shared crawl's, from its records: the time is since the crawl began;
+// requests and concurrency, which each worker counts for itself, are left
+// out, and so are duplicates.
+void print_shared_summary(std::FILE* out, const CrawlSummary& summary);
 
 }  // namespace corolab::crawler
