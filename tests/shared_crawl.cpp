@@ -139,9 +139,14 @@ std::vector<std::string> without_reasons(const std::vector<std::string>& lines) 
 // `corolab-crawl --collect`: once the crawl is over, its records in
 // merged.jsonl and its reports in collected.*. Returns its pid.
 pid_t start_collector(const RedisServer& redis, const TemporaryFolder& folder) {
-  std::vector<std::string> collect{COROLAB_CRAWL_PATH, "--redis",    redis.url() + "/0",
-                                   "--crawl-id",       "demo",       "--collect",
-                                   "--merged-output",  (folder.path / "merged.jsonl").string()};
+  std::vector<std::string> collect{COROLAB_CRAWL_PATH,
+                                   "--redis",
+                                   redis.url() + "/0",
+                                   "--crawl-id",
+                                   "demo",
+                                   "--collect",
+                                   "--merged-output",
+                                   (folder.path / "merged.jsonl").string()};
   const std::vector<std::string> reports = report_arguments(folder, "collected");
   collect.insert(collect.end(), reports.begin(), reports.end());
   return spawn_logged(collect, folder.path / "collect.log");
@@ -209,7 +214,8 @@ TEST_CASE("a shared crawl's link graph, sitemap and broken links are the single 
   TemporaryFolder folder("shared-crawl-reports");
   single_process_crawl(served, folder, report_arguments(folder, "single"));
 
-  SharedCrawl crawl = start_workers(served, redis, folder, 3, {}, report_arguments(folder, "worker"));
+  SharedCrawl crawl =
+      start_workers(served, redis, folder, 3, {}, report_arguments(folder, "worker"));
   const pid_t collector = start_collector(redis, folder);  // started now, it waits for the end
   for (pid_t worker : crawl.workers) exit_code(worker);
   CHECK(exit_code(collector) == 1);  // the faults section's broken links

@@ -100,7 +100,8 @@ std::vector<std::string> processes_naming(const std::string& text) {
   std::vector<std::string> found;
   for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
     std::ifstream in(entry.path() / "cmdline");
-    std::string command_line((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::string command_line((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
     if (command_line.find(text) != std::string::npos) found.push_back(command_line);
   }
   return found;

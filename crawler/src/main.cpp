@@ -66,7 +66,7 @@ struct Settings {
 };
 
 void define_options(CLI::App& app, Settings& s) {
-  app.add_option("urls", s.crawl.seeds, "Where to start (http or https URLs)");
+  CLI::Option* urls = app.add_option("urls", s.crawl.seeds, "Where to start (http or https URLs)");
   app.add_option("-c,--concurrency", s.crawl.concurrency, "Requests in flight at most")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
@@ -176,7 +176,8 @@ void define_options(CLI::App& app, Settings& s) {
                "With --redis: crawl nothing; wait until the shared crawl is over, then write "
                "its --merged-output, --graph, --sitemap and --broken-links and print its "
                "summary (from any machine, after workers that wrote none)")
-      ->needs(redis);
+      ->needs(redis)
+      ->excludes(urls);
   app.add_flag("-q,--quiet", s.quiet, "No progress line and no summary");
   app.add_flag("--demo", s.demo,
                "Crawl the embedded demo site twice (sequential, then concurrent) and compare");
@@ -387,7 +388,8 @@ Task<int> report_whole_crawl(Settings settings, crawler::RedisFrontier* shared) 
   const std::size_t broken = results.reports.broken_link_count();
   if (!settings.quiet) {
     crawler::print_shared_summary(stderr, results.summary);
-    if (broken > 0) fmt::print(stderr, "{} in the whole crawl\n", corolab::text::count_of(broken, "broken link"));
+    if (broken > 0)
+      fmt::print(stderr, "{} in the whole crawl\n", corolab::text::count_of(broken, "broken link"));
   }
   co_return broken > 0 ? 1 : 0;
 }

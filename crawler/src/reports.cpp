@@ -174,8 +174,8 @@ void print_summary(std::FILE* out, const CrawlSummary& summary) {
       out,
       "{} URLs in {:.2f} s ({:.1f} pages/s), {} requests, {:.1f} MiB, at most {} in flight{}\n",
       summary.urls, std::chrono::duration<double>(summary.elapsed).count(),
-      pages_per_second(summary), summary.requests, mebibytes(summary.bytes),
-      summary.max_in_flight, summary.interrupted ? " (interrupted)" : "");
+      pages_per_second(summary), summary.requests, mebibytes(summary.bytes), summary.max_in_flight,
+      summary.interrupted ? " (interrupted)" : "");
   print_outcomes(out, summary);
 }
 

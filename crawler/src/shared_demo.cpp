@@ -264,10 +264,10 @@ Task<int> run_shared_demo(DemoOptions options) {
   const std::string sitemap = (dir / "sitemap.xml").string();
   const std::string collected = (dir / "collect.log").string();
   if (!interrupted) {
-    const pid_t collector = spawn({options.self, "--redis", redis_url + "/0", "--crawl-id", "demo",
-                                   "--collect", "--merged-output", merged, "--graph", graph,
-                                   "--sitemap", sitemap},
-                                  collected);
+    const pid_t collector =
+        spawn({options.self, "--redis", redis_url + "/0", "--crawl-id", "demo", "--collect",
+               "--merged-output", merged, "--graph", graph, "--sitemap", sitemap},
+              collected);
     while (collector >= 0 && exit_code_if_done(collector) < 0) co_await sleep_for(50ms);
   }
   stop(redis_pid);  // by its pid: ours, not the machine's Redis

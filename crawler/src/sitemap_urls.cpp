@@ -12,7 +12,6 @@ namespace {
 // Enough for any real site; a bound on a site whose indexes point in circles.
 constexpr std::size_t kMaxSitemaps = 10;
 
-
 }  // namespace
 
 Task<SitemapUrls> fetch_sitemap_urls(http::Client* client, http::RequestOptions request,

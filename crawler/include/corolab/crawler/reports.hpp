@@ -119,7 +119,7 @@ class FanOut final : public CrawlSink {
 
 // The summary printed at the end: pages, outcomes by kind, bytes, rate.
 void print_summary(std::FILE* out, const CrawlSummary& summary);
-// A shared crawl's, from its records: the time is since the crawl began;
+// A shared crawl's, from its records: the time is since its first process joined;
 // requests and concurrency, which each worker counts for itself, are left
 // out, and so are duplicates.
 void print_shared_summary(std::FILE* out, const CrawlSummary& summary);
