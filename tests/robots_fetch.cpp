@@ -35,10 +35,15 @@ UrlParts parts_of(const std::string& url) {
   return *parts;
 }
 
-// A Politeness, and the client and jitter it needs.
+// A Politeness, and the client and jitter it needs; with `shared`, one
+// worker's of a shared crawl.
 struct Polite {
-  explicit Polite(corolab::Duration max_age = 24h)
-      : politeness(client, {.user_agent = kAgent, .timeout = 5s, .robots_max_age = max_age},
+  explicit Polite(corolab::Duration max_age = 24h, corolab::crawler::SharedRobots* shared = nullptr)
+      : politeness(client,
+                   {.user_agent = kAgent,
+                    .timeout = 5s,
+                    .robots_max_age = max_age,
+                    .shared_robots = shared},
                    exact) {}
   corolab::http::Client client;
   Jitter exact{0.0, 1};
@@ -233,10 +238,8 @@ TEST_CASE("shared robots.txt: the first fetch is shared only when share_robots i
   ScriptedServer server;
   server.script("/robots.txt", {Reply::ok("User-agent: *\nDisallow: /a\n")});
   ScriptedSharedRobots others;
-  corolab::http::Client client;
-  Jitter exact{0.0, 1};
-  Politeness politeness(client, {.user_agent = kAgent, .timeout = 5s, .shared_robots = &others},
-                        exact);
+  Polite polite(24h, &others);
+  Politeness& politeness = polite.politeness;
   const RobotsLookup lookup = rules_of(&server, &politeness);
   CHECK(lookup.fetched_now);
   CHECK_FALSE(lookup.rules->allows("/a"));
@@ -253,10 +256,8 @@ TEST_CASE("shared robots.txt: another worker's answer is used, not fetched, nor 
   ScriptedServer server;
   ScriptedSharedRobots others;
   others.stored = "rules\nUser-agent: *\nDisallow: /b\nSitemap: /sitemap.xml\n";
-  corolab::http::Client client;
-  Jitter exact{0.0, 1};
-  Politeness politeness(client, {.user_agent = kAgent, .timeout = 5s, .shared_robots = &others},
-                        exact);
+  Polite polite(24h, &others);
+  Politeness& politeness = polite.politeness;
   const RobotsLookup lookup = rules_of(&server, &politeness);
   CHECK_FALSE(lookup.fetched_now);
   CHECK_FALSE(lookup.rules->allows("/b"));
