@@ -1,11 +1,12 @@
-// Lesson 17 stage: two workers share one queue in Redis, and one of them dies.
+// Lesson 17 stage: three workers share one queue in Redis, and one of them dies.
 //
 // A private redis-server on loopback (the tests' RedisServer), eight items,
-// a lease of 300 ms. Worker "steady" takes and acknowledges items, 40 ms
-// each. Worker "doomed" takes one item and stops, as if killed with
-// kill -9: it never acknowledges it. Nothing is lost: while "doomed" holds
-// its item, "steady" finds nothing to take but sees pending > 0, so it
-// waits; once the item has been idle for 300 ms, "steady" reclaims it.
+// a lease of 300 ms. Worker "doomed" takes the first item and stops, as if
+// killed with kill -9: it never acknowledges it. Then "steady-1" and
+// "steady-2" run side by side, each taking and acknowledging items, 40 ms
+// each; each item goes to one of them. Nothing is lost: once the queue is
+// empty they find nothing to take but see pending > 0, so they wait; once
+// doomed's item has been idle for 300 ms, one of them reclaims it.
 // The work is over when pending (queued + leased) is 0, and every item has
 // exactly one record.
 #include <fmt/format.h>
@@ -36,9 +37,9 @@ long long ms_since(corolab::TimePoint start) {
       .count();
 }
 
-Task<void> steady(Url url, corolab::TimePoint start) {
+Task<void> steady(Url url, std::string name, corolab::TimePoint start) {
   Client client = co_await Client::connect(url);
-  LeaseQueue queue(std::move(client), "stage", "steady", kLease);
+  LeaseQueue queue(std::move(client), "stage", name, kLease);
   co_await queue.open();
   bool said_waiting = false;
   while (true) {
@@ -47,8 +48,8 @@ Task<void> steady(Url url, corolab::TimePoint start) {
       const long long pending = co_await queue.pending();
       if (pending == 0) break;  // nothing queued or leased anywhere: over
       if (!said_waiting) {
-        fmt::print("{:5} ms  steady: nothing to take, {} pending (leased elsewhere): waiting\n",
-                   ms_since(start), pending);
+        fmt::print("{:5} ms  {}: nothing to take, {} pending (leased elsewhere): waiting\n",
+                   ms_since(start), name, pending);
         said_waiting = true;
       }
       co_await corolab::sleep_for(20ms);
@@ -56,11 +57,11 @@ Task<void> steady(Url url, corolab::TimePoint start) {
     }
     said_waiting = false;
     co_await corolab::sleep_for(40ms);  // the work
-    const bool done = co_await queue.ack(*lease, lease->item + " by steady");
-    fmt::print("{:5} ms  steady: {}{} {}\n", ms_since(start), lease->item,
+    const bool done = co_await queue.ack(*lease, lease->item + " by " + name);
+    fmt::print("{:5} ms  {}: {}{} {}\n", ms_since(start), name, lease->item,
                lease->reclaimed ? " (reclaimed)" : "", done ? "done" : "lost its lease");
   }
-  fmt::print("{:5} ms  steady: pending is 0, the work is over\n", ms_since(start));
+  fmt::print("{:5} ms  {}: pending is 0, the work is over\n", ms_since(start), name);
 }
 
 Task<void> doomed(Url url, corolab::TimePoint start) {
@@ -83,7 +84,10 @@ Task<void> stage(Url url) {
              std::chrono::duration_cast<std::chrono::milliseconds>(producer.lease()).count());
 
   co_await doomed(url, start);  // takes item-1 first, then is gone
-  co_await steady(url, start);
+  corolab::TaskGroup workers;
+  workers.spawn(steady(url, "steady-1", start), "steady-1");
+  workers.spawn(steady(url, "steady-2", start), "steady-2");
+  co_await workers.join();
 
   std::vector<std::string> records = co_await producer.records();
   fmt::print("\n{} records, each item once:\n", records.size());
