@@ -207,6 +207,20 @@ TEST_CASE("COROLAB_TRACE turns tracing on for every new loop") {
   CHECK(rows_of(read_json(file.path)).tid_of.size() == 3);
 }
 
+namespace {
+
+std::vector<std::string> row_labels(const std::string& svg) {
+  std::vector<std::string> labels;
+  for (auto at = svg.find(R"(class="label">)"); at != std::string::npos;
+       at = svg.find(R"(class="label">)", at + 1)) {
+    const auto begin = at + std::string_view(R"(class="label">)").size();
+    labels.push_back(svg.substr(begin, svg.find('<', begin) - begin));
+  }
+  return labels;
+}
+
+}  // namespace
+
 TEST_CASE("the SVG of a trace has one labelled row per task") {
   TempFile file("svg");
   run_three_tasks(traced(file));
@@ -215,14 +229,18 @@ TEST_CASE("the SVG of a trace has one labelled row per task") {
   const std::string svg = corolab::trace_svg::render(read_json(file.path), options);
   CHECK(svg.starts_with("<svg"));
   CHECK(svg.find(">three tasks</text>") != std::string::npos);
-  std::vector<std::string> labels;
-  for (auto at = svg.find(R"(class="label">)"); at != std::string::npos;
-       at = svg.find(R"(class="label">)", at + 1)) {
-    const auto begin = at + std::string_view(R"(class="label">)").size();
-    labels.push_back(svg.substr(begin, svg.find('<', begin) - begin));
-  }
-  CHECK(labels == std::vector<std::string>{"alpha", "beta", "gamma"});
+  CHECK(row_labels(svg) == std::vector<std::string>{"alpha", "beta", "gamma"});
   CHECK_THROWS_AS(corolab::trace_svg::render(json::object()), std::invalid_argument);
+}
+
+TEST_CASE("the SVG of a trace leaves out the rows it is told to hide, and says so") {
+  TempFile file("svg-hide");
+  run_three_tasks(traced(file));
+  corolab::trace_svg::Options options;
+  options.hide = {"be", "zeta"};
+  const std::string svg = corolab::trace_svg::render(read_json(file.path), options);
+  CHECK(row_labels(svg) == std::vector<std::string>{"alpha", "gamma"});
+  CHECK(svg.find("and 1 row of tasks named be, zeta..., not shown (--hide)") != std::string::npos);
 }
 
 TEST_CASE("a second loop traced to the same file writes a numbered file of its own") {

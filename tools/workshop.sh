@@ -431,9 +431,12 @@ cmd_stage() {
 
 # ./corolab trace NN [--reference] [args...]: run the stage program with
 # COROLAB_TRACE set and draw its trace as an SVG timeline (lesson 06), both
-# kept under the build folder, not in the repository.
+# kept under the build folder, not in the repository. A lesson's trace.args
+# holds options for corolab-trace-svg (lesson 17 hides the Redis client's
+# timeout racers, a row per command, which would crowd out its workers).
 cmd_trace() {
   local lesson number json svg
+  local -a draw_options=()
   lesson=$(lesson_name "${1:-}")
   number=$(lesson_number "$lesson")
   (($# == 0)) || shift
@@ -449,6 +452,8 @@ cmd_trace() {
     echo "corolab: lesson $number's stage recorded no trace (it runs no event loop)" >&2
     return 1
   fi
-  run "$WORKSHOP_BUILD/tools/corolab-trace-svg" "$json" "$svg" --title "lesson $lesson"
+  [[ -f lessons/$lesson/trace.args ]] && read -r -a draw_options <"lessons/$lesson/trace.args"
+  run "$WORKSHOP_BUILD/tools/corolab-trace-svg" "$json" "$svg" --title "lesson $lesson" \
+    "${draw_options[@]}"
   echo "the trace: $svg (open it in a browser; the events: $json)"
 }

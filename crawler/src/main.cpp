@@ -70,7 +70,9 @@ void define_options(CLI::App& app, Settings& s) {
   app.add_option("-c,--concurrency", s.crawl.concurrency, "Requests in flight at most")
       ->capture_default_str()
       ->check(CLI::Range(1, 10000));
-  app.add_option("--per-host", s.crawl.per_host, "Requests in flight per host at most")
+  app.add_option("--per-host", s.crawl.per_host,
+                 "Requests in flight per host at most (with --redis: per worker; --delay "
+                 "spaces a host's requests across all workers)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1000));
   app.add_option("--delay", s.delay_seconds,

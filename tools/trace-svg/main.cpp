@@ -1,4 +1,5 @@
 // corolab-trace-svg trace.json out.svg [--width PIXELS] [--rows N] [--title TEXT]
+//                   [--hide NAME_PREFIX]...
 #include <fmt/core.h>
 
 #include <cstdlib>
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
       options.max_rows = static_cast<std::size_t>(std::atoi(argv[++i]));
     } else if (arg == "--title" && i + 1 < argc) {
       options.title = argv[++i];
+    } else if (arg == "--hide" && i + 1 < argc) {
+      options.hide.emplace_back(argv[++i]);
     } else if (path_count < 2 && !arg.starts_with("--")) {
       paths[path_count++] = arg;
     } else {
@@ -30,7 +33,7 @@ int main(int argc, char** argv) {
   if (path_count != 2 || options.width < 400) {
     fmt::print(stderr,
                "usage: corolab-trace-svg trace.json out.svg [--width PIXELS>=400] [--rows N] "
-               "[--title TEXT]\n");
+               "[--title TEXT] [--hide NAME_PREFIX]...\n");
     return 2;
   }
   try {

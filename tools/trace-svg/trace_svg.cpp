@@ -274,10 +274,18 @@ void draw_legend(std::string& svg, double y) {
 std::string render(const nlohmann::json& document, const Options& options) {
   const Trace trace = read(document);
 
-  // Rows with something to draw, in the order the tracer made them.
+  // Rows with something to draw, in the order the tracer made them, but
+  // those the options hide.
   std::vector<std::pair<int, const Row*>> rows;
+  std::size_t left_out = 0;
   for (const auto& [tid, row] : trace.rows) {
-    if (!row.runs.empty() || !row.waits.empty()) rows.emplace_back(tid, &row);
+    if (row.runs.empty() && row.waits.empty()) continue;
+    const auto hidden_by = [&](const std::string& prefix) { return row.name.starts_with(prefix); };
+    if (std::any_of(options.hide.begin(), options.hide.end(), hidden_by)) {
+      ++left_out;
+      continue;
+    }
+    rows.emplace_back(tid, &row);
   }
   // Too many rows: keep the busiest (most runs), drop short-lived ones.
   const std::size_t hidden = rows.size() > options.max_rows ? rows.size() - options.max_rows : 0;
@@ -292,7 +300,8 @@ std::string render(const nlohmann::json& document, const Options& options) {
 
   const Canvas canvas(trace, options);
   const double rows_bottom = top + row_height * static_cast<double>(rows.size());
-  const double height = rows_bottom + (hidden > 0 ? 28 : 8) + legend_height;
+  const double notes = (hidden > 0 ? 20 : 0) + (left_out > 0 ? 20 : 0);
+  const double height = rows_bottom + notes + 8 + legend_height;
 
   std::string svg = fmt::format(
       R"(<svg xmlns="http://www.w3.org/2000/svg" width="{0}" height="{1:.0f}" )"
@@ -331,11 +340,21 @@ std::string render(const nlohmann::json& document, const Options& options) {
         "\n",
         canvas.x(arrow.from), from->second, canvas.x(arrow.to), y_end, spawn_color);
   }
+  double note_y = rows_bottom + 20;
   if (hidden > 0) {
     svg += fmt::format(R"(<text x="20" y="{:.0f}" class="note">)"
                        "and {} rows with fewer runs, not shown (--rows to show more)</text>"
                        "\n",
-                       rows_bottom + 20, hidden);
+                       note_y, hidden);
+    note_y += 20;
+  }
+  if (left_out > 0) {
+    std::string prefixes;
+    for (const std::string& prefix : options.hide)
+      prefixes += (prefixes.empty() ? "" : ", ") + prefix;
+    svg += fmt::format(R"(<text x="20" y="{:.0f}" class="note">)"
+                       "and {} of tasks named {}..., not shown (--hide)</text>\n",
+                       note_y, text::count_of(left_out, "row"), text::escape_markup(prefixes));
   }
   draw_legend(svg, height - legend_height + 30);
   svg += "</svg>\n";

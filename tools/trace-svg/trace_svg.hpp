@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace corolab::trace_svg {
 
@@ -13,6 +14,9 @@ struct Options {
   int width = 1200;           // pixels; the height follows from the rows
   std::size_t max_rows = 40;  // beyond this, the rows with the fewest runs are left out
   std::string title = "corolab trace";
+  // Rows whose task name starts with one of these are left out (a note
+  // says how many): the helpers of a library that would crowd the picture.
+  std::vector<std::string> hide;
 };
 
 // The SVG document. Throws std::invalid_argument if `trace` has no
