@@ -259,13 +259,18 @@ show_log_tail() {
 }
 
 # The report of a check that failed: first what is still to write (the
-# starters' "lesson NN: write ..." errors), then the first failing test's
-# Catch2 report (at most 40 lines), then the count (the progress lines above
-# it have marked each failing test already).
+# starters' "lesson NN: write ..." errors, and those still in the attendee's
+# files: a test stops at the first it meets, so the logs alone would name
+# only that one), then the first failing test's Catch2 report (at most 40
+# lines), then the count (the progress lines above it have marked each
+# failing test already).
 report_failures() {
-  local logdir=$1 number=$2 first total failed
+  local logdir=$1 number=$2 workspace=${3:-} first total failed
   local todo
-  todo=$(cat "$logdir"/*.log | grep -o -E "lesson $number: (write|start) [^\"]*" | sort -u || true)
+  todo=$({
+    cat "$logdir"/*.log
+    [[ -z $workspace ]] || cat "$workspace"/* 2>/dev/null
+  } | grep -o -E "lesson $number: (write|start) [^\"]*" | sort -u || true)
   if [[ -n $todo ]]; then
     echo
     echo "Still to write:"
@@ -338,7 +343,7 @@ cmd_check() {
     return 0
   fi
   ((status == 130)) && return 130
-  grep -q '^timeout' "$logdir/results" || report_failures "$logdir" "$number"
+  grep -q '^timeout' "$logdir/results" || report_failures "$logdir" "$number" "workspace/$lesson"
   echo "  Stuck? ./corolab hint $number"
   return 1
 }

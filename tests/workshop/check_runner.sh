@@ -102,6 +102,14 @@ expect_in "$first_lines" "  - write the_mechanism" "the function to write is nam
 expect_in "$report" "✘ lesson 99: 1 of 3 tests fail" "the count"
 expect_in "$output" "[2/3] a starter's function, not written yet ✘" "the failing test by name"
 (($(wc -l <<<"$report") <= 40)) || fail "the report is $(wc -l <<<"$report") lines, more than 40"
+mkdir -p "$scratch/workspace-99"
+printf '%s\n' 'void the_other_step() {' \
+  '  throw std::logic_error("lesson 99: write the_other_step");' '}' \
+  >"$scratch/workspace-99/steps.cpp"
+report=$(report_failures "$scratch/fail" 99 "$scratch/workspace-99")
+expect_in "$report" "  - write the_mechanism" "what a test met is listed"
+expect_in "$report" "  - write the_other_step" \
+  "a starter still in the attendee's files is listed too"
 
 echo "--- check without a number takes the lesson started last"
 rm -f "$PROGRESS_FILE"
