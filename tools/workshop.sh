@@ -269,8 +269,9 @@ report_failures() {
   local todo
   todo=$({
     cat "$logdir"/*.log
-    [[ -z $workspace ]] || cat "$workspace"/* 2>/dev/null
-  } | grep -o -E "lesson $number: (write|start) [^\"]*" | sort -u || true)
+    # (code only: a comment may quote the message)
+    [[ -z $workspace ]] || grep -r -h "lesson $number: " "$workspace" | grep -v -E '^ *//'
+  } | grep -o -E "lesson $number: (write|start) [^\"'\\]*" | sort -u || true)
   if [[ -n $todo ]]; then
     echo
     echo "Still to write:"
