@@ -56,6 +56,8 @@ Task<Run> crawl_once(std::string base_url, int concurrency, std::string label, C
   co_return Run{summary, seconds};
 }
 
+}  // namespace
+
 // The DOT file names its layout (osage: folders as boxes, see
 // link_graph.hpp), so plain `dot` draws it, in well under a second.
 void render_svg_if_possible(const std::string& dot, const std::string& svg) {
@@ -67,8 +69,6 @@ void render_svg_if_possible(const std::string& dot, const std::string& svg) {
   if (std::system(command.c_str()) == 0)
     fmt::print("  link graph picture  {} (open it in a browser: hover a page for its URL)\n", svg);
 }
-
-}  // namespace
 
 demo_site::SiteOptions demo_site_options(const DemoOptions& options) {
   demo_site::SiteOptions site_options;

@@ -24,6 +24,10 @@ struct DemoOptions {
 // The demo site both demos serve: its size, latency and faults.
 demo_site::SiteOptions demo_site_options(const DemoOptions& options);
 
+// The link graph `dot` drawn as `svg`, if graphviz is installed (else a
+// line saying so).
+void render_svg_if_possible(const std::string& dot, const std::string& svg);
+
 // Returns the process exit code.
 Task<int> run_demo(DemoOptions options);
 

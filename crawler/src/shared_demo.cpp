@@ -292,7 +292,10 @@ Task<int> run_shared_demo(DemoOptions options) {
   fmt::print("merged     {:>6}  {} (each URL once, from Redis)\n", count_lines(merged), merged);
   fmt::print("\nthe whole crawl (corolab-crawl --collect, from Redis; log: {}):\n{}", collected,
              read_file(collected));
-  fmt::print("link graph (DOT)   {}\nsitemap            {}\n", graph, sitemap);
+  fmt::print(
+      "\nfiles:\n  all the records     {}\n  link graph (DOT)    {}\n  sitemap             {}\n",
+      merged, graph, sitemap);
+  render_svg_if_possible(graph, (dir / "site.svg").string());
   if (!all_finished) {
     fmt::print(stderr, "corolab-crawl: a worker failed; its log is in {}\n", dir.string());
     co_return 1;
