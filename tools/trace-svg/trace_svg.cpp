@@ -269,6 +269,12 @@ void draw_legend(std::string& svg, double y) {
       x, y - 4, x + 22, y - 4, spawn_color, x + 28, y);
 }
 
+// Whether a row named `name` is left out: its name starts with one of `prefixes`.
+bool is_hidden(const std::string& name, const std::vector<std::string>& prefixes) {
+  return std::any_of(prefixes.begin(), prefixes.end(),
+                     [&](const std::string& prefix) { return name.starts_with(prefix); });
+}
+
 }  // namespace
 
 std::string render(const nlohmann::json& document, const Options& options) {
@@ -280,8 +286,7 @@ std::string render(const nlohmann::json& document, const Options& options) {
   std::size_t left_out = 0;
   for (const auto& [tid, row] : trace.rows) {
     if (row.runs.empty() && row.waits.empty()) continue;
-    const auto hidden_by = [&](const std::string& prefix) { return row.name.starts_with(prefix); };
-    if (std::any_of(options.hide.begin(), options.hide.end(), hidden_by)) {
+    if (is_hidden(row.name, options.hide)) {
       ++left_out;
       continue;
     }
