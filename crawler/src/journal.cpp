@@ -27,10 +27,8 @@ Json reports_to_json(const CollectedReports& reports) {
   return {{"urls", urls}, {"links", reports.links}, {"links_kept", reports.links_kept}};
 }
 
-Outcome outcome_named(const std::string& name) {
-  for (std::size_t i = 0; i < kOutcomeCount; ++i) {
-    if (to_string(static_cast<Outcome>(i)) == name) return static_cast<Outcome>(i);
-  }
+Outcome outcome_named_or_throw(const std::string& name) {
+  if (std::optional<Outcome> outcome = outcome_named(name)) return *outcome;
   throw std::runtime_error("unknown outcome " + name);
 }
 
@@ -38,7 +36,7 @@ CollectedReports reports_from_json(const Json& json) {
   CollectedReports reports;
   for (const Json& url : json.at("urls")) {
     reports.urls.push_back({.url = url.at(0).get<std::string>(),
-                            .outcome = outcome_named(url.at(1).get<std::string>()),
+                            .outcome = outcome_named_or_throw(url.at(1).get<std::string>()),
                             .status = url.at(2).get<int>(),
                             .parent = url.at(3).get<std::string>(),
                             .error = url.at(4).get<std::string>(),

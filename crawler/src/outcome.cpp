@@ -22,6 +22,13 @@ std::string_view to_string(Outcome outcome) noexcept {
   return "unknown";
 }
 
+std::optional<Outcome> outcome_named(std::string_view name) noexcept {
+  for (std::size_t i = 0; i < kOutcomeCount; ++i) {
+    if (to_string(static_cast<Outcome>(i)) == name) return static_cast<Outcome>(i);
+  }
+  return std::nullopt;
+}
+
 std::string error_text(const http::HttpError& error) {
   std::string text = error.what();
   if (error.kind() == http::ErrorKind::tls) {

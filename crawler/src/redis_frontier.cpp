@@ -325,6 +325,7 @@ Task<Settled> RedisFrontier::commit_lease(std::string lease, std::string url, bo
   std::vector<Found> batch;
   std::vector<Found> kept;
   if (const auto links = links_.find(url); links != links_.end()) {
+    // (no hash of its own: the payload starts with the page's)
     if (!requeue) batch.push_back(Found{Kind::links, url, 0, std::move(links->second), {}, true});
     links_.erase(links);
   }

@@ -62,11 +62,9 @@ std::optional<PageRecord> record_from_json(std::string_view line) {
     record.links_found = json.value("links", std::size_t{0});
     record.noindex = json.value("noindex", false);
     record.canonical = json.value("canonical", "");
-    const std::string outcome = json.value("outcome", "");
-    std::size_t i = 0;
-    while (i < kOutcomeCount && to_string(static_cast<Outcome>(i)) != outcome) ++i;
-    if (record.url.empty() || i == kOutcomeCount) return std::nullopt;
-    record.outcome = static_cast<Outcome>(i);
+    const std::optional<Outcome> outcome = outcome_named(json.value("outcome", ""));
+    if (record.url.empty() || !outcome) return std::nullopt;
+    record.outcome = *outcome;
     return record;
   } catch (const nlohmann::json::exception&) {  // a field of the wrong type
     return std::nullopt;

@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,8 @@ enum class Outcome {
 inline constexpr std::size_t kOutcomeCount = 11;
 
 std::string_view to_string(Outcome outcome) noexcept;
+// And back: the outcome to_string names so, or nullopt.
+std::optional<Outcome> outcome_named(std::string_view name) noexcept;
 
 // One line of output per URL.
 struct PageRecord {
